@@ -1,0 +1,57 @@
+package io.github.vqlc.core.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/** Appends one JSON object per line (log.jsonl) and writes pretty JSON files (metrics.json). */
+public final class JsonLines implements AutoCloseable {
+
+    /** Non-finite numbers are written as JSON literals NaN/Infinity rather than failing. */
+    public static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls().create();
+    private static final Gson PRETTY = new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls()
+            .setPrettyPrinting().create();
+
+    private final Writer writer;
+
+    public JsonLines(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void append(Map<String, ?> record) {
+        try {
+            writer.write(GSON.toJson(record));
+            writer.write('\n');
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code value} as pretty JSON, atomically. */
+    public static void writeJson(Path file, Object value) {
+        AtomicFiles.writeString(file, PRETTY.toJson(value) + "\n");
+    }
+}

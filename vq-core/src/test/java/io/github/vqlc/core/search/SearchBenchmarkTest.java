@@ -1,0 +1,53 @@
+package io.github.vqlc.core.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SearchBenchmarkTest {
+
+    @Test
+    void smallRunAgreesWithTheFullMatrixAndEndsWithTheSpeedupLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        SearchBenchmark.Report report = SearchBenchmark.run(5000, 4, 300, 2, 1L, out);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        String[] lines = text.strip().split("\n");
+
+        assertThat(lines[lines.length - 1]).matches("speedup \\d+\\.\\dx");
+        assertThat(text).contains("K=5000 D=4 N=300").contains("full matrix + argMin");
+        assertThat(report.mismatches()).isZero();
+        assertThat(report.oursMillis()).isPositive();
+        assertThat(report.naiveMillis()).isPositive();
+        assertThat(report.speedup()).isCloseTo(report.naiveMillis() / report.oursMillis(), within(1e-9));
+        assertThat(report.tiling()).isEqualTo("256 x 2048"); // 1.5 Mi distances > one 2 MiB tile
+        assertThat(report.oursPeakBytes()).isNotNegative();
+        assertThat(report.memoryMethod()).contains("VmRSS");
+    }
+
+    @Test
+    void peakRssSeesALargeAllocation() {
+        if (!PeakRss.available()) {
+            return; // not Linux
+        }
+        long size = 64L << 20;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PeakRss.Measurement m =
+                    PeakRss.measure(
+                            () -> {
+                                // fresh native memory (above glibc's mmap threshold), zero-filled
+                                try (NDArray zeros = manager.zeros(new Shape(size / Float.BYTES))) {
+                                    assertThat(zeros.getShape().size()).isEqualTo(size / Float.BYTES);
+                                }
+                            });
+            assertThat(m.peakExtraBytes()).isBetween(size * 9 / 10, size * 3);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Image-quality metrics computed per image on tensors: PSNR, L1. */
+package io.github.vqlc.eval.metrics;

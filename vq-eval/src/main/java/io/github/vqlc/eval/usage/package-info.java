@@ -1,0 +1,2 @@
+/** Code-usage plots. */
+package io.github.vqlc.eval.usage;

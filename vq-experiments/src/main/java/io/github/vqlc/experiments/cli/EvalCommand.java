@@ -1,0 +1,49 @@
+package io.github.vqlc.experiments.cli;
+
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ConfigLoader;
+import io.github.vqlc.experiments.run.EvalRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Re-evaluate the newest checkpoint of a run into its metrics.json",
+                "(utilization, perplexity, dead codes, PSNR, L1) and samples/code-usage.png."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by `vqlc train`.")
+    Path runDir;
+
+    @Option(names = "--split", description = "train or test (default: the run's eval.split).")
+    String split;
+
+    @Option(names = "--limit", description = "Evaluate only the first N images (0 = all).")
+    Integer limit;
+
+    @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE", description = "Override a key of the run's config.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Path conf = runDir.resolve("config.conf");
+        if (!Files.isRegularFile(conf)) {
+            throw new UserException(runDir + " is not a run directory (no config.conf)");
+        }
+        List<String> all = new ArrayList<>(overrides);
+        all.add("run.dir=\"" + runDir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        if (split != null) {
+            all.add("eval.split=" + split);
+        }
+        if (limit != null) {
+            all.add("eval.limit=" + limit);
+        }
+        new EvalRun(ConfigLoader.load(conf, all)).run(System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.vqlc.experiments.wiring;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.core.data.Datasets;
+import io.github.vqlc.core.data.ImageDataset;
+import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.QuantizerContext;
+import io.github.vqlc.core.spi.QuantizerRegistry;
+import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
+import io.github.vqlc.models.train.HeldOutEvaluation;
+import io.github.vqlc.models.train.VqTrainer;
+import io.github.vqlc.models.vqgan.VqAutoencoder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Binds everything a run needs from its typed configuration: device and tensor manager, the
+ * train and evaluation splits ({@code @Named("train")}, {@code @Named("eval")}), the quantizer
+ * registry and the configured quantizer, the initialized model and its trainer.
+ */
+public class ExperimentModule extends AbstractModule {
+
+    private final ExperimentConfig config;
+
+    public ExperimentModule(ExperimentConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    protected void configure() {
+        bind(ExperimentConfig.class).toInstance(config);
+    }
+
+    @Provides
+    @Singleton
+    Device device() {
+        return Devices.resolve(config.run().device());
+    }
+
+    @Provides
+    @Singleton
+    NDManager manager(Device device) {
+        return NDManager.newBaseManager(device);
+    }
+
+    @Provides
+    @Singleton
+    QuantizerRegistry registry() {
+        return QuantizerRegistry.discover();
+    }
+
+    @Provides
+    @Singleton
+    @Named("train")
+    ImageDataset trainSet() {
+        return Datasets.open(config.data(), Split.TRAIN, config.run().seed());
+    }
+
+    /** The split metrics are reported on ({@code eval.split}), limited to {@code eval.limit}. */
+    @Provides
+    @Singleton
+    @Named("eval")
+    ImageDataset evalSet(@Named("train") com.google.inject.Provider<ImageDataset> train) {
+        ImageDataset split = config.eval().split().equals("train")
+                ? train.get()
+                : Datasets.open(config.data(), Split.TEST, config.run().seed());
+        return config.eval().limit() > 0 ? Datasets.limit(split, config.eval().limit()) : split;
+    }
+
+    @Provides
+    @Singleton
+    Quantizer quantizer(QuantizerRegistry registry) {
+        var factory = registry.get(config.quantizer().type());
+        var context = new QuantizerContext(config.model().embedDim(), config.run().seed(), Path.of("").toAbsolutePath());
+        return factory.create(config.quantizer().section(), context);
+    }
+
+    /** The model with freshly initialized parameters, seeded by {@code run.seed}. */
+    @Provides
+    @Singleton
+    VqAutoencoder model(Quantizer quantizer, NDManager manager) {
+        var data = config.data();
+        VqAutoencoder model = new VqAutoencoder(config.model(), data.imageSize(), data.channels(), quantizer);
+        Engine.getInstance().setRandomSeed((int) config.run().seed());
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.imageSize(), data.imageSize()));
+        return model;
+    }
+
+    @Provides
+    HeldOutEvaluation heldOut(@Named("eval") ImageDataset eval, NDManager manager) {
+        ImageDataset slice = Datasets.limit(eval, Math.min(eval.size(), config.train().evalLimit()));
+        ReconstructionEvaluator evaluator = new ReconstructionEvaluator(config.eval().batchSize());
+        return (model, ps) -> {
+            var r = evaluator.evaluate(model, manager, slice, "held_out", true, null);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("utilization", r.usage().utilization());
+            m.put("perplexity", r.usage().perplexity());
+            m.put("psnr", r.psnr());
+            return m;
+        };
+    }
+
+    @Provides
+    VqTrainer trainer(VqAutoencoder model, NDManager manager, @Named("train") ImageDataset train,
+            @Named("eval") ImageDataset eval, HeldOutEvaluation heldOut) {
+        return new VqTrainer(model, manager, config.train(), train, eval, config.run().dir(), config.run().seed(), heldOut);
+    }
+}

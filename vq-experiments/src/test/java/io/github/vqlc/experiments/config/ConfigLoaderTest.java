@@ -1,0 +1,95 @@
+package io.github.vqlc.experiments.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ConfigLoader;
+import io.github.vqlc.core.config.ExperimentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void fileOverridesDefaultsAndCommandLineOverridesFile() throws Exception {
+        Path f = write("a.conf", "train { steps = 77 }\nquantizer.codebook-size = 4096\n");
+        ExperimentConfig c = ConfigLoader.load(f, List.of("train.steps=5"));
+        assertThat(c.train().steps()).isEqualTo(5);
+        assertThat(c.quantizer().codebookSize()).isEqualTo(4096);
+        assertThat(c.quantizer().type()).isEqualTo("vq");
+        // a type's defaults reach its section
+        assertThat(c.quantizer().section().getDouble("beta")).isEqualTo(0.25);
+        assertThat(c.run().dir()).isEqualTo(Path.of("runs/run"));
+    }
+
+    @Test
+    void typoInAFileIsNamedWithFileAndLineAndValidKeys() throws Exception {
+        Path f = write("typo.conf", "train {\n  steps = 10\n  stpes = 3\n}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'train.stpes'")
+                .hasMessageContaining("typo.conf:3")
+                .hasMessageContaining("steps");
+    }
+
+    @Test
+    void typoOnTheCommandLineInTheQuantizerSectionListsThatTypesKeys() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quantizer.typo=1")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'quantizer.typo'")
+                .hasMessageContaining("command line")
+                .hasMessageContaining("beta")
+                .hasMessageContaining("codebook-size");
+    }
+
+    @Test
+    void unknownTopLevelSectionIsRejected() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("trian.steps=3")))
+                .isInstanceOf(UserException.class).hasMessageContaining("'trian.steps'").hasMessageContaining("train");
+    }
+
+    @Test
+    void outOfRangeValuesNameTheRange() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.steps=0")))
+                .isInstanceOf(UserException.class).hasMessageContaining("train.steps = 0").hasMessageContaining(">= 1");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("run.device=tpu")))
+                .isInstanceOf(UserException.class).hasMessageContaining("auto, cpu, gpu");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quantizer.codebook-size=1")))
+                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.codebook-size");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.steps=lots")))
+                .isInstanceOf(UserException.class).hasMessageContaining("steps");
+    }
+
+    @Test
+    void renderedConfigReplaysToTheSameValues() throws Exception {
+        ExperimentConfig c = ConfigLoader.load(null, List.of("train.steps=123", "quantizer.codebook-size=16384"));
+        Path replay = write("config.conf", c.render());
+        ExperimentConfig again = ConfigLoader.load(replay, List.of());
+        assertThat(again.train()).isEqualTo(c.train());
+        assertThat(again.quantizer().codebookSize()).isEqualTo(16384);
+        assertThat(ConfigFactory.parseString(c.render()).getInt("train.steps")).isEqualTo(123);
+    }
+
+    @Test
+    void shippedConfigsLoad() {
+        for (String f : List.of("configs/quickstart.conf", "configs/fashion-mnist/vq.conf")) {
+            ExperimentConfig c = ConfigLoader.load(Path.of("..").resolve(f), List.of());
+            assertThat(c.quantizer().type()).isEqualTo("vq");
+            assertThat(c.data().name()).isEqualTo("fashion-mnist");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.vqlc.models.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba) as PyTorch computes it: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
+ * p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps). Unlike DJL's optimizer its moments are
+ * plain arrays that {@link #state()} / {@link #restore} save and load, so a resumed run continues
+ * exactly. Gradients are zeroed after each update (the PyTorch engine accumulates them).
+ */
+public final class Adam {
+
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<NDArray> m = new ArrayList<>();
+    private final List<NDArray> v = new ArrayList<>();
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private long t;
+
+    /** Optimizes the trainable parameters among {@code params}; moments live in {@code manager}. */
+    public Adam(List<Parameter> params, NDManager manager, double beta1, double beta2, double eps) {
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.eps = (float) eps;
+        for (Parameter p : params) {
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            NDArray w = p.getArray();
+            parameters.add(p);
+            NDArray mi = manager.zeros(w.getShape(), w.getDataType(), w.getDevice());
+            NDArray vi = manager.zeros(w.getShape(), w.getDataType(), w.getDevice());
+            mi.setName("m." + parameters.size());
+            vi.setName("v." + parameters.size());
+            m.add(mi);
+            v.add(vi);
+        }
+    }
+
+    /** One update of every parameter that has a gradient, then zeroes the gradients. */
+    public void step(double lr) {
+        t++;
+        float bc1 = 1f - (float) Math.pow(beta1, t);
+        float bc2 = 1f - (float) Math.pow(beta2, t);
+        float stepSize = (float) (lr / bc1);
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray w = parameters.get(i).getArray();
+            if (!w.hasGradient()) {
+                continue;
+            }
+            try (NDManager scratch = w.getManager().newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(scratch);
+                NDArray mi = m.get(i);
+                NDArray vi = v.get(i);
+                mi.muli(beta1).addi(g.mul(1f - beta1));
+                vi.muli(beta2).addi(g.square().muli(1f - beta2));
+                NDArray denom = vi.sqrt();
+                denom.attach(scratch);
+                denom.divi(sqrtBc2).addi(eps);
+                NDArray update = mi.div(denom);
+                update.attach(scratch);
+                w.subi(update.muli(stepSize));
+                JniUtils.zeroGrad((PtNDArray) w);
+            }
+        }
+    }
+
+    public long stepCount() {
+        return t;
+    }
+
+    /** Moments named m.i / v.i, in parameter order; the step count is saved by the caller. */
+    public NDList state() {
+        NDList list = new NDList();
+        list.addAll(m);
+        list.addAll(v);
+        return list;
+    }
+
+    /** Restores moments saved by {@link #state()} and the step count. */
+    public void restore(NDList saved, long steps) {
+        if (saved.size() != 2 * m.size()) {
+            throw new IllegalStateException("optimizer state has " + saved.size() + " arrays, expected " + 2 * m.size());
+        }
+        for (int i = 0; i < m.size(); i++) {
+            copyInto(saved.get(i), m.get(i));
+            copyInto(saved.get(m.size() + i), v.get(i));
+        }
+        t = steps;
+    }
+
+    private static void copyInto(NDArray source, NDArray target) {
+        if (!source.getShape().equals(target.getShape())) {
+            throw new IllegalStateException("optimizer state shape " + source.getShape() + " != " + target.getShape());
+        }
+        target.set(source.toDevice(target.getDevice(), false).toFloatArray());
+    }
+}

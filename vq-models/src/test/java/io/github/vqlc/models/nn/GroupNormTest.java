@@ -1,0 +1,64 @@
+package io.github.vqlc.models.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+class GroupNormTest {
+
+    @Test
+    void normalizesEachGroupOverChannelsAndPixelsByHand() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GroupNorm gn = new GroupNorm(2, 4, 1e-6f);
+            gn.initialize(m, DataType.FLOAT32, new Shape(1, 4, 1, 2));
+            // group 0 = channels 0,1 = {1,2,3,4}: mean 2.5, biased var 1.25
+            // group 1 = channels 2,3 = {10,10,10,14}: mean 11, var 3
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 10, 10, 10, 14}, new Shape(1, 4, 1, 2));
+            float[] y = gn.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+            double s0 = Math.sqrt(1.25 + 1e-6);
+            double s1 = Math.sqrt(3 + 1e-6);
+            double[] expected = {-1.5 / s0, -0.5 / s0, 0.5 / s0, 1.5 / s0, -1 / s1, -1 / s1, -1 / s1, 3 / s1};
+            for (int i = 0; i < 8; i++) {
+                assertThat((double) y[i]).as("y[%d]", i).isCloseTo(expected[i], within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void appliesPerChannelAffineAndPassesGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GroupNorm gn = new GroupNorm(1, 2, 1e-6f);
+            gn.initialize(m, DataType.FLOAT32, new Shape(1, 2, 1, 2));
+            Parameter gamma = gn.getParameters().get("gamma");
+            Parameter beta = gn.getParameters().get("beta");
+            gamma.getArray().set(new float[] {2, 3});
+            beta.getArray().set(new float[] {1, -1});
+            gamma.getArray().setRequiresGradient(true);
+            NDArray x = m.create(new float[] {0, 2, 4, 6}, new Shape(1, 2, 1, 2)); // mean 3, var 5
+            x.setRequiresGradient(true);
+            NDArray y;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                y = gn.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                gc.backward(y.sum());
+            }
+            double s = Math.sqrt(5 + 1e-6);
+            assertThat((double) y.toFloatArray()[0]).isCloseTo(2 * (-3 / s) + 1, within(1e-5));
+            assertThat((double) y.toFloatArray()[3]).isCloseTo(3 * (3 / s) - 1, within(1e-5));
+            // d sum(y) / d gamma_c = sum of normalized values of channel c
+            float[] gg = gamma.getArray().getGradient().toFloatArray();
+            assertThat((double) gg[0]).isCloseTo((-3 - 1) / s, within(1e-5));
+            assertThat((double) gg[1]).isCloseTo((1 + 3) / s, within(1e-5));
+            assertThat(x.getGradient().isNaN().any().getBoolean()).isFalse();
+        }
+    }
+}

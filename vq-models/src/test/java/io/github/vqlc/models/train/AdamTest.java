@@ -1,0 +1,75 @@
+package io.github.vqlc.models.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.initializer.ConstantInitializer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdamTest {
+
+    private static Parameter scalarParam(NDManager m, float value) {
+        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT)
+                .optInitializer(new ConstantInitializer(value)).optShape(new Shape(1)).build();
+        p.initialize(m, DataType.FLOAT32);
+        p.getArray().setRequiresGradient(true);
+        return p;
+    }
+
+    private static void gradStep(Parameter p, float scale) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray w = p.getArray();
+            gc.backward(w.square().sum().mul(w.getManager().full(new Shape(), scale)));
+        }
+    }
+
+    @Test
+    void twoStepsMatchTheFormulaComputedByHand() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = scalarParam(m, 1f);
+            Adam adam = new Adam(List.of(p), m, 0.5, 0.9, 1e-8);
+            double w = 1;
+            double mm = 0;
+            double vv = 0;
+            for (int t = 1; t <= 2; t++) {
+                gradStep(p, 1f); // loss = w^2, grad = 2w
+                double g = 2 * w;
+                mm = 0.5 * mm + 0.5 * g;
+                vv = 0.9 * vv + 0.1 * g * g;
+                double mh = mm / (1 - Math.pow(0.5, t));
+                double vh = vv / (1 - Math.pow(0.9, t));
+                w -= 0.1 * mh / (Math.sqrt(vh) + 1e-8);
+                adam.step(0.1);
+                assertThat((double) p.getArray().getFloat(0)).as("step %d", t).isCloseTo(w, within(1e-6));
+            }
+            // gradients are zeroed after each update
+            assertThat(p.getArray().getGradient().getFloat(0)).isEqualTo(0f);
+        }
+    }
+
+    @Test
+    void savedStateRestoresTheExactTrajectory() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter a = scalarParam(m, 1f);
+            Adam adamA = new Adam(List.of(a), m, 0.5, 0.9, 1e-8);
+            gradStep(a, 1f);
+            adamA.step(0.1);
+            Parameter b = scalarParam(m, a.getArray().getFloat(0));
+            Adam adamB = new Adam(List.of(b), m, 0.5, 0.9, 1e-8);
+            adamB.restore(adamA.state(), adamA.stepCount());
+            gradStep(a, 1f);
+            adamA.step(0.1);
+            gradStep(b, 1f);
+            adamB.step(0.1);
+            assertThat(b.getArray().getFloat(0)).isEqualTo(a.getArray().getFloat(0));
+        }
+    }
+}

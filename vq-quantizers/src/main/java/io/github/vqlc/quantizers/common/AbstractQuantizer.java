@@ -1,0 +1,71 @@
+package io.github.vqlc.quantizers.common;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.QuantizerOutput;
+
+/**
+ * Block plumbing shared by quantizers: {@code forward} returns (quantized, indices, loss) so a
+ * quantizer also composes as an ordinary DJL block; subclasses implement {@link #quantize} and
+ * {@link #lookup}.
+ */
+public abstract class AbstractQuantizer extends AbstractBlock implements Quantizer {
+
+    private static final byte VERSION = 1;
+
+    protected final int codebookSize;
+    protected final int embeddingDim;
+
+    protected AbstractQuantizer(int codebookSize, int embeddingDim) {
+        super(VERSION);
+        if (codebookSize < 2) {
+            throw new IllegalArgumentException("codebook size must be >= 2, got " + codebookSize);
+        }
+        this.codebookSize = codebookSize;
+        this.embeddingDim = embeddingDim;
+    }
+
+    @Override
+    public int codebookSize() {
+        return codebookSize;
+    }
+
+    @Override
+    public int embeddingDim() {
+        return embeddingDim;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        QuantizerOutput out = quantize(ps, inputs.singletonOrThrow(), training);
+        return new NDList(out.quantized(), out.indices(), out.loss());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {in, new Shape(in.get(0), in.get(2), in.get(3)), new Shape()};
+    }
+
+    /** Checks the latent width before any work, with a message naming both widths. */
+    protected void checkInput(NDArray z) {
+        Shape s = z.getShape();
+        if (s.dimension() != 4 || s.get(1) != embeddingDim) {
+            throw new IllegalArgumentException(type() + " quantizer expects (B, " + embeddingDim + ", H, W) latents, got " + s);
+        }
+    }
+
+    /** Gathers rows {@code indices} (any shape, int64) of {@code table} (K, D) as (B, D, H, W) for (B, H, W) indices. */
+    protected static NDArray gatherMaps(NDArray table, NDArray indices) {
+        Shape s = indices.getShape();
+        NDArray rows = table.get(indices.getManager(), new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
+        return rows.reshape(s.get(0), s.get(1), s.get(2), rows.getShape().get(1)).transpose(0, 3, 1, 2);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Quantizer implementations, one package per type ({@code vq}, {@code ema}, {@code fc}, {@code lc}),
+ * registered through {@code META-INF/services/io.github.vqlc.core.spi.QuantizerFactory}, plus the
+ * pieces they share ({@code common}).
+ */
+package io.github.vqlc.quantizers;
