@@ -51,8 +51,8 @@ public final class ConfigLoader {
                 throw new UserException("config: " + e.getMessage(), e);
             }
         }
-        for (int i = overrides.size() - 1; i >= 0; i--) {
-            user = parseOverride(overrides.get(i)).withFallback(user);
+        for (String override : overrides) { // the last one wins, as on any command line
+            user = parseOverride(override).withFallback(user);
         }
         return user;
     }

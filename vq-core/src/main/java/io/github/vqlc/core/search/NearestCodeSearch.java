@@ -33,12 +33,13 @@ import ai.djl.ndarray.types.Shape;
  * values). No per-element JNI calls and no host round-trips happen inside the loop.
  *
  * <p>Tiling: the tile (vectors x codes) holds at most {@code min(memoryBudgetBytes, 2 MiB)} of
- * float32 distances on CPU (cache-sized tiles measured faster than one big matrix even when the
- * big one fits: see docs/benchmarks.md), and at most {@code memoryBudgetBytes} on GPU. When the
- * whole (N, K) matrix fits in one tile it is computed in one shot. Beyond the tile, one search
- * allocates working memory of about 4*(N*(D+4) + chunk*(D+1) + K) bytes: an augmented copy of x,
- * one augmented code chunk (the codebook is never copied whole), the code norms (unless given)
- * and the running minima.
+ * float32 distances on CPU, and at most {@code memoryBudgetBytes} on GPU; when the whole (N, K)
+ * matrix fits in one tile it is computed in one shot. On CPU, 2 MiB tiles (at most 2048 codes
+ * wide) measured faster than one big matrix even when the big one fits the budget: they stay in
+ * cache, and tiles above about 4 MiB were returned to the kernel by glibc after every use, paying
+ * page faults on every tile (see docs/benchmarks.md). Beyond the tile, one search allocates O(N*D)
+ * working memory (an augmented copy of x, ||x||^2, the running minima) and one augmented code chunk
+ * of chunk*(D+1) floats; the codebook is never copied whole.
  *
  * <p>Ties: within a chunk, {@code argMin} returns the first minimal index; across chunks, a later
  * chunk replaces the running minimum only if strictly smaller, so exact ties resolve to the lowest

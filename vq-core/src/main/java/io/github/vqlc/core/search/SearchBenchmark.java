@@ -142,10 +142,11 @@ public final class SearchBenchmark {
         out.printf(
                 Locale.ROOT,
                 "nearest-code search: K=%d D=%d N=%d, median of %d (after 1 warm-up), device %s,"
-                        + " %d cores, ai.djl.pytorch.num_threads=%s%n",
+                        + " %d cores, ai.djl.pytorch.num_threads=%s, OMP_WAIT_POLICY=%s%n",
                 r.codes(), r.dim(), r.vectors(), r.repeats(), device,
                 Runtime.getRuntime().availableProcessors(),
-                System.getProperty("ai.djl.pytorch.num_threads", "unset"));
+                System.getProperty("ai.djl.pytorch.num_threads", "unset"),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf(Locale.ROOT, "%-28s %12s %18s%n", "method", "median ms", "peak extra MiB");
         out.printf(Locale.ROOT, "%-28s %12.1f %18.1f%n",
                 "tiled (" + r.tiling() + ")", r.oursMillis(), r.oursPeakBytes() / 1048576.0);

@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     @Test
     void fileOverridesDefaultsAndCommandLineOverridesFile() throws Exception {
         Path f = write("a.conf", "train { steps = 77 }\nquantizer.codebook-size = 4096\n");
-        ExperimentConfig c = ConfigLoader.load(f, List.of("train.steps=5"));
+        ExperimentConfig c = ConfigLoader.load(f, List.of("train.steps=9", "train.steps=5"));
         assertThat(c.train().steps()).isEqualTo(5);
         assertThat(c.quantizer().codebookSize()).isEqualTo(4096);
         assertThat(c.quantizer().type()).isEqualTo("vq");

@@ -124,6 +124,19 @@ class EndToEndTest {
         assertThat(m.get("eval_images")).isEqualTo(128);
     }
 
+    @Test
+    void aNanLossStopsTheRunWithAClearMessageAndKeepsTheLastGoodCheckpoint() {
+        Path runDir = tmp.resolve("nan");
+        ExperimentConfig c = TestConfigs.load(TestConfigs.tiny(runDir, "quantizer.type=toy", "quantizer.nan-after=12",
+                "train.steps=30", "train.log-every=5", "train.checkpoint-every=5"));
+        assertThatThrownBy(() -> new TrainRun(c, new SyntheticData()).run(false, QUIET))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("NaN").hasMessageContaining("step 15").hasMessageContaining("step-000010");
+        assertThat(runDir.resolve("checkpoints/step-000010/model.params")).isRegularFile();
+        assertThat(runDir.resolve("checkpoints/step-000015")).doesNotExist();
+        assertThat(runDir.resolve("metrics.json")).doesNotExist();
+    }
+
     /** Replaces both splits by synthetic images through a Guice override. */
     static final class SyntheticData extends AbstractModule {
         @Provides

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * A quantizer living only on the test classpath (registered in test resources'
  * META-INF/services), proving that a new quantizer needs no framework change: a frozen random
- * codebook scaled by {@code quantizer.scale}, commitment loss only.
+ * codebook scaled by {@code quantizer.scale}, commitment loss only; {@code quantizer.nan-after = N}
+ * makes the loss NaN after N training steps (to test divergence handling).
  */
 public final class ToyQuantizerFactory implements QuantizerFactory {
 
@@ -37,17 +38,21 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
 
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
-        return new Toy(section.getInt("codebook-size"), context.embeddingDim(), (float) section.getDouble("scale"));
+        return new Toy(section.getInt("codebook-size"), context.embeddingDim(), (float) section.getDouble("scale"),
+                section.getInt("nan-after"));
     }
 
     static final class Toy extends AbstractBlock implements Quantizer {
         private final int k;
         private final int d;
         private final Parameter codebook;
+        private final int nanAfter;
+        private int trainingCalls;
 
-        Toy(int k, int d, float scale) {
+        Toy(int k, int d, float scale, int nanAfter) {
             this.k = k;
             this.d = d;
+            this.nanAfter = nanAfter;
             codebook = addParameter(Parameter.builder().setName("codebook").setType(Parameter.Type.WEIGHT)
                     .optRequiresGrad(false).optInitializer(new NormalInitializer(scale)).optShape(new Shape(k, d)).build());
         }
@@ -61,7 +66,11 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
             NDArray chosen = codes.get(z.getManager(), new NDIndex("{}", idx));
             NDArray diff = v.sub(chosen);
             NDArray q = v.add(chosen.sub(v).stopGradient()).reshape(s.get(0), s.get(2), s.get(3), d).transpose(0, 3, 1, 2);
-            return new QuantizerOutput(q, idx.reshape(s.get(0), s.get(2), s.get(3)), Map.of("commitment", diff.mul(diff).mean()));
+            NDArray loss = diff.mul(diff).mean();
+            if (training && nanAfter > 0 && ++trainingCalls > nanAfter) {
+                loss = loss.add(z.getManager().full(new Shape(), Float.NaN)); // a diverged loss, for the NaN test
+            }
+            return new QuantizerOutput(q, idx.reshape(s.get(0), s.get(2), s.get(3)), Map.of("commitment", loss));
         }
 
         @Override

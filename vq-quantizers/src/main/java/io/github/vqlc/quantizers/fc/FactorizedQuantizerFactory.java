@@ -1,0 +1,36 @@
+package io.github.vqlc.quantizers.fc;
+
+import com.typesafe.config.Config;
+import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.QuantizerContext;
+import io.github.vqlc.core.spi.QuantizerFactory;
+import io.github.vqlc.quantizers.common.Sections;
+
+/**
+ * {@code quantizer.type = fc}: options {@code factor-dim} (look-up width, default 8) and {@code beta}
+ * (weight of the codebook term, default 0.33; the commitment term has weight 1); defaults in this
+ * module's {@code reference.conf} under {@code quantizer-types.fc}.
+ */
+public final class FactorizedQuantizerFactory implements QuantizerFactory {
+
+    @Override
+    public String type() {
+        return "fc";
+    }
+
+    @Override
+    public String description() {
+        return "VQGAN-FC: look-up in a learned low-dim l2-normalized space, codes projected back, straight-through";
+    }
+
+    @Override
+    public Quantizer create(Config section, QuantizerContext context) {
+        return FactorizedQuantizer.builder()
+                .setCodebookSize(section.getInt("codebook-size"))
+                .setEmbeddingDim(context.embeddingDim())
+                .optFactorDim(Sections.integer(section, "factor-dim", 1, 4096))
+                .optBeta((float) Sections.number(section, "beta", 0, 100))
+                .optSearch(Sections.search(section))
+                .build();
+    }
+}
