@@ -157,6 +157,18 @@ public final class SearchBenchmark {
                 r.mismatches(), r.vectors(), r.mismatchesOursFarther());
         out.printf(Locale.ROOT, "memory: %s%n", r.memoryMethod());
         out.printf(Locale.ROOT, "load average (1/5/15 min) before %s, after %s%n", loadBefore, loadAfter);
+        String policy = System.getenv().getOrDefault("OMP_WAIT_POLICY", "");
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean oneThread = "1".equals(System.getProperty("ai.djl.pytorch.num_threads"));
+        if (!policy.equalsIgnoreCase("passive") && !oneThread && busy(loadBefore, cores)) {
+            out.printf(Locale.ROOT,
+                    "warning: the machine was busy before the run (load %s on %d cores) and"
+                            + " OMP_WAIT_POLICY is not PASSIVE; libgomp's spin-waiting then slows every"
+                            + " parallel op, the tiled search (thousands of small ops) far more than one big"
+                            + " matrix. Rerun with OMP_WAIT_POLICY=PASSIVE or on an idle machine"
+                            + " (docs/benchmarks.md).%n",
+                    loadBefore.split(" ")[0], cores);
+        }
         out.printf(Locale.ROOT, "speedup %.1fx%n", r.speedup());
     }
 
@@ -187,6 +199,15 @@ public final class SearchBenchmark {
             NDArray indices = distances.argMin(1);
             indices.attach(parent);
             return indices;
+        }
+    }
+
+    /** True when the 1-minute load average reaches 3/4 of the cores. */
+    private static boolean busy(String load, int cores) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]) >= 0.75 * cores;
+        } catch (NumberFormatException e) {
+            return false; // "n/a": unknown
         }
     }
 
