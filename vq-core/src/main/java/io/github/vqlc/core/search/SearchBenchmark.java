@@ -41,7 +41,10 @@ public final class SearchBenchmark {
      * @param oursPeakBytes measured peak extra resident memory of our search
      * @param naivePeakBytes measured peak extra resident memory of the baseline
      * @param memoryMethod how the peaks were measured
-     * @param tiling tile shape our search used, e.g. "256 x 8192"
+     * @param tiling tile shape our search used, e.g. "256 x 2048"
+     * @param otherCpuShare fraction of all cores' time that other processes used during the run
+     *     (from /proc/stat minus this process; NaN where unknown): timings are only comparable
+     *     when it is near 0
      */
     public record Report(
             int codes,
@@ -56,7 +59,8 @@ public final class SearchBenchmark {
             long oursPeakBytes,
             long naivePeakBytes,
             String memoryMethod,
-            String tiling) {}
+            String tiling,
+            double otherCpuShare) {}
 
     private SearchBenchmark() {}
 
@@ -76,6 +80,7 @@ public final class SearchBenchmark {
                             + codes + ", " + dim + ", " + vectors + ", " + repeats);
         }
         String loadBefore = loadAverage();
+        long[] cpuBefore = cpuTicks();
         Random random = new Random(seed);
         float[] xHost = gaussian(random, (long) vectors * dim);
         float[] codesHost = gaussian(random, (long) codes * dim);
@@ -132,7 +137,8 @@ public final class SearchBenchmark {
                             oursMem.peakExtraBytes(),
                             naiveMem.peakExtraBytes(),
                             oursMem.method(),
-                            t.vectorBlock() + " x " + t.codeChunk());
+                            t.vectorBlock() + " x " + t.codeChunk(),
+                            otherProcessesShare(cpuBefore, cpuTicks()));
             print(report, x.getDevice().toString(), loadBefore, loadAverage(), out);
             return report;
         }
@@ -156,18 +162,22 @@ public final class SearchBenchmark {
                 "index mismatches: %d of %d (%d where ours is farther in double precision)%n",
                 r.mismatches(), r.vectors(), r.mismatchesOursFarther());
         out.printf(Locale.ROOT, "memory: %s%n", r.memoryMethod());
-        out.printf(Locale.ROOT, "load average (1/5/15 min) before %s, after %s%n", loadBefore, loadAfter);
+        out.printf(Locale.ROOT,
+                "other processes used %s of the %d cores' time during the run; load average before %s, after %s%n",
+                Double.isNaN(r.otherCpuShare()) ? "an unknown share" : Math.round(100 * r.otherCpuShare()) + "%",
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
         String policy = System.getenv().getOrDefault("OMP_WAIT_POLICY", "");
-        int cores = Runtime.getRuntime().availableProcessors();
         boolean oneThread = "1".equals(System.getProperty("ai.djl.pytorch.num_threads"));
-        if (!policy.equalsIgnoreCase("passive") && !oneThread && busy(loadBefore, cores)) {
+        if (r.otherCpuShare() >= 0.2) {
+            boolean spinning = !policy.equalsIgnoreCase("passive") && !oneThread;
             out.printf(Locale.ROOT,
-                    "warning: the machine was busy before the run (load %s on %d cores) and"
-                            + " OMP_WAIT_POLICY is not PASSIVE; libgomp's spin-waiting then slows every"
-                            + " parallel op, the tiled search (thousands of small ops) far more than one big"
-                            + " matrix. Rerun with OMP_WAIT_POLICY=PASSIVE or on an idle machine"
-                            + " (docs/benchmarks.md).%n",
-                    loadBefore.split(" ")[0], cores);
+                    "warning: the machine was shared, timings are not those of an idle machine.%s%n",
+                    spinning
+                            ? " With OMP_WAIT_POLICY unset, libgomp's spin-waiting slows every parallel op,"
+                                    + " the tiled search (thousands of small ops) far more than one big matrix:"
+                                    + " rerun on an idle machine or with OMP_WAIT_POLICY=PASSIVE"
+                                    + " (docs/benchmarks.md)."
+                            : "");
         }
         out.printf(Locale.ROOT, "speedup %.1fx%n", r.speedup());
     }
@@ -202,13 +212,34 @@ public final class SearchBenchmark {
         }
     }
 
-    /** True when the 1-minute load average reaches 3/4 of the cores. */
-    private static boolean busy(String load, int cores) {
+    /** {busy ticks of all CPUs, total ticks of all CPUs, ticks of this process}, or null off Linux. */
+    private static long[] cpuTicks() {
         try {
-            return Double.parseDouble(load.split(" ")[0]) >= 0.75 * cores;
-        } catch (NumberFormatException e) {
-            return false; // "n/a": unknown
+            String[] all = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            long total = 0;
+            for (int i = 1; i <= 8 && i < all.length; i++) { // user nice system idle iowait irq softirq steal
+                long v = Long.parseLong(all[i]);
+                total += v;
+                if (i != 4 && i != 5) {
+                    busy += v;
+                }
+            }
+            String self = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = self.substring(self.lastIndexOf(')') + 2).split(" ");
+            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return new long[] {busy, total, own};
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
+    }
+
+    private static double otherProcessesShare(long[] before, long[] after) {
+        if (before == null || after == null || after[1] <= before[1]) {
+            return Double.NaN;
+        }
+        double others = (after[0] - before[0]) - (after[2] - before[2]);
+        return Math.max(0, others / (after[1] - before[1]));
     }
 
     /** The first three fields of /proc/loadavg, or "n/a": other processes on the machine skew timings. */

@@ -30,6 +30,8 @@ class SearchBenchmarkTest {
         assertThat(report.tiling()).isEqualTo("256 x 2048"); // 1.5 Mi distances > one 2 MiB tile
         assertThat(report.oursPeakBytes()).isNotNegative();
         assertThat(report.memoryMethod()).contains("VmRSS");
+        assertThat(report.otherCpuShare()).isBetween(0.0, 1.0);
+        assertThat(text).contains("other processes used");
     }
 
     @Test

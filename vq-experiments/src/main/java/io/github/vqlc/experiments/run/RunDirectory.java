@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -59,18 +58,19 @@ public final class RunDirectory {
         }
     }
 
-    /** Merges {@code values} into metrics.json (keeping keys it does not mention), atomically. */
+    /** Merges {@code values} into metrics.json (keeping keys it does not mention, and their number types), atomically. */
     public void updateMetrics(Map<String, Object> values) {
-        Map<String, Object> merged = new LinkedHashMap<>();
+        JsonObject merged = new JsonObject();
         if (Files.isRegularFile(metrics())) {
             try {
-                JsonObject old = JsonParser.parseString(Files.readString(metrics())).getAsJsonObject();
-                old.entrySet().forEach(e -> merged.put(e.getKey(), JsonLines.GSON.fromJson(e.getValue(), Object.class)));
+                merged = JsonParser.parseString(Files.readString(metrics())).getAsJsonObject();
             } catch (IOException | RuntimeException e) {
                 // an unreadable metrics.json is replaced, not fatal
             }
         }
-        merged.putAll(values);
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            merged.add(e.getKey(), JsonLines.GSON.toJsonTree(e.getValue()));
+        }
         JsonLines.writeJson(metrics(), merged);
     }
 

@@ -86,10 +86,13 @@ class ConfigLoaderTest {
 
     @Test
     void shippedConfigsLoad() {
-        for (String f : List.of("configs/quickstart.conf", "configs/fashion-mnist/vq.conf")) {
-            ExperimentConfig c = ConfigLoader.load(Path.of("..").resolve(f), List.of());
-            assertThat(c.quantizer().type()).isEqualTo("vq");
+        for (String type : List.of("vq", "ema", "fc", "lc")) {
+            ExperimentConfig c = ConfigLoader.load(Path.of("../configs/fashion-mnist/" + type + ".conf"),
+                    List.of("quantizer.codebook-size=100000"));
+            assertThat(c.quantizer().type()).isEqualTo(type);
+            assertThat(c.quantizer().codebookSize()).isEqualTo(100000);
             assertThat(c.data().name()).isEqualTo("fashion-mnist");
         }
+        assertThat(ConfigLoader.load(Path.of("../configs/quickstart.conf"), List.of()).quantizer().type()).isEqualTo("vq");
     }
 }
