@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Map;
 
 /**
  * Exact nearest-code search under squared Euclidean distance, computed in tiles so that the full
@@ -32,12 +33,14 @@ import ai.djl.ndarray.types.Shape;
  * is added once at the end and the result clipped at 0 (the expansion can round to tiny negative
  * values). No per-element JNI calls and no host round-trips happen inside the loop.
  *
- * <p>Tiling: the tile (vectors x codes) holds at most {@code min(memoryBudgetBytes, 2 MiB)} of
- * float32 distances on CPU, and at most {@code memoryBudgetBytes} on GPU; when the whole (N, K)
- * matrix fits in one tile it is computed in one shot. On CPU, 2 MiB tiles (at most 2048 codes
- * wide) measured faster than one big matrix even when the big one fits the budget: they stay in
- * cache, and tiles above about 4 MiB were returned to the kernel by glibc after every use, paying
- * page faults on every tile (see docs/benchmarks.md). Beyond the tile, one search allocates O(N*D)
+ * <p>Tiling: the tile (vectors x codes, at most 2048 codes wide unless there are few vectors) holds
+ * at most {@code min(memoryBudgetBytes, T)} float32 distances on CPU, and at most {@code
+ * memoryBudgetBytes} on GPU; when the whole (N, K) matrix fits in one tile it is computed in one
+ * shot. T is 16 MiB when glibc is configured to keep such blocks in the heap (bin/vqlc and the
+ * test runner set {@code MALLOC_MMAP_THRESHOLD_}/{@code MALLOC_TRIM_THRESHOLD_}), else 2 MiB:
+ * with glibc's defaults, larger tiles go back to the kernel after every use and each pays its page
+ * faults again. Either is faster than one big matrix even when the big one fits the budget (see
+ * docs/benchmarks.md). Beyond the tile, one search allocates O(N*D)
  * working memory (an augmented copy of x, ||x||^2, the running minima) and one augmented code chunk
  * of chunk*(D+1) floats; the codebook is never copied whole.
  *
@@ -62,8 +65,14 @@ public final class NearestCodeSearch {
     /** Smallest accepted budget. */
     static final long MIN_MEMORY_BUDGET_BYTES = 4096;
 
-    /** Preferred CPU tile size in bytes of float32 distances (tuned on 2 cores, docs/benchmarks.md). */
-    static final long DEFAULT_TILE_BYTES = 2L << 20;
+    /** CPU tile with glibc's default allocator settings: stays in the heap and in cache. */
+    static final long SMALL_TILE_BYTES = 2L << 20;
+
+    /** CPU tile when glibc is told to keep large blocks in the heap (as bin/vqlc does). */
+    static final long LARGE_TILE_BYTES = 16L << 20;
+
+    /** Preferred CPU tile size for this process (docs/benchmarks.md). */
+    static final long DEFAULT_TILE_BYTES = defaultTileBytes(System.getenv());
 
     /** Longest code chunk per tile (codes per matrix product). */
     static final long DEFAULT_MAX_CODE_CHUNK = 2048;
@@ -198,6 +207,33 @@ public final class NearestCodeSearch {
         NDArray norms = squared.sum(new int[] {1});
         squared.close();
         return norms;
+    }
+
+    /**
+     * {@link #LARGE_TILE_BYTES} when glibc keeps blocks of that size in the heap after they are
+     * freed ({@code MALLOC_MMAP_THRESHOLD_} at least twice the tile and {@code
+     * MALLOC_TRIM_THRESHOLD_} at least four times it, as bin/vqlc sets), else {@link
+     * #SMALL_TILE_BYTES}. With glibc's defaults, tiles of 8 MiB and more are handed back to the
+     * kernel after every use and every tile pays ~4,000 page faults again; fewer, larger tiles are
+     * otherwise better (fewer parallel ops: much faster when other processes share the cores).
+     */
+    static long defaultTileBytes(Map<String, String> environment) {
+        long mmapThreshold = parseLong(environment.get("MALLOC_MMAP_THRESHOLD_"));
+        long trimThreshold = parseLong(environment.get("MALLOC_TRIM_THRESHOLD_"));
+        boolean keepsLargeBlocks =
+                mmapThreshold >= 2 * LARGE_TILE_BYTES && trimThreshold >= 4 * LARGE_TILE_BYTES;
+        return keepsLargeBlocks ? LARGE_TILE_BYTES : SMALL_TILE_BYTES;
+    }
+
+    private static long parseLong(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Tile shape: queries per block and codes per chunk. */
@@ -361,7 +397,7 @@ public final class NearestCodeSearch {
             return this;
         }
 
-        /** Preferred CPU tile size in bytes (tuning; default 2 MiB). */
+        /** Preferred CPU tile size in bytes (tuning; default 2 or 16 MiB, see the class comment). */
         Builder optTileBytes(long tileBytes) {
             this.tileBytes = tileBytes;
             return this;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -153,6 +154,11 @@ public final class SearchBenchmark {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "unset"),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        Map<String, String> env = System.getenv();
+        out.printf(Locale.ROOT, "glibc: MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s -> %d MiB CPU tiles%n",
+                env.getOrDefault("MALLOC_MMAP_THRESHOLD_", "unset"),
+                env.getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
+                NearestCodeSearch.DEFAULT_TILE_BYTES >> 20);
         out.printf(Locale.ROOT, "%-28s %12s %18s%n", "method", "median ms", "peak extra MiB");
         out.printf(Locale.ROOT, "%-28s %12.1f %18.1f%n",
                 "tiled (" + r.tiling() + ")", r.oursMillis(), r.oursPeakBytes() / 1048576.0);

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,16 +183,42 @@ class NearestCodeSearchTest {
 
     @Test
     void planUsesOneShotWhenTheMatrixFitsAndSplitsVectorsWhenOneChunkDoesNot() {
+        // 2 MiB tiles = 512 Ki distances, at most 2048 codes wide unless there are few vectors
+        NearestCodeSearch small = NearestCodeSearch.builder().optTileBytes(2 << 20).build();
+        assertThat(small.plan(100, 1000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(100, 1000));
+        assertThat(small.plan(4096, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(256, 2048));
+        assertThat(small.plan(16, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(16, 32768));
+        assertThat(small.plan(64, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(64, 8192));
+        // 16 MiB tiles = 4 Mi distances
+        NearestCodeSearch large = NearestCodeSearch.builder().optTileBytes(16 << 20).build();
+        assertThat(large.plan(4096, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(2048, 2048));
+        assertThat(large.plan(16, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(16, 100_000));
+        // the budget caps the tile; on GPU the whole budget (64 MiB = 16 Mi distances) is one tile
         NearestCodeSearch search = NearestCodeSearch.create();
-        assertThat(search.plan(100, 1000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(100, 1000));
-        // CPU tiles: 2 MiB = 512 Ki distances, at most 2048 codes wide unless there are few vectors
-        assertThat(search.plan(4096, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(256, 2048));
-        assertThat(search.plan(16, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(16, 32768));
-        assertThat(search.plan(64, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(64, 8192));
-        // on GPU the whole budget is one tile: 64 MiB = 16 Mi distances
         assertThat(search.plan(4096, 100_000, 8, true)).isEqualTo(new NearestCodeSearch.Tiling(4096, 4096));
         NearestCodeSearch tiny = NearestCodeSearch.builder().optMemoryBudgetBytes(4096).build();
         assertThat(tiny.plan(10, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(1, 1024));
+        assertThat(tiny.plan(10, 100_000, 8, true)).isEqualTo(new NearestCodeSearch.Tiling(1, 1024));
+    }
+
+    @Test
+    void largeTilesOnlyWhenGlibcKeepsLargeBlocksInTheHeap() {
+        long small = NearestCodeSearch.SMALL_TILE_BYTES;
+        long large = NearestCodeSearch.LARGE_TILE_BYTES;
+        assertThat(NearestCodeSearch.defaultTileBytes(Map.of())).isEqualTo(small);
+        // bin/vqlc's settings
+        assertThat(NearestCodeSearch.defaultTileBytes(Map.of(
+                "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
+                .isEqualTo(large);
+        // a fixed mmap threshold alone leaves the trim threshold at 128 KiB: the heap top is trimmed
+        assertThat(NearestCodeSearch.defaultTileBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432")))
+                .isEqualTo(small);
+        assertThat(NearestCodeSearch.defaultTileBytes(Map.of(
+                "MALLOC_MMAP_THRESHOLD_", "4194304", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
+                .isEqualTo(small);
+        assertThat(NearestCodeSearch.defaultTileBytes(Map.of(
+                "MALLOC_MMAP_THRESHOLD_", "lots", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
+                .isEqualTo(small);
     }
 
     @Test

