@@ -36,7 +36,7 @@ final class ConfigKeyChecker {
                 }
                 throw unknown(path, entry.getValue().origin(), validQuantizerKeys(reference, qType), "quantizer (type " + qType + ")");
             }
-            if (reference.hasPathOrNull(path) || underOpenSection(reference, path)) {
+            if (reference.hasPathOrNull(path)) {
                 continue;
             }
             if (!reference.hasPath(quote(section))) {
@@ -44,12 +44,6 @@ final class ConfigKeyChecker {
             }
             throw unknown(path, entry.getValue().origin(), leafKeys(reference.getConfig(quote(section))), section);
         }
-    }
-
-    /** Sections declared as {@code {}} with an {@code open = true} marker accept any key (e.g. sweep axes). */
-    private static boolean underOpenSection(Config reference, String path) {
-        String section = firstSegment(path);
-        return reference.hasPath(quote(section) + ".open-section") && reference.getBoolean(quote(section) + ".open-section");
     }
 
     private static boolean isDeclared(Config reference, String typeSection, String rest) {

@@ -68,19 +68,11 @@ public final class Main implements Runnable {
         return 1;
     }
 
+    /** The user error behind {@code t}, if any (Guice's ProvisionException carries it as its cause). */
     private static UserException findUserError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UserException u) {
                 return u;
-            }
-            if (c instanceof com.google.inject.ProvisionException p && !p.getErrorMessages().isEmpty()) {
-                Throwable cause = p.getErrorMessages().iterator().next().getCause();
-                if (cause != null && cause != c) {
-                    UserException inner = findUserError(cause);
-                    if (inner != null) {
-                        return inner;
-                    }
-                }
             }
         }
         return null;

@@ -29,11 +29,6 @@ public final class Progress implements TrainingObserver {
         this.every = Math.max(1, every);
     }
 
-    /** A bar on a terminal, plain lines otherwise. */
-    public static Progress forConsole(int every) {
-        return new Progress(System.out, System.console() != null, every);
-    }
-
     @Override
     public void started(int firstStep, int totalSteps) {
         first = firstStep;

@@ -1,21 +1,19 @@
 package io.github.vqlc.experiments.toy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import com.typesafe.config.Config;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.quantizers.common.AbstractQuantizer;
+import io.github.vqlc.quantizers.common.Latents;
 import java.util.Map;
 
 /**
@@ -42,16 +40,14 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
                 section.getInt("nan-after"));
     }
 
-    static final class Toy extends AbstractBlock implements Quantizer {
-        private final int k;
-        private final int d;
+    /** Built from the framework's shared quantizer pieces (AbstractQuantizer, Latents, the search). */
+    static final class Toy extends AbstractQuantizer {
         private final Parameter codebook;
         private final int nanAfter;
         private int trainingCalls;
 
         Toy(int k, int d, float scale, int nanAfter) {
-            this.k = k;
-            this.d = d;
+            super(k, d);
             this.nanAfter = nanAfter;
             codebook = addParameter(Parameter.builder().setName("codebook").setType(Parameter.Type.WEIGHT)
                     .optRequiresGrad(false).optInitializer(new NormalInitializer(scale)).optShape(new Shape(k, d)).build());
@@ -60,51 +56,25 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
         @Override
         public QuantizerOutput quantize(ParameterStore ps, NDArray z, boolean training) {
             NDArray codes = ps.getValue(codebook, z.getDevice(), training);
-            Shape s = z.getShape();
-            NDArray v = z.transpose(0, 2, 3, 1).reshape(-1, d);
+            NDArray v = Latents.toVectors(z);
             NDArray idx = NearestCodeSearch.create().nearest(v, codes);
             NDArray chosen = codes.get(z.getManager(), new NDIndex("{}", idx));
-            NDArray diff = v.sub(chosen);
-            NDArray q = v.add(chosen.sub(v).stopGradient()).reshape(s.get(0), s.get(2), s.get(3), d).transpose(0, 3, 1, 2);
-            NDArray loss = diff.mul(diff).mean();
+            NDArray loss = Latents.mse(v, chosen);
             if (training && nanAfter > 0 && ++trainingCalls > nanAfter) {
                 loss = loss.add(z.getManager().full(new Shape(), Float.NaN)); // a diverged loss, for the NaN test
             }
-            return new QuantizerOutput(q, idx.reshape(s.get(0), s.get(2), s.get(3)), Map.of("commitment", loss));
+            return new QuantizerOutput(Latents.toMaps(Latents.straightThrough(v, chosen), z.getShape()),
+                    Latents.toIndexMaps(idx, z.getShape()), Map.of("commitment", loss));
         }
 
         @Override
         public NDArray lookup(ParameterStore ps, NDArray indices) {
-            Shape s = indices.getShape();
-            NDArray codes = ps.getValue(codebook, indices.getDevice(), false);
-            return codes.get(indices.getManager(), new NDIndex("{}", indices.flatten()))
-                    .reshape(s.get(0), s.get(1), s.get(2), d).transpose(0, 3, 1, 2);
-        }
-
-        @Override
-        public int codebookSize() {
-            return k;
-        }
-
-        @Override
-        public int embeddingDim() {
-            return d;
+            return gatherMaps(ps.getValue(codebook, indices.getDevice(), false), indices);
         }
 
         @Override
         public String type() {
             return "toy";
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
-            QuantizerOutput o = quantize(ps, in.singletonOrThrow(), training);
-            return new NDList(o.quantized(), o.indices(), o.loss());
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] in) {
-            return new Shape[] {in[0], new Shape(in[0].get(0), in[0].get(2), in[0].get(3)), new Shape()};
         }
     }
 }

@@ -20,6 +20,7 @@ public final class Adam {
     private final List<Parameter> parameters = new ArrayList<>();
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
+    private final NDManager manager;
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -27,6 +28,7 @@ public final class Adam {
 
     /** Optimizes the trainable parameters among {@code params}; moments live in {@code manager}. */
     public Adam(List<Parameter> params, NDManager manager, double beta1, double beta2, double eps) {
+        this.manager = manager;
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;
@@ -52,12 +54,12 @@ public final class Adam {
         float bc2 = 1f - (float) Math.pow(beta2, t);
         float stepSize = (float) (lr / bc1);
         float sqrtBc2 = (float) Math.sqrt(bc2);
-        for (int i = 0; i < parameters.size(); i++) {
-            NDArray w = parameters.get(i).getArray();
-            if (!w.hasGradient()) {
-                continue;
-            }
-            try (NDManager scratch = w.getManager().newSubManager()) {
+        try (NDManager scratch = manager.newSubManager()) { // one scratch space for the whole update
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray w = parameters.get(i).getArray();
+                if (!w.hasGradient()) {
+                    continue;
+                }
                 NDArray g = w.getGradient();
                 g.attach(scratch);
                 NDArray mi = m.get(i);

@@ -66,6 +66,6 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     protected static NDArray gatherMaps(NDArray table, NDArray indices) {
         Shape s = indices.getShape();
         NDArray rows = table.get(indices.getManager(), new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
-        return rows.reshape(s.get(0), s.get(1), s.get(2), rows.getShape().get(1)).transpose(0, 3, 1, 2);
+        return Latents.rowsToMaps(rows, s);
     }
 }

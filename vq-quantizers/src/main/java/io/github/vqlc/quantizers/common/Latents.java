@@ -28,9 +28,19 @@ public final class Latents {
         return indices.reshape(like.get(0), like.get(2), like.get(3));
     }
 
-    /** Straight-through estimator: forward value {@code codes}, gradient of identity to {@code z}. */
+    /**
+     * Straight-through estimator sg[codes] + (z - sg[z]): the forward value is bit-identical to
+     * {@code codes} (so {@code lookup} reproduces it exactly), the gradient is the identity to
+     * {@code z}, and the codes get no gradient through this path.
+     */
     public static NDArray straightThrough(NDArray z, NDArray codes) {
-        return z.add(codes.sub(z).stopGradient());
+        return codes.stopGradient().add(z.sub(z.stopGradient()));
+    }
+
+    /** Rows (B*H*W, D) laid out by index maps of shape (B, H, W), as (B, D, H, W). */
+    public static NDArray rowsToMaps(NDArray rows, Shape indexShape) {
+        return rows.reshape(indexShape.get(0), indexShape.get(1), indexShape.get(2), rows.getShape().get(1))
+                .transpose(0, 3, 1, 2);
     }
 
     /** Mean of squared differences, a scalar. */

@@ -144,9 +144,7 @@ public final class EmaQuantizer extends AbstractQuantizer {
         NDArray chosen = codes.get(z.getManager(), new NDIndex("{}", indices)).stopGradient();
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("commitment", Scalars.mul(Latents.mse(chosen, vectors), beta));
-        // straight-through whose forward value is bit-identical to the codes: e + (z - sg[z])
-        NDArray straight = chosen.add(vectors.sub(vectors.stopGradient()));
-        NDArray quantized = Latents.toMaps(straight, z.getShape());
+        NDArray quantized = Latents.toMaps(Latents.straightThrough(vectors, chosen), z.getShape());
         if (training) {
             update(vectors, indices);
         }

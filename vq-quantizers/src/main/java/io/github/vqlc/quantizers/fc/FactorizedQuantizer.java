@@ -103,8 +103,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));
         losses.put("commitment", Latents.mse(chosen.stopGradient(), u));
-        // straight-through with a forward value bit-identical to the codes: sg[c] + (u - sg[u])
-        NDArray straight = chosen.stopGradient().add(u.sub(u.stopGradient()));
+        NDArray straight = Latents.straightThrough(u, chosen);
         NDArray out = projectOut.forward(ps, new NDList(straight), training).singletonOrThrow();
         return new QuantizerOutput(Latents.toMaps(out, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
     }
@@ -112,10 +111,9 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
     @Override
     public NDArray lookup(ParameterStore ps, NDArray indices) {
         NDArray codes = normalizedCodes(ps, indices.getManager(), indices, false);
-        Shape s = indices.getShape();
         NDArray chosen = codes.get(new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
         NDArray out = projectOut.forward(ps, new NDList(chosen), false).singletonOrThrow();
-        return out.reshape(s.get(0), s.get(1), s.get(2), embeddingDim).transpose(0, 3, 1, 2);
+        return Latents.rowsToMaps(out, indices.getShape());
     }
 
     /** normalize(C) (K, F), computed in {@code manager} (a view of the parameter first, so nothing lands in the model's manager). */

@@ -28,8 +28,8 @@ public final class FactorizedQuantizerFactory implements QuantizerFactory {
         return FactorizedQuantizer.builder()
                 .setCodebookSize(section.getInt("codebook-size"))
                 .setEmbeddingDim(context.embeddingDim())
-                .optFactorDim(Sections.integer(section, "factor-dim", 1, 4096))
-                .optBeta((float) Sections.number(section, "beta", 0, 100))
+                .optFactorDim(Sections.of(section).intIn("factor-dim", 1, 4096))
+                .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
                 .optSearch(Sections.search(section))
                 .build();
     }

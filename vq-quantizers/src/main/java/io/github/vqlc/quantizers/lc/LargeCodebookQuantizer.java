@@ -176,8 +176,7 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), beta));
         losses.put("commitment", Latents.mse(chosen.stopGradient(), vectors));
-        // straight-through with a forward value bit-identical to the codes: sg[z_q] + (z - sg[z])
-        NDArray straight = chosen.stopGradient().add(vectors.sub(vectors.stopGradient()));
+        NDArray straight = Latents.straightThrough(vectors, chosen);
         return new QuantizerOutput(Latents.toMaps(straight, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
     }
 

@@ -44,16 +44,16 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
     public Quantizer create(Config section, QuantizerContext context) {
         int k = section.getInt("codebook-size");
         int d = context.embeddingDim();
-        String init = Sections.oneOf(section, "codebook.init", "random", "uniform", "file");
+        String init = Sections.of(section).oneOf("codebook.init", "random", "uniform", "file");
         String path = section.getString("codebook.path").trim();
-        Projector projector = Projector.of(Sections.oneOf(section, "projector", "none", "linear", "mlp"));
-        int hidden = Sections.integer(section, "projector-hidden", 1, 65536);
+        Projector projector = Projector.of(Sections.of(section).oneOf("projector", "none", "linear", "mlp"));
+        int hidden = Sections.of(section).intIn("projector-hidden", 1, 65536);
         LargeCodebookQuantizer.Builder b = LargeCodebookQuantizer.builder()
                 .setCodebookSize(k)
                 .setEmbeddingDim(d)
                 .optFrozen(section.getBoolean("codebook.frozen"))
                 .optProjector(projector, hidden)
-                .optBeta((float) Sections.number(section, "beta", 0, 100))
+                .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
                 .optSearch(Sections.search(section));
         int codeDim;
         if (init.equals("file")) {
@@ -74,7 +74,7 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
                 throw new UserException("quantizer.codebook.path = '" + path + "' is set but quantizer.codebook.init = " + init
                         + "; set codebook.init = file to use the file, or remove the path");
             }
-            codeDim = Sections.integer(section, "codebook.dim", 1, 65536);
+            codeDim = Sections.of(section).intIn("codebook.dim", 1, 65536);
             b.optRandomCodebook(init.equals("random") ? Init.NORMAL : Init.UNIFORM, codeDim);
         }
         if (projector == Projector.NONE && codeDim != d) {

@@ -22,7 +22,7 @@ public final class VectorQuantizerFactory implements QuantizerFactory {
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
         int k = section.getInt("codebook-size");
-        float beta = (float) Sections.number(section, "beta", 0, 100);
+        float beta = (float) Sections.of(section).doubleIn("beta", 0, 100);
         return new VectorQuantizer(k, context.embeddingDim(), beta, Sections.search(section));
     }
 }
