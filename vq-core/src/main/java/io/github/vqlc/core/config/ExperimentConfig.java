@@ -15,6 +15,8 @@ public record ExperimentConfig(
         ModelConfig model,
         QuantizerConfig quantizer,
         TrainConfig train,
+        LossConfig loss,
+        DiscriminatorConfig discriminator,
         EvalConfig eval,
         Config resolved) {
 
@@ -25,6 +27,8 @@ public record ExperimentConfig(
                 ModelConfig.from(c.getConfig("model")),
                 QuantizerConfig.from(c),
                 TrainConfig.from(c.getConfig("train")),
+                LossConfig.from(c.getConfig("loss")),
+                DiscriminatorConfig.from(c.getConfig("discriminator")),
                 EvalConfig.from(c.getConfig("eval")),
                 c);
     }

@@ -14,6 +14,9 @@ import com.typesafe.config.Config;
  * @param keepCheckpoints how many of the newest checkpoints to keep
  * @param evalEvery steps between held-out evaluations (utilization, PSNR) logged to log.jsonl (0 = off)
  * @param evalLimit images of the held-out slice used by periodic evaluation
+ * @param accumulateSteps micro-batches of {@code batchSize} whose gradients make one update
+ * @param emaDecay decay of an exponential moving average of the generator's weights, used for
+ *     samples and evaluation (0 = off)
  */
 public record TrainConfig(
         int steps,
@@ -30,7 +33,9 @@ public record TrainConfig(
         int checkpointEvery,
         int keepCheckpoints,
         int evalEvery,
-        int evalLimit) {
+        int evalLimit,
+        int accumulateSteps,
+        double emaDecay) {
 
     static TrainConfig from(Config c) {
         Values v = new Values(c, "train");
@@ -49,6 +54,8 @@ public record TrainConfig(
                 v.intAtLeast("checkpoint-every", 1),
                 v.intAtLeast("keep-checkpoints", 1),
                 v.intAtLeast("eval-every", 0),
-                v.intAtLeast("eval-limit", 1));
+                v.intAtLeast("eval-limit", 1),
+                v.intAtLeast("accumulate-steps", 1),
+                v.doubleIn("ema-decay", 0, 0.999999));
     }
 }

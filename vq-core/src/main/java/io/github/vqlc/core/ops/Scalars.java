@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Multiplication by a constant that is safe under autograd.
+ * Multiplication (and addition) by a constant that is safe under autograd.
  *
  * <p>DJL 0.29's {@code NDArray.mul(Number)} wraps the number in a tensor that borrows a direct
  * ByteBuffer's memory and closes it right after the op. PyTorch's autograd saves that scalar for
@@ -21,5 +21,11 @@ public final class Scalars {
     public static NDArray mul(NDArray x, float value) {
         NDArray scalar = x.getManager().full(new Shape(), value, x.getDataType(), x.getDevice());
         return x.mul(scalar);
+    }
+
+    /** {@code x + value}, differentiable (same scalar ownership as {@link #mul}). */
+    public static NDArray add(NDArray x, float value) {
+        NDArray scalar = x.getManager().full(new Shape(), value, x.getDataType(), x.getDevice());
+        return x.add(scalar);
     }
 }

@@ -18,7 +18,12 @@ import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
 import io.github.vqlc.models.train.HeldOutEvaluation;
+import io.github.vqlc.models.gan.PatchDiscriminator;
+import io.github.vqlc.models.loss.PerceptualLoss;
+import io.github.vqlc.models.loss.PerceptualLosses;
 import io.github.vqlc.models.train.VqTrainer;
+import io.github.vqlc.models.train.VqganObjective;
+import java.util.Optional;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -111,9 +116,36 @@ public class ExperimentModule extends AbstractModule {
         };
     }
 
+    /** The PatchGAN discriminator, initialized (seeded after the model), or empty when loss.gan is off. */
     @Provides
-    VqTrainer trainer(VqAutoencoder model, NDManager manager, @Named("train") ImageDataset train,
+    @Singleton
+    Optional<PatchDiscriminator> discriminator(VqAutoencoder model, NDManager manager) {
+        if (!config.loss().gan().enabled()) {
+            return Optional.empty();
+        }
+        var data = config.data();
+        PatchDiscriminator d = new PatchDiscriminator(config.discriminator());
+        d.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.imageSize(), data.imageSize()));
+        return Optional.of(d);
+    }
+
+    /** The configured perceptual network, or empty for loss.perceptual.type = none. */
+    @Provides
+    @Singleton
+    Optional<PerceptualLoss> perceptual(Device device) {
+        return PerceptualLosses.create(config.loss().perceptual(), device, config.data());
+    }
+
+    @Provides
+    @Singleton
+    VqganObjective objective(Optional<PerceptualLoss> perceptual, Optional<PatchDiscriminator> discriminator) {
+        return new VqganObjective(config.train(), config.loss(), perceptual.orElse(null), discriminator.orElse(null));
+    }
+
+    @Provides
+    VqTrainer trainer(VqAutoencoder model, VqganObjective objective, NDManager manager, @Named("train") ImageDataset train,
             @Named("eval") ImageDataset eval, HeldOutEvaluation heldOut) {
-        return new VqTrainer(model, manager, config.train(), train, eval, config.run().dir(), config.run().seed(), heldOut);
+        return new VqTrainer(model, objective, manager, config.train(), config.discriminator().lrOr(config.train().lr()),
+                train, eval, config.run().dir(), config.run().seed(), heldOut);
     }
 }

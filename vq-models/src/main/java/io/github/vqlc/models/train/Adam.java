@@ -77,6 +77,16 @@ public final class Adam {
         }
     }
 
+    /** Zeroes the gradients of this optimizer's parameters (e.g. those a generator step left in a discriminator). */
+    public void zeroGradients() {
+        for (Parameter p : parameters) {
+            NDArray w = p.getArray();
+            if (w.hasGradient()) {
+                JniUtils.zeroGrad((PtNDArray) w);
+            }
+        }
+    }
+
     public long stepCount() {
         return t;
     }

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * Checkpoints of a run: {@code checkpoints/step-000200/} holding {@code model.params} (DJL block
- * parameters, EMA buffers included), {@code optimizer.ndlist} (Adam moments) and {@code state.json}
- * (step, data position, elapsed time). A checkpoint is written into a hidden temporary directory
+ * parameters, EMA buffers included), {@code optimizer.ndlist} (Adam moments), the same pair for
+ * further networks such as {@code discriminator.params}, named array lists such as
+ * {@code ema.ndlist}, and {@code state.json} (step, data position, elapsed time, optimizer steps). A checkpoint is written into a hidden temporary directory
  * and renamed into place, so a crash never leaves a half-written one; only complete ones are
  * listed; the newest {@code keep} are kept.
  */
@@ -51,21 +52,65 @@ public final class Checkpoints {
         return dir;
     }
 
-    /** Writes a checkpoint atomically and prunes old ones. */
+    /**
+     * What one network contributes to a checkpoint: its parameters ({@code <name>.params}) and its
+     * optimizer's moments ({@code <name>-optimizer.ndlist}; {@code optimizer.ndlist} for "model").
+     */
+    public record Part(String name, Block block, Adam adam) {
+        public Part {
+            if (!name.matches("[a-z][a-z0-9-]*")) {
+                throw new IllegalArgumentException("bad checkpoint part name " + name);
+            }
+        }
+
+        Path params(Path dir) {
+            return dir.resolve(name + ".params");
+        }
+
+        Path optimizer(Path dir) {
+            return dir.resolve(name.equals(MODEL) ? "optimizer.ndlist" : name + "-optimizer.ndlist");
+        }
+
+        String stepsKey() {
+            return name.equals(MODEL) ? "optimizer_steps" : name.replace('-', '_') + "_optimizer_steps";
+        }
+    }
+
+    /** The autoencoder's part name; {@code model.params} is what evaluation loads. */
+    public static final String MODEL = "model";
+
+    /** Writes a checkpoint of one model and its optimizer (may be null) atomically, pruning old ones. */
     public Checkpoint save(int step, Block model, Adam adam, JsonObject state) {
+        return save(step, List.of(new Part(MODEL, model, adam)), java.util.Map.of(), state);
+    }
+
+    /**
+     * Writes a checkpoint atomically and prunes old ones.
+     *
+     * @param parts networks with their optimizers (the first is normally {@link #MODEL})
+     * @param arrays further named array lists, each saved as {@code <name>.ndlist} (e.g. EMA weights)
+     */
+    public Checkpoint save(int step, List<Part> parts, java.util.Map<String, NDList> arrays, JsonObject state) {
         Path target = dir.resolve(String.format("step-%06d", step));
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempDirectory(dir, ".tmp-step-");
-            try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                    Files.newOutputStream(tmp.resolve("model.params"))))) {
-                model.saveParameters(out);
-            }
-            if (adam != null) {
-                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp.resolve("optimizer.ndlist")))) {
-                    adam.state().encode(out);
+            for (Part part : parts) {
+                try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+                        Files.newOutputStream(part.params(tmp))))) {
+                    part.block().saveParameters(out);
                 }
-                state.addProperty("optimizer_steps", adam.stepCount());
+                if (part.adam() != null) {
+                    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(part.optimizer(tmp)))) {
+                        part.adam().state().encode(out);
+                    }
+                    state.addProperty(part.stepsKey(), part.adam().stepCount());
+                }
+            }
+            for (var e : arrays.entrySet()) {
+                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp.resolve(e.getKey() + ".ndlist")))) {
+                    e.getValue().encode(out);
+                }
             }
             state.addProperty("step", step);
             Files.writeString(tmp.resolve(STATE), state.toString(), StandardCharsets.UTF_8);
@@ -107,17 +152,65 @@ public final class Checkpoints {
 
     /** Loads parameters into {@code model} (and Adam moments when {@code adam} is not null); returns state.json. */
     public JsonObject load(Checkpoint checkpoint, Block model, Adam adam, NDManager manager) {
-        Path params = checkpoint.dir().resolve("model.params");
+        return load(checkpoint, List.of(new Part(MODEL, model, adam)), manager);
+    }
+
+    /**
+     * Loads every part's parameters (shape-checked against the configured networks) and, where
+     * the part has an optimizer, its moments; returns state.json. A part missing from the
+     * checkpoint is a user error (the config must match the run that wrote it).
+     */
+    public JsonObject load(Checkpoint checkpoint, List<Part> parts, NDManager manager) {
+        JsonObject state;
+        try {
+            state = JsonParser.parseString(Files.readString(checkpoint.dir().resolve(STATE))).getAsJsonObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (Part part : parts) {
+            Path params = part.params(checkpoint.dir());
+            if (!Files.isRegularFile(params)) {
+                throw new UserException("checkpoint " + checkpoint.dir() + " has no " + params.getFileName()
+                        + " (was it written with a different config, e.g. without loss.gan?)");
+            }
+            loadParameters(params, part.block(), manager);
+            Path opt = part.optimizer(checkpoint.dir());
+            if (part.adam() != null && Files.isRegularFile(opt)) {
+                try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(opt));
+                        NDManager scratch = manager.newSubManager()) {
+                    part.adam().restore(NDList.decode(scratch, in), state.get(part.stepsKey()).getAsLong());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return state;
+    }
+
+    /** The array list saved as {@code <name>.ndlist}, if the checkpoint has it (arrays in {@code manager}). */
+    public static Optional<NDList> readArrays(Checkpoint checkpoint, String name, NDManager manager) {
+        Path file = checkpoint.dir().resolve(name + ".ndlist");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            return Optional.of(NDList.decode(manager, in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void loadParameters(Path params, Block block, NDManager manager) {
         java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
-        model.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+        block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(params)))) {
-            model.loadParameters(manager, in);
+            block.loadParameters(manager, in);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new UserException("cannot load checkpoint " + params + " (does the config match the run that wrote it?): "
                     + e.getMessage(), e);
         }
         // DJL replaces arrays without checking their shapes: a checkpoint of another model must not load silently
-        model.getParameters().forEach(p -> {
+        block.getParameters().forEach(p -> {
             ai.djl.ndarray.types.Shape got = p.getValue().getArray().getShape();
             if (!got.equals(expected.get(p.getKey()))) {
                 throw new UserException("cannot load checkpoint " + params + ": parameter " + p.getKey() + " has shape "
@@ -125,23 +218,6 @@ public final class Checkpoints {
                         + " (does the config match the run that wrote it?)");
             }
         });
-        JsonObject state;
-        try {
-            state = JsonParser.parseString(Files.readString(checkpoint.dir().resolve(STATE))).getAsJsonObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path opt = checkpoint.dir().resolve("optimizer.ndlist");
-        if (adam != null && Files.isRegularFile(opt)) {
-            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(opt));
-                    NDManager scratch = manager.newSubManager()) {
-                NDList saved = NDList.decode(scratch, in);
-                adam.restore(saved, state.get("optimizer_steps").getAsLong());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return state;
     }
 
     private void prune() throws IOException {

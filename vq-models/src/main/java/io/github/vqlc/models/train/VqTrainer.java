@@ -1,13 +1,10 @@
 package io.github.vqlc.models.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import io.github.vqlc.core.UserException;
@@ -17,9 +14,8 @@ import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.io.ImageGrid;
-import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.io.JsonLines;
-import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,36 +24,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains a {@link VqAutoencoder}: reconstruction loss ({@code l1} or {@code l2}) plus
- * {@code quantizer-weight} x the quantizer's terms, Adam with warm-up + cosine schedule.
+ * Trains a {@link VqAutoencoder} with the VQGAN objective ({@link VqganObjective}): reconstruction,
+ * perceptual and quantizer terms, and from {@code loss.gan.start-step} on the adaptive GAN term
+ * with a PatchGAN discriminator trained by its own Adam. Both optimizers follow linear warm-up +
+ * half-cycle cosine; {@code train.accumulate-steps} micro-batches make one update; an optional EMA
+ * of the generator's weights is used for samples and evaluation.
  *
  * <p>Every step runs in its own {@link NDScope} and sub-manager so memory stays flat; losses reach
  * the host only on log steps, where non-finite values stop the run before any checkpoint could
- * store them. Checkpoints hold parameters, Adam moments and the data position, so a resumed run
- * replays exactly the batches and updates of an uninterrupted one.
+ * store them. Checkpoints hold both networks, both optimizers' moments and step counts, the EMA
+ * weights and the data position, so a resumed run replays exactly the batches and updates of an
+ * uninterrupted one.
  */
 public final class VqTrainer {
 
     private final VqAutoencoder model;
+    private final VqganObjective objective;
     private final NDManager manager;
     private final TrainConfig train;
+    private final double discriminatorLr;
     private final ImageDataset trainSet;
     private final ImageDataset sampleSet;
     private final Path runDir;
     private final long seed;
     private final HeldOutEvaluation heldOut;
     private TrainingObserver observer = TrainingObserver.NONE;
+    private WeightEma ema;
 
     /**
      * @param manager the model's manager (on the run's device); parameters must be initialized
+     * @param objective the losses (and the discriminator, initialized, when the GAN term is on)
+     * @param discriminatorLr peak learning rate of the discriminator's Adam
      * @param sampleSet images for reconstruction grids (the first 8 are shown)
      * @param heldOut periodic evaluation, or null
      */
-    public VqTrainer(VqAutoencoder model, NDManager manager, TrainConfig train, ImageDataset trainSet,
-            ImageDataset sampleSet, Path runDir, long seed, HeldOutEvaluation heldOut) {
+    public VqTrainer(VqAutoencoder model, VqganObjective objective, NDManager manager, TrainConfig train,
+            double discriminatorLr, ImageDataset trainSet, ImageDataset sampleSet, Path runDir, long seed,
+            HeldOutEvaluation heldOut) {
         this.model = model;
+        this.objective = objective;
         this.manager = manager;
         this.train = train;
+        this.discriminatorLr = discriminatorLr;
         this.trainSet = trainSet;
         this.sampleSet = sampleSet;
         this.runDir = runDir;
@@ -74,11 +82,27 @@ public final class VqTrainer {
         return new Checkpoints(runDir.resolve("checkpoints"), train.keepCheckpoints());
     }
 
+    /** The weight average, when {@code train.ema-decay} > 0 (after {@link #run} started). */
+    public WeightEma ema() {
+        return ema;
+    }
+
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
-        attachGradients();
+        PatchDiscriminator discriminator = objective.discriminator();
+        attachGradients(model);
         Adam adam = new Adam(model.getParameters().values(), manager, train.beta1(), train.beta2(), 1e-8);
-        BatchLoader loader = BatchLoader.builder(trainSet).setBatchSize(Math.min(train.batchSize(), trainSet.size()))
+        Adam discAdam = null;
+        List<Checkpoints.Part> parts = new ArrayList<>();
+        parts.add(new Checkpoints.Part(Checkpoints.MODEL, model, adam));
+        if (discriminator != null) {
+            attachGradients(discriminator);
+            discAdam = new Adam(discriminator.getParameters().values(), manager, train.beta1(), train.beta2(), 1e-8);
+            parts.add(new Checkpoints.Part("discriminator", discriminator, discAdam));
+        }
+        ema = train.emaDecay() > 0 ? new WeightEma(model, manager, train.emaDecay()) : null;
+        int batchSize = Math.min(train.batchSize(), trainSet.size());
+        BatchLoader loader = BatchLoader.builder(trainSet).setBatchSize(batchSize)
                 .optShuffle(true).optDropLast(true).optSeed(seed).build();
         Checkpoints checkpoints = checkpoints();
         int startStep = 0;
@@ -86,8 +110,18 @@ public final class VqTrainer {
         if (resume) {
             var newest = checkpoints.newest();
             if (newest.isPresent()) {
-                JsonObject state = checkpoints.load(newest.get(), model, adam, manager);
-                attachGradients();
+                JsonObject state = checkpoints.load(newest.get(), parts, manager);
+                attachGradients(model);
+                if (discriminator != null) {
+                    attachGradients(discriminator);
+                }
+                if (ema != null) {
+                    try (NDManager scratch = manager.newSubManager()) {
+                        NDList saved = Checkpoints.readArrays(newest.get(), "ema", scratch).orElseThrow(() ->
+                                new UserException("checkpoint " + newest.get().dir() + " has no ema.ndlist but train.ema-decay > 0"));
+                        ema.restore(saved);
+                    }
+                }
                 startStep = newest.get().step();
                 previousSeconds = state.get("train_seconds").getAsDouble();
                 loader.restore(new LoaderState(state.get("data_epoch").getAsLong(), state.get("data_cursor").getAsInt()));
@@ -95,23 +129,44 @@ public final class VqTrainer {
             }
         }
         LearningRateSchedule schedule = new LearningRateSchedule(train.lr(), train.minLr(), train.warmupSteps(), train.steps());
+        LearningRateSchedule discSchedule = new LearningRateSchedule(discriminatorLr, train.minLr() * discriminatorLr / train.lr(),
+                train.warmupSteps(), train.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         Map<String, Double> lastLosses = new LinkedHashMap<>();
         observer.started(startStep + 1, train.steps());
         long sessionStart = System.nanoTime();
         long imagesSeen = 0;
+        int micro = train.accumulateSteps();
+        float scale = 1f / micro;
         try (JsonLines log = new JsonLines(runDir.resolve("log.jsonl")); loader) {
             for (int step = startStep + 1; step <= train.steps(); step++) {
                 boolean logStep = step % train.logEvery() == 0 || step == train.steps();
                 boolean checkpointStep = step % train.checkpointEvery() == 0 || step == train.steps();
+                boolean gan = objective.ganActiveAt(step);
                 double lr = schedule.at(step);
                 Map<String, Double> losses = null;
                 try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
                     scope.suppressNotUsedWarning();
-                    Batch batch = loader.nextBatch(sub);
-                    Map<String, NDArray> terms = trainStep(ps, batch.images());
+                    List<NDArray[]> realAndFake = new ArrayList<>();
+                    Map<String, NDArray> terms = null;
+                    for (int m = 0; m < micro; m++) {
+                        Batch batch = loader.nextBatch(sub);
+                        VqganObjective.GeneratorResult g = objective.generatorBackward(ps, model, batch.images(), gan, scale);
+                        terms = g.terms();
+                        realAndFake.add(new NDArray[] {batch.images(), g.reconstruction()});
+                        imagesSeen += batch.size();
+                    }
                     adam.step(lr);
-                    imagesSeen += batch.size();
+                    if (ema != null) {
+                        ema.update();
+                    }
+                    if (gan) {
+                        discAdam.zeroGradients(); // the generator's GAN term left gradients in the discriminator
+                        for (NDArray[] pair : realAndFake) {
+                            terms.putAll(objective.discriminatorBackward(ps, pair[0], pair[1], scale));
+                        }
+                        discAdam.step(discSchedule.at(step));
+                    }
                     if (logStep || checkpointStep) {
                         losses = toHost(terms);
                         checkFinite(step, losses);
@@ -134,19 +189,23 @@ public final class VqTrainer {
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("step", step);
                     line.put("split", "held_out");
-                    line.putAll(heldOut.evaluate(model, ps));
+                    try (WeightEma.Swap swap = swapInEma()) {
+                        line.putAll(heldOut.evaluate(model, ps));
+                    }
                     log.append(line);
                     observer.note("eval at step " + step + ": " + line);
                 }
                 if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) {
-                    writeSamples(ps, step);
+                    try (WeightEma.Swap swap = swapInEma()) {
+                        writeSamples(ps, step);
+                    }
                 }
                 if (checkpointStep) {
                     JsonObject state = new JsonObject();
                     state.addProperty("train_seconds", previousSeconds + seconds);
                     state.addProperty("data_epoch", loader.state().epoch());
                     state.addProperty("data_cursor", loader.state().cursor());
-                    checkpoints.save(step, model, adam, state);
+                    checkpoints.save(step, parts, ema == null ? Map.of() : Map.of("ema", ema.state()), state);
                 }
             }
         }
@@ -155,23 +214,9 @@ public final class VqTrainer {
         return new TrainingSummary(train.steps(), previousSeconds + seconds, imagesSeen / Math.max(seconds, 1e-9), lastLosses);
     }
 
-    /** Forward, loss and backward for one batch; returns the loss terms (still on the device). */
-    Map<String, NDArray> trainStep(ParameterStore ps, NDArray images) {
-        Map<String, NDArray> terms = new LinkedHashMap<>();
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            VqAutoencoder.Output out = model.reconstruct(ps, images, true);
-            NDArray diff = out.reconstruction().sub(images);
-            NDArray rec = train.recLoss().equals("l1") ? diff.abs().mean() : diff.square().mean();
-            QuantizerOutput q = out.quantized();
-            NDArray loss = rec.add(Scalars.mul(q.loss(), (float) train.quantizerWeight()));
-            gc.backward(loss);
-            terms.put("loss", loss);
-            terms.put("rec_" + train.recLoss(), rec);
-            for (Map.Entry<String, NDArray> e : q.losses().entrySet()) {
-                terms.put(e.getKey(), e.getValue());
-            }
-        }
-        return terms;
+    /** The EMA weights in the model until closed (a no-op without EMA). */
+    public WeightEma.Swap swapInEma() {
+        return ema == null ? () -> { } : ema.swapIn();
     }
 
     private static Map<String, Double> toHost(Map<String, NDArray> terms) {
@@ -211,8 +256,8 @@ public final class VqTrainer {
     }
 
     /** Marks trainable parameters for autograd (needed after initialization and after loading). */
-    private void attachGradients() {
-        List<Parameter> params = new ArrayList<>(model.getParameters().values());
+    private static void attachGradients(ai.djl.nn.Block block) {
+        List<Parameter> params = new ArrayList<>(block.getParameters().values());
         for (Parameter p : params) {
             if (p.requiresGradient() && !p.getArray().hasGradient()) {
                 p.getArray().setRequiresGradient(true);

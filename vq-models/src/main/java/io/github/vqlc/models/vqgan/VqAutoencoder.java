@@ -32,12 +32,25 @@ public final class VqAutoencoder extends AbstractBlock {
     /** What one forward pass produced. */
     public record Output(NDArray reconstruction, QuantizerOutput quantized) {}
 
+    /** A decoder pass that also keeps the input of its last layer (for the adaptive GAN weight). */
+    public record Decoded(NDArray lastLayerInput, NDArray reconstruction) {}
+
     public VqAutoencoder(ModelConfig m, int imageSize, int channels, Quantizer quantizer) {
         super((byte) 1);
         if (imageSize % m.downsampleFactor() != 0) {
             throw new io.github.vqlc.core.UserException("data.image-size " + imageSize
                     + " is not divisible by the model's downsampling factor " + m.downsampleFactor()
                     + " (model.channel-mult has " + m.channelMult().size() + " levels)");
+        }
+        java.util.List<Integer> visited = new java.util.ArrayList<>();
+        for (int level = 0; level < m.channelMult().size(); level++) {
+            visited.add(imageSize >> level);
+        }
+        for (int r : m.attnResolutions()) {
+            if (!visited.contains(r)) {
+                throw new io.github.vqlc.core.UserException("model.attn-resolutions lists " + r
+                        + " but the feature maps of a " + imageSize + "px image are " + visited + " pixels wide");
+            }
         }
         if (quantizer.embeddingDim() != m.embedDim()) {
             throw new IllegalArgumentException("quantizer width " + quantizer.embeddingDim() + " != model.embed-dim " + m.embedDim());
@@ -64,6 +77,20 @@ public final class VqAutoencoder extends AbstractBlock {
     public NDArray decode(ParameterStore ps, NDArray quantized, boolean training) {
         NDList h = postQuantConv.forward(ps, new NDList(quantized), training);
         return decoder.forward(ps, h, training).singletonOrThrow();
+    }
+
+    /**
+     * The same as {@link #decode}, run layer by layer so the input of the decoder's last layer
+     * ({@link #decoderLastLayer()}) is returned too.
+     */
+    public Decoded decodeForLoss(ParameterStore ps, NDArray quantized, boolean training) {
+        NDList h = postQuantConv.forward(ps, new NDList(quantized), training);
+        var layers = decoder.getChildren();
+        for (int i = 0; i < layers.size() - 1; i++) {
+            h = layers.get(i).getValue().forward(ps, h, training);
+        }
+        NDArray last = h.singletonOrThrow();
+        return new Decoded(last, layers.get(layers.size() - 1).getValue().forward(ps, h, training).singletonOrThrow());
     }
 
     /** Decoder from tokens (N, h, w). */
@@ -94,7 +121,10 @@ public final class VqAutoencoder extends AbstractBlock {
         return channels;
     }
 
-    /** The decoder's last convolution: where the adaptive GAN weight compares gradient norms. */
+    /**
+     * The decoder's last convolution (stride 1, "same" padding, see {@link Layers#conv}): where the
+     * adaptive GAN weight compares gradient norms.
+     */
     public Block decoderLastLayer() {
         var children = decoder.getChildren();
         return children.get(children.size() - 1).getValue();

@@ -1,0 +1,31 @@
+package io.github.vqlc.models.loss;
+
+import ai.djl.Device;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.LossConfig;
+import io.github.vqlc.core.data.DataConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Builds the perceptual network {@code loss.perceptual} names, before training starts. */
+public final class PerceptualLosses {
+
+    private PerceptualLosses() {}
+
+    /** The configured network, or empty when the term is off; missing files are user errors. */
+    public static Optional<PerceptualLoss> create(LossConfig.Perceptual config, Device device, DataConfig data) {
+        if (!config.enabled()) {
+            return Optional.empty();
+        }
+        return switch (config.type()) {
+            case "lpips-torchscript" -> {
+                if (config.path().isBlank()) {
+                    throw new UserException("loss.perceptual.type = lpips-torchscript needs loss.perceptual.path (a TorchScript file)");
+                }
+                yield Optional.of(TorchScriptLpips.load(Path.of(config.path()), device));
+            }
+            case "feature-net" -> throw new UserException("loss.perceptual.type = feature-net is not available in this build");
+            default -> throw new IllegalStateException(config.type());
+        };
+    }
+}
