@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (speed ratios within one run).",
-        subcommands = {BenchCommand.Search.class})
+        subcommands = {BenchCommand.Search.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -39,6 +39,28 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             SearchBenchmark.run(codes, dim, vectors, repeats, seed, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Full training steps (generator with all configured loss terms + discriminator) of the",
+                    "configured model on random batches; prints resident memory and a final",
+                    "`images_per_second <x>` line. Compare with PyTorch: bench/compare-train.sh."},
+            footer = {"", "Example:", "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50"})
+    static final class Train implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ConfigOptions config = new ConfigOptions();
+
+        @Option(names = "--steps", defaultValue = "50", description = "Timed steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Override
+        public Integer call() {
+            io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, System.out);
             return 0;
         }
     }

@@ -71,6 +71,11 @@ public final class TorchScriptLpips implements PerceptualLoss {
         return images.getShape().get(1) == 1 ? images.repeat(1, 3) : images;
     }
 
+    /** The loaded network (tests check that it stays frozen). */
+    Block block() {
+        return block;
+    }
+
     @Override
     public String describe() {
         return "lpips-torchscript (" + file + ")";

@@ -2,6 +2,10 @@ package io.github.vqlc.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.vqlc.core.ops.Scalars;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -16,11 +20,15 @@ import ai.djl.util.PairList;
  * (C/G, H, W) values with the biased variance, then a per-channel affine gamma, beta stored as
  * (1, C, 1, 1) so no per-step reshape of a parameter is needed.
  *
- * <p>Composed from elementary ops on purpose: the engine's fused {@code layerNorm} over the
- * (N, G, C/G*H*W) view is ~50x faster in backward but returned NaN gradients at random with two
- * intra-op threads (PyTorch 2.3.1 through DJL 0.29; see docs/djl-pitfalls.md).
+ * <p>The normalization is the engine's fused {@code layerNorm} over the (N, G, C/G*H*W) view
+ * (~50x faster in backward than composing mean/subtract/square/mean/sqrt/divide). It was once
+ * blamed for random NaN gradients; the cause was oneDNN's AVX-512 convolutions (fixed by
+ * DNNL_MAX_CPU_ISA=AVX2, docs/djl-pitfalls.md), and a test checks it against the composition.
  */
 public final class GroupNorm extends AbstractBlock {
+
+    /** Fused engine layer norm (default) or the composed reference (-Dvqlc.groupnorm=composed). */
+    static final boolean FUSED = !"composed".equals(System.getProperty("vqlc.groupnorm"));
 
     private final int groups;
     private final float eps;
@@ -53,13 +61,25 @@ public final class GroupNorm extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape s = x.getShape();
-        NDArray g = x.reshape(s.get(0), groups, -1);
-        NDArray centered = g.sub(g.mean(new int[] {2}, true));
-        NDArray std = centered.square().mean(new int[] {2}, true).add(eps).sqrt();
-        NDArray normed = centered.div(std).reshape(s);
+        NDArray normed = normalize(x.reshape(s.get(0), groups, -1), eps, FUSED).reshape(s);
         NDArray w = ps.getValue(gamma, x.getDevice(), training);
         NDArray b = ps.getValue(beta, x.getDevice(), training);
         return new NDList(normed.mul(w).add(b));
+    }
+
+    /** Zero mean, unit (biased) variance over the last axis of (N, G, M). */
+    static NDArray normalize(NDArray g, float eps, boolean fused) {
+        if (fused) {
+            long m = g.getShape().get(2);
+            NDManager mm = g.getManager();
+            // the engine's layer norm wants an affine of the normalized shape: identity here
+            NDArray one = mm.ones(new Shape(m), g.getDataType(), g.getDevice());
+            NDArray zero = mm.zeros(new Shape(m), g.getDataType(), g.getDevice());
+            return JniUtils.layerNorm((PtNDArray) g, new Shape(m), (PtNDArray) one, (PtNDArray) zero, eps);
+        }
+        NDArray centered = g.sub(g.mean(new int[] {2}, true));
+        NDArray std = Scalars.add(centered.square().mean(new int[] {2}, true), eps).sqrt();
+        return centered.div(std);
     }
 
     @Override

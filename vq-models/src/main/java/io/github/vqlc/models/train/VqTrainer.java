@@ -89,18 +89,9 @@ public final class VqTrainer {
 
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
-        PatchDiscriminator discriminator = objective.discriminator();
-        attachGradients(model);
-        Adam adam = new Adam(model.getParameters().values(), manager, train.beta1(), train.beta2(), 1e-8);
-        Adam discAdam = null;
-        List<Checkpoints.Part> parts = new ArrayList<>();
-        parts.add(new Checkpoints.Part(Checkpoints.MODEL, model, adam));
-        if (discriminator != null) {
-            attachGradients(discriminator);
-            discAdam = new Adam(discriminator.getParameters().values(), manager, train.beta1(), train.beta2(), 1e-8);
-            parts.add(new Checkpoints.Part("discriminator", discriminator, discAdam));
-        }
-        ema = train.emaDecay() > 0 ? new WeightEma(model, manager, train.emaDecay()) : null;
+        TrainingStep trainingStep = new TrainingStep(model, objective, manager, train.beta1(), train.beta2(), train.emaDecay());
+        List<Checkpoints.Part> parts = trainingStep.checkpointParts();
+        ema = trainingStep.ema();
         int batchSize = Math.min(train.batchSize(), trainSet.size());
         BatchLoader loader = BatchLoader.builder(trainSet).setBatchSize(batchSize)
                 .optShuffle(true).optDropLast(true).optSeed(seed).build();
@@ -111,10 +102,7 @@ public final class VqTrainer {
             var newest = checkpoints.newest();
             if (newest.isPresent()) {
                 JsonObject state = checkpoints.load(newest.get(), parts, manager);
-                attachGradients(model);
-                if (discriminator != null) {
-                    attachGradients(discriminator);
-                }
+                trainingStep.reattachGradients();
                 if (ema != null) {
                     try (NDManager scratch = manager.newSubManager()) {
                         NDList saved = Checkpoints.readArrays(newest.get(), "ema", scratch).orElseThrow(() ->
@@ -136,37 +124,21 @@ public final class VqTrainer {
         observer.started(startStep + 1, train.steps());
         long sessionStart = System.nanoTime();
         long imagesSeen = 0;
-        int micro = train.accumulateSteps();
-        float scale = 1f / micro;
         try (JsonLines log = new JsonLines(runDir.resolve("log.jsonl")); loader) {
             for (int step = startStep + 1; step <= train.steps(); step++) {
                 boolean logStep = step % train.logEvery() == 0 || step == train.steps();
                 boolean checkpointStep = step % train.checkpointEvery() == 0 || step == train.steps();
-                boolean gan = objective.ganActiveAt(step);
                 double lr = schedule.at(step);
                 Map<String, Double> losses = null;
                 try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
                     scope.suppressNotUsedWarning();
-                    List<NDArray[]> realAndFake = new ArrayList<>();
-                    Map<String, NDArray> terms = null;
-                    for (int m = 0; m < micro; m++) {
+                    List<NDArray> microBatches = new ArrayList<>();
+                    for (int m = 0; m < train.accumulateSteps(); m++) {
                         Batch batch = loader.nextBatch(sub);
-                        VqganObjective.GeneratorResult g = objective.generatorBackward(ps, model, batch.images(), gan, scale);
-                        terms = g.terms();
-                        realAndFake.add(new NDArray[] {batch.images(), g.reconstruction()});
+                        microBatches.add(batch.images());
                         imagesSeen += batch.size();
                     }
-                    adam.step(lr);
-                    if (ema != null) {
-                        ema.update();
-                    }
-                    if (gan) {
-                        discAdam.zeroGradients(); // the generator's GAN term left gradients in the discriminator
-                        for (NDArray[] pair : realAndFake) {
-                            terms.putAll(objective.discriminatorBackward(ps, pair[0], pair[1], scale));
-                        }
-                        discAdam.step(discSchedule.at(step));
-                    }
+                    Map<String, NDArray> terms = trainingStep.run(ps, microBatches, step, lr, discSchedule.at(step));
                     if (logStep || checkpointStep) {
                         losses = toHost(terms);
                         checkFinite(step, losses);
@@ -252,16 +224,6 @@ public final class VqTrainer {
             NDArray recon = model.reconstruct(ps, batch.images(), false).reconstruction();
             ImageGrid.write(runDir.resolve("samples").resolve(String.format("recon-%06d.png", step)),
                     List.of(batch.images(), recon));
-        }
-    }
-
-    /** Marks trainable parameters for autograd (needed after initialization and after loading). */
-    private static void attachGradients(ai.djl.nn.Block block) {
-        List<Parameter> params = new ArrayList<>(block.getParameters().values());
-        for (Parameter p : params) {
-            if (p.requiresGradient() && !p.getArray().hasGradient()) {
-                p.getArray().setRequiresGradient(true);
-            }
         }
     }
 }

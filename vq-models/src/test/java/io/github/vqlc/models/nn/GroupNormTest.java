@@ -61,4 +61,36 @@ class GroupNormTest {
             assertThat(x.getGradient().isNaN().any().getBoolean()).isFalse();
         }
     }
+
+    @Test
+    void theFusedNormalizationEqualsTheComposedOneInValuesAndGradientsAndIsRepeatable() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(2);
+            float[] data = m.randomNormal(new Shape(8, 4, 256)).mul(3).add(1).toFloatArray();
+            float[] upstream = m.randomNormal(new Shape(8, 4, 256)).toFloatArray();
+            float[][] out = new float[2][];
+            float[][] grad = new float[2][];
+            for (int fused = 0; fused < 2; fused++) {
+                for (int pass = 0; pass < 10; pass++) {
+                    try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray x = sub.create(data, new Shape(8, 4, 256));
+                        x.setRequiresGradient(true);
+                        NDArray y = GroupNorm.normalize(x, 1e-6f, fused == 1);
+                        gc.backward(y.mul(sub.create(upstream, new Shape(8, 4, 256))).sum());
+                        float[] g = x.getGradient().toFloatArray();
+                        if (pass == 0) {
+                            out[fused] = y.toFloatArray();
+                            grad[fused] = g;
+                        } else {
+                            assertThat(g).as("pass %d repeats pass 0", pass).containsExactly(grad[fused]);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < out[0].length; i++) {
+                assertThat((double) out[1][i]).isCloseTo(out[0][i], within(1e-4));
+                assertThat((double) grad[1][i]).isCloseTo(grad[0][i], within(1e-4));
+            }
+        }
+    }
 }

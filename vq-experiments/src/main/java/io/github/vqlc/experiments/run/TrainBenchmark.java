@@ -1,0 +1,87 @@
+package io.github.vqlc.experiments.run;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.inject.Injector;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.models.train.TrainingStep;
+import io.github.vqlc.models.train.VqganObjective;
+import io.github.vqlc.models.vqgan.VqAutoencoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code vqlc bench train}: full training steps (generator with every configured loss term, then
+ * discriminator) of the configured model on random batches of {@code train.batch-size} images,
+ * exactly the code {@code vqlc train} runs per step, without data loading. Reports images/s over
+ * the timed steps and resident memory along the way (it must stay flat).
+ */
+public final class TrainBenchmark {
+
+    private TrainBenchmark() {}
+
+    public static double run(ExperimentConfig config, int warmup, int steps, PrintStream out) {
+        Injector injector = TrainRun.injector(config);
+        VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
+        VqganObjective objective = injector.getInstance(VqganObjective.class);
+        NDManager manager = injector.getInstance(NDManager.class);
+        var t = config.train();
+        TrainingStep step = new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.emaDecay());
+        ParameterStore ps = new ParameterStore(manager, false);
+        Shape shape = new Shape(t.batchSize(), config.data().channels(), config.data().imageSize(), config.data().imageSize());
+        out.printf(Locale.ROOT, "bench train: %s, batch %d x %d micro-batches, %dx%dx%d images, GAN %s, perceptual %s%n",
+                config.quantizer().type(), t.batchSize(), t.accumulateSteps(), shape.get(2), shape.get(3), shape.get(1),
+                objective.discriminator() == null ? "off" : "on (from step 1)", config.loss().perceptual().type());
+        Engine.getInstance().setRandomSeed((int) config.run().seed());
+        long start = 0;
+        for (int i = 1; i <= warmup + steps; i++) {
+            if (i == warmup + 1) {
+                start = System.nanoTime();
+            }
+            try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
+                scope.suppressNotUsedWarning();
+                List<NDArray> micro = new ArrayList<>();
+                for (int m = 0; m < t.accumulateSteps(); m++) {
+                    micro.add(sub.randomUniform(-1, 1, shape));
+                }
+                // GAN active from the first step whatever loss.gan.start-step says: the full step is measured
+                int ganStep = Math.max(i, config.loss().gan().startStep());
+                var terms = step.run(ps, micro, ganStep, t.lr(), config.discriminator().lrOr(t.lr()));
+                if (i == warmup + steps) {
+                    out.printf(Locale.ROOT, "final loss %.4f%n", terms.get("loss").getFloat());
+                }
+            }
+            if (i == 100 || i == 2000 || i == warmup + steps) {
+                out.printf(Locale.ROOT, "step %d: resident memory %.0f MiB%n", i, residentMiB());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double ips = (double) steps * t.batchSize() * t.accumulateSteps() / seconds;
+        out.printf(Locale.ROOT, "%d timed steps in %.1f s (%.1f ms/step)%n", steps, seconds, 1000 * seconds / steps);
+        out.printf(Locale.ROOT, "images_per_second %.2f%n", ips);
+        return ips;
+    }
+
+    /** VmRSS of this process (Linux), or NaN elsewhere. */
+    static double residentMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.vqlc.models.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import io.github.vqlc.models.gan.PatchDiscriminator;
+import io.github.vqlc.models.vqgan.VqAutoencoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One optimizer step of VQGAN training, shared by {@link VqTrainer} and the training benchmark:
+ * generator backward over the micro-batches (gradients summed with weight 1/micro-batches), the
+ * generator's Adam update and weight EMA, then, once the GAN term is active, the discriminator's
+ * backward on the same real images and detached reconstructions and its Adam update.
+ */
+public final class TrainingStep {
+
+    private final VqAutoencoder model;
+    private final VqganObjective objective;
+    private final Adam generatorAdam;
+    private final Adam discriminatorAdam;
+    private final WeightEma ema;
+
+    /**
+     * Marks the trainable parameters of the model and discriminator for autograd and creates
+     * their optimizers.
+     *
+     * @param emaDecay 0 for no weight average
+     */
+    public TrainingStep(VqAutoencoder model, VqganObjective objective, ai.djl.ndarray.NDManager manager,
+            double beta1, double beta2, double emaDecay) {
+        this.model = model;
+        this.objective = objective;
+        attachGradients(model);
+        generatorAdam = new Adam(model.getParameters().values(), manager, beta1, beta2, 1e-8);
+        PatchDiscriminator d = objective.discriminator();
+        if (d != null) {
+            attachGradients(d);
+            discriminatorAdam = new Adam(d.getParameters().values(), manager, beta1, beta2, 1e-8);
+        } else {
+            discriminatorAdam = null;
+        }
+        ema = emaDecay > 0 ? new WeightEma(model, manager, emaDecay) : null;
+    }
+
+    /**
+     * Runs the step on {@code microBatches} (each (B, C, S, S) in [-1, 1]); returns the loss terms
+     * of the last micro-batch, still on the device.
+     */
+    public Map<String, NDArray> run(ParameterStore ps, List<NDArray> microBatches, int step, double lr, double discriminatorLr) {
+        boolean gan = objective.ganActiveAt(step);
+        float scale = 1f / microBatches.size();
+        List<NDArray> fakes = new ArrayList<>();
+        Map<String, NDArray> terms = null;
+        for (NDArray images : microBatches) {
+            VqganObjective.GeneratorResult g = objective.generatorBackward(ps, model, images, gan, scale);
+            terms = g.terms();
+            fakes.add(g.reconstruction());
+        }
+        generatorAdam.step(lr);
+        if (ema != null) {
+            ema.update();
+        }
+        if (gan) {
+            discriminatorAdam.zeroGradients(); // the generator's GAN term left gradients in the discriminator
+            for (int i = 0; i < microBatches.size(); i++) {
+                terms.putAll(objective.discriminatorBackward(ps, microBatches.get(i), fakes.get(i), scale));
+            }
+            discriminatorAdam.step(discriminatorLr);
+        }
+        return terms;
+    }
+
+    /** The networks and optimizers a checkpoint holds. */
+    public List<Checkpoints.Part> checkpointParts() {
+        List<Checkpoints.Part> parts = new ArrayList<>();
+        parts.add(new Checkpoints.Part(Checkpoints.MODEL, model, generatorAdam));
+        if (discriminatorAdam != null) {
+            parts.add(new Checkpoints.Part("discriminator", objective.discriminator(), discriminatorAdam));
+        }
+        return parts;
+    }
+
+    /** Marks parameters for autograd again (loading a checkpoint replaces the arrays). */
+    public void reattachGradients() {
+        attachGradients(model);
+        if (objective.discriminator() != null) {
+            attachGradients(objective.discriminator());
+        }
+    }
+
+    /** The weight average, or null. */
+    public WeightEma ema() {
+        return ema;
+    }
+
+    private static void attachGradients(Block block) {
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient() && !p.getArray().hasGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        }
+    }
+}
