@@ -20,12 +20,12 @@ import java.util.SplittableRandom;
  */
 final class Iterations {
 
-    private final NearestCodeSearch search;
+    private final SplitSearch search;
     private final KMeansObserver observer;
     private final int maxIterations;
     private final double tolerance;
 
-    Iterations(NearestCodeSearch search, KMeansObserver observer, int maxIterations, double tolerance) {
+    Iterations(SplitSearch search, KMeansObserver observer, int maxIterations, double tolerance) {
         this.search = search;
         this.observer = observer;
         this.maxIterations = maxIterations;

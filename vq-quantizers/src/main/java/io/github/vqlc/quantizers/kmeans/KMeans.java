@@ -65,6 +65,7 @@ public final class KMeans {
     private final long seed;
     private final int miniBatchSize;
     private final NearestCodeSearch search;
+    private final int searchThreads;
     private final KMeansObserver observer;
 
     private KMeans(Builder b) {
@@ -75,6 +76,7 @@ public final class KMeans {
         this.seed = b.seed;
         this.miniBatchSize = b.miniBatchSize;
         this.search = b.search;
+        this.searchThreads = b.searchThreads;
         this.observer = b.observer;
     }
 
@@ -207,10 +209,14 @@ public final class KMeans {
         NDArray mean = x.mean(new int[] {0}, true); // (1, D)
         NDArray centred = x.sub(mean);
         NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
-        Iterations iterations = new Iterations(search, observer, maxIterations, tolerance);
-        Outcome o = miniBatchSize > 0
-                ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
-                : iterations.lloyd(centred, centres);
+        Outcome o;
+        int threads = searchThreads > 0 ? searchThreads : SplitSearch.intraOpThreads();
+        try (SplitSearch split = new SplitSearch(search, threads, !x.getDevice().isGpu())) {
+            Iterations iterations = new Iterations(split, observer, maxIterations, tolerance);
+            o = miniBatchSize > 0
+                    ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
+                    : iterations.lloyd(centred, centres);
+        }
         NDArray centroids = o.centroids().add(mean);
         o.centroids().close();
         centred.close();
@@ -270,6 +276,7 @@ public final class KMeans {
         private long seed;
         private int miniBatchSize;
         private NearestCodeSearch search = NearestCodeSearch.create();
+        private int searchThreads;
         private KMeansObserver observer = KMeansObserver.NONE;
 
         private Builder() {}
@@ -317,6 +324,17 @@ public final class KMeans {
             return this;
         }
 
+        /**
+         * CPU only: Java threads that each search a share of the points with PyTorch ops running
+         * single-threaded (PyTorch's process-wide intra-op thread count is 1 during each search and
+         * restored after it); 1 = one search using PyTorch's own intra-op threads; 0 (default) =
+         * PyTorch's intra-op thread count. The answer does not depend on it.
+         */
+        public Builder optSearchThreads(int searchThreads) {
+            this.searchThreads = searchThreads;
+            return this;
+        }
+
         /** Progress callbacks (default none). */
         public Builder optObserver(KMeansObserver observer) {
             this.observer = observer;
@@ -340,6 +358,9 @@ public final class KMeans {
             if (miniBatchSize < 0) {
                 throw new UserException("k-means: mini-batch size = " + miniBatchSize + " must be >= 0 (0 = full Lloyd)");
             }
+            if (searchThreads < 0) {
+                throw new UserException("k-means: search threads = " + searchThreads + " must be >= 0 (0 = auto)");
+            }
             if (init == null || search == null || observer == null) {
                 throw new IllegalArgumentException("k-means: init, search and observer must not be null");
             }
@@ -350,6 +371,6 @@ public final class KMeans {
     @Override
     public String toString() {
         return "KMeans[k=" + k + ", init=" + init + ", maxIterations=" + maxIterations + ", tolerance=" + tolerance
-                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + "]";
+                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", searchThreads=" + searchThreads + "]";
     }
 }

@@ -220,6 +220,26 @@ class KMeansTest {
     }
 
     @Test
+    void splittingTheSearchOverThreadsChangesNothing() {
+        Random random = new Random(13);
+        float[][] host = new float[9000][4]; // enough rows for a split into parts of >= 2048
+        for (float[] row : host) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        KMeans.Builder b = KMeans.builder().setK(64).optInit(KMeans.Init.RANDOM).optMaxIterations(3).optSeed(5);
+        int threadsBefore = SplitSearch.intraOpThreads();
+        try (KMeansResult one = b.optSearchThreads(1).build().fit(array(host));
+                KMeansResult three = b.optSearchThreads(3).build().fit(array(host))) {
+            assertThat(three.centroids().toFloatArray()).containsExactly(one.centroids().toFloatArray());
+            assertThat(three.inertiaHistory()).containsExactly(one.inertiaHistory());
+            assertThat(three.clusterSizes()).containsExactly(one.clusterSizes());
+        }
+        assertThat(SplitSearch.intraOpThreads()).isEqualTo(threadsBefore); // restored
+    }
+
+    @Test
     void kMeansPlusPlusFindsEveryBlobWhereRandomInitDoesNot() {
         // one big blob holding most points and nine small ones: uniform draws mostly hit the big blob
         int[] sizes = {910, 10, 10, 10, 10, 10, 10, 10, 10, 10};
