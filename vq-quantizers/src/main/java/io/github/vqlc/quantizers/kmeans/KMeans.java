@@ -54,7 +54,11 @@ public final class KMeans {
     public enum Init {
         /** K distinct points drawn uniformly. */
         RANDOM,
-        /** Greedy k-means++ (D^2 sampling, 2 + ln K candidates per centre, as scikit-learn). */
+        /**
+         * k-means++ (D^2 sampling): exact greedy (2 + ln K candidates per centre, as scikit-learn)
+         * when the init batch is 1, else batched candidate sampling (see {@link
+         * Builder#optInitBatch}).
+         */
         KMEANS_PLUS_PLUS
     }
 
@@ -66,7 +70,11 @@ public final class KMeans {
     private final int miniBatchSize;
     private final NearestCodeSearch search;
     private final int searchThreads;
+    private final int initBatch;
     private final KMeansObserver observer;
+
+    /** Passes over the points that the automatic k-means++ batch aims at. */
+    static final int AUTO_INIT_PASSES = 200;
 
     private KMeans(Builder b) {
         this.k = b.k;
@@ -77,6 +85,7 @@ public final class KMeans {
         this.miniBatchSize = b.miniBatchSize;
         this.search = b.search;
         this.searchThreads = b.searchThreads;
+        this.initBatch = b.initBatch;
         this.observer = b.observer;
     }
 
@@ -127,7 +136,9 @@ public final class KMeans {
     public NDArray initialCentroids(NDArray points) {
         checkPoints(points);
         checkEnough(points.getShape().get(0), k, "");
-        return initialize(points, k, seed);
+        try (SplitSearch threads = splitSearch(points)) {
+            return initialize(points, k, seed);
+        }
     }
 
     /**
@@ -206,12 +217,12 @@ public final class KMeans {
      * in the search's {@code ||x||^2 - 2 x.c + ||c||^2}) and adds the mean back to the centroids.
      */
     private Outcome run(NDArray x, NDArray start, int clusters, long runSeed) {
+        Outcome o;
         NDArray mean = x.mean(new int[] {0}, true); // (1, D)
         NDArray centred = x.sub(mean);
-        NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
-        Outcome o;
-        int threads = searchThreads > 0 ? searchThreads : SplitSearch.intraOpThreads();
-        try (SplitSearch split = new SplitSearch(search, threads, !x.getDevice().isGpu())) {
+        // opened first: on CPU, k-means++ also runs with single-threaded ops (no fork-join per op)
+        try (SplitSearch split = splitSearch(x)) {
+            NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
             Iterations iterations = new Iterations(split, observer, maxIterations, tolerance);
             o = miniBatchSize > 0
                     ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
@@ -224,11 +235,21 @@ public final class KMeans {
         return new Outcome(centroids, o.inertia(), o.history(), o.sizes(), o.repaired());
     }
 
+    private SplitSearch splitSearch(NDArray x) {
+        int threads = searchThreads > 0 ? searchThreads : SplitSearch.intraOpThreads();
+        return new SplitSearch(search, threads, !x.getDevice().isGpu());
+    }
+
     private NDArray initialize(NDArray x, int clusters, long runSeed) {
         return switch (init) {
             case RANDOM -> Seeding.random(x, clusters, runSeed);
-            case KMEANS_PLUS_PLUS -> Seeding.kMeansPlusPlus(x, clusters, runSeed);
+            case KMEANS_PLUS_PLUS -> Seeding.kMeansPlusPlus(x, clusters, runSeed, initBatch(clusters));
         };
+    }
+
+    /** Centres drawn per k-means++ pass: as configured, or about K / 200 (exact up to K = 200). */
+    int initBatch(int clusters) {
+        return initBatch > 0 ? initBatch : Math.max(1, (clusters + AUTO_INIT_PASSES - 1) / AUTO_INIT_PASSES);
     }
 
     /** Rank, type and finiteness of the points. */
@@ -277,6 +298,7 @@ public final class KMeans {
         private int miniBatchSize;
         private NearestCodeSearch search = NearestCodeSearch.create();
         private int searchThreads;
+        private int initBatch;
         private KMeansObserver observer = KMeansObserver.NONE;
 
         private Builder() {}
@@ -335,6 +357,17 @@ public final class KMeans {
             return this;
         }
 
+        /**
+         * k-means++ centres drawn per pass over the points: 1 = exact greedy k-means++ (K
+         * sequential passes); b &gt; 1 = batched candidate sampling, b centres per pass drawn
+         * together from the same D^2 distribution; 0 (default) = ceil(K / 200), i.e. exact up to K
+         * = 200 and about 200 passes beyond.
+         */
+        public Builder optInitBatch(int initBatch) {
+            this.initBatch = initBatch;
+            return this;
+        }
+
         /** Progress callbacks (default none). */
         public Builder optObserver(KMeansObserver observer) {
             this.observer = observer;
@@ -358,6 +391,9 @@ public final class KMeans {
             if (miniBatchSize < 0) {
                 throw new UserException("k-means: mini-batch size = " + miniBatchSize + " must be >= 0 (0 = full Lloyd)");
             }
+            if (initBatch < 0) {
+                throw new UserException("k-means: init batch = " + initBatch + " must be >= 0 (0 = auto)");
+            }
             if (searchThreads < 0) {
                 throw new UserException("k-means: search threads = " + searchThreads + " must be >= 0 (0 = auto)");
             }
@@ -371,6 +407,6 @@ public final class KMeans {
     @Override
     public String toString() {
         return "KMeans[k=" + k + ", init=" + init + ", maxIterations=" + maxIterations + ", tolerance=" + tolerance
-                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", searchThreads=" + searchThreads + "]";
+                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", initBatch=" + initBatch + ", searchThreads=" + searchThreads + "]";
     }
 }

@@ -9,6 +9,8 @@ import io.github.vqlc.core.search.NearestCodeSearch;
  * reference.conf}), read once and range-checked.
  *
  * @param init initial centres
+ * @param initBatch k-means++ centres per pass over the points (0 = auto; see {@link
+ *     KMeans.Builder#optInitBatch})
  * @param iterations most Lloyd iterations (passes over the data in mini-batch mode)
  * @param tolerance stop when the relative inertia decrease between iterations is at most this (0 =
  *     run all iterations unless no assignment changes)
@@ -17,7 +19,13 @@ import io.github.vqlc.core.search.NearestCodeSearch;
  * @param searchBudgetMb memory budget of the nearest-centroid search's distance tiles, MiB
  */
 public record KMeansConfig(
-        KMeans.Init init, int iterations, double tolerance, int miniBatch, long seedOffset, int searchBudgetMb) {
+        KMeans.Init init,
+        int initBatch,
+        int iterations,
+        double tolerance,
+        int miniBatch,
+        long seedOffset,
+        int searchBudgetMb) {
 
     /** Where the lead's codebook command mounts this section; used in messages. */
     public static final String PATH = "codebook.kmeans";
@@ -33,6 +41,7 @@ public record KMeansConfig(
         String init = v.oneOf("init", "k-means++", "random");
         return new KMeansConfig(
                 init.equals("random") ? KMeans.Init.RANDOM : KMeans.Init.KMEANS_PLUS_PLUS,
+                v.intAtLeast("init-batch", 0),
                 v.intIn("iterations", 1, 100_000),
                 v.doubleIn("tolerance", 0, 1),
                 v.intAtLeast("mini-batch", 0),
@@ -49,6 +58,7 @@ public record KMeansConfig(
         return KMeans.builder()
                 .setK(k)
                 .optInit(init)
+                .optInitBatch(initBatch)
                 .optMaxIterations(iterations)
                 .optTolerance(tolerance)
                 .optMiniBatchSize(miniBatch)

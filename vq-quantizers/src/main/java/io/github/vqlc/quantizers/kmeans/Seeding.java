@@ -38,50 +38,71 @@ final class Seeding {
     }
 
     /**
-     * Greedy k-means++ (Arthur and Vassilvitskii 2007, with the local trials of scikit-learn's
-     * default): the first centre is a uniform draw; each further centre is the best, by the
-     * resulting potential (sum over points of the squared distance to the nearest centre so far),
-     * of {@code 2 + floor(ln k)} candidates drawn with probability proportional to that squared
-     * distance. Per centre one (N, D) x (D, trials) product on the device and one copy of the N
-     * current distances to the host, where the draw happens (binary search in a double-precision
-     * cumulative sum); the loop is sequential in k.
+     * k-means++ (Arthur and Vassilvitskii 2007): the first centre is a uniform draw; later centres
+     * are drawn with probability proportional to the squared distance to the nearest centre so far.
+     *
+     * <p>{@code batch = 1}: exact greedy k-means++ as scikit-learn's default: each centre is the
+     * best, by the resulting potential (sum of squared distances to the nearest centre), of {@code
+     * 2 + floor(ln k)} candidates. One pass over the points per centre (a (trials, D) x (D, N)
+     * product), so k passes in all.
+     *
+     * <p>{@code batch = b > 1}: batched candidate sampling: each pass draws b distinct centres at
+     * once from the same distribution (they do not see each other) and then updates the distances
+     * with one (b, D) x (D, N) product; ceil((k-1)/b) passes. With k = 10,000 the exact variant
+     * makes 10,000 memory-bound passes over the points, the batched one 50 to 200.
+     *
+     * <p>The draws happen on the host (one copy of the N current distances per pass, binary search
+     * in a double-precision cumulative sum); everything else stays on the points' device.
      *
      * @param points (N, D) float32, N &ge; k
+     * @param batch centres per pass, &ge; 1
      * @return (k, D) float32, attached to {@code points}' manager
      */
-    static NDArray kMeansPlusPlus(NDArray points, int k, long seed) {
+    static NDArray kMeansPlusPlus(NDArray points, int k, long seed, int batch) {
         int n = Math.toIntExact(points.getShape().get(0));
-        int trials = 2 + (int) Math.floor(Math.log(k));
+        int trials = batch == 1 ? 2 + (int) Math.floor(Math.log(k)) : 1;
         SplittableRandom random = new SplittableRandom(seed);
         long[] chosen = new long[k];
         NDManager parent = points.getManager();
         try (NDManager sub = parent.newSubManager(points.getDevice())) {
             NDArray x = points.stopGradient();
             x.attach(sub);
-            NDArray xNorms = x.square().sum(new int[] {1}, true); // (N, 1)
+            NDArray xT = x.transpose(); // (D, N): distances laid out (m, N), N contiguous
+            NDArray xNorms = x.square().sum(new int[] {1}).expandDims(0); // (1, N)
             chosen[0] = random.nextInt(n);
-            NDArray closest = squaredDistances(x, xNorms, new long[] {chosen[0]}).squeeze(1); // (N)
+            NDArray closest = squaredDistances(x, xT, xNorms, new long[] {chosen[0]}); // (1, N)
             double[] cumulative = new double[n];
-            for (int c = 1; c < k; c++) {
+            int c = 1;
+            while (c < k) {
                 try (NDManager step = sub.newSubManager()) {
-                    float[] current = closest.toFloatArray();
-                    double total = cumulate(current, cumulative);
-                    long[] candidates = new long[trials];
-                    for (int t = 0; t < trials; t++) {
-                        candidates[t] = draw(cumulative, total, random);
-                    }
-                    NDArray d = squaredDistances(x, xNorms, candidates); // (N, trials)
-                    d.attach(step);
-                    NDArray best = d.minimum(closest.expandDims(1)); // (N, trials)
-                    float[] potentials = best.sum(new int[] {0}).toFloatArray();
-                    int winner = 0;
-                    for (int t = 1; t < trials; t++) {
-                        if (potentials[t] < potentials[winner]) {
-                            winner = t;
+                    double total = cumulate(closest.toFloatArray(), cumulative);
+                    NDArray next;
+                    if (batch == 1) {
+                        long[] candidates = new long[trials];
+                        for (int t = 0; t < trials; t++) {
+                            candidates[t] = draw(cumulative, total, random);
                         }
+                        NDArray d = squaredDistances(x, xT, xNorms, candidates); // (trials, N)
+                        d.attach(step);
+                        NDArray best = d.minimum(closest); // (trials, N)
+                        float[] potentials = best.sum(new int[] {1}).toFloatArray();
+                        int winner = 0;
+                        for (int t = 1; t < trials; t++) {
+                            if (potentials[t] < potentials[winner]) {
+                                winner = t;
+                            }
+                        }
+                        chosen[c++] = candidates[winner];
+                        next = best.get(new NDIndex().addSliceDim(winner, winner + 1));
+                    } else {
+                        int b = Math.min(batch, k - c);
+                        long[] drawn = drawDistinct(cumulative, total, b, random);
+                        System.arraycopy(drawn, 0, chosen, c, b);
+                        c += b;
+                        NDArray d = squaredDistances(x, xT, xNorms, drawn); // (b, N)
+                        d.attach(step);
+                        next = d.min(new int[] {0}, true).minimum(closest);
                     }
-                    chosen[c] = candidates[winner];
-                    NDArray next = best.get(new NDIndex(":, {}", winner));
                     next.attach(sub);
                     closest.close();
                     closest = next;
@@ -91,18 +112,30 @@ final class Seeding {
         return rows(points, chosen);
     }
 
-    /** (N, m) squared distances of every point to the points at {@code index}, clipped at 0. */
-    private static NDArray squaredDistances(NDArray x, NDArray xNorms, long[] index) {
+    /** (m, N) squared distances of the points at {@code index} to every point, clipped at 0. */
+    private static NDArray squaredDistances(NDArray x, NDArray xT, NDArray xNorms, long[] index) {
         NDManager m = x.getManager();
         try (NDManager scratch = m.newSubManager(x.getDevice())) {
             NDArray idx = scratch.create(index);
             NDArray centres = x.get(idx); // (m, D)
-            NDArray centreNorms = centres.square().sum(new int[] {1}); // (m)
-            NDArray cross = x.matMul(centres.transpose()); // (N, m)
+            NDArray centreNorms = centres.square().sum(new int[] {1}, true); // (m, 1)
+            NDArray cross = centres.matMul(xT); // (m, N)
             NDArray d = cross.muli(-2f).addi(xNorms).addi(centreNorms).clip(0f, Float.MAX_VALUE);
             d.attach(m);
             return d;
         }
+    }
+
+    /** {@code count} distinct indices drawn with probability proportional to their values. */
+    private static long[] drawDistinct(double[] cumulative, double total, int count, SplittableRandom random) {
+        java.util.LinkedHashSet<Long> picked = new java.util.LinkedHashSet<>();
+        int attempts = 0;
+        while (picked.size() < count) {
+            // after many collisions (mass concentrated on few points) fall back to uniform draws
+            boolean uniform = attempts++ > 20 * count;
+            picked.add(uniform ? (long) random.nextInt(cumulative.length) : draw(cumulative, total, random));
+        }
+        return picked.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Writes the running sum of {@code values} into {@code cumulative}; returns the total. */

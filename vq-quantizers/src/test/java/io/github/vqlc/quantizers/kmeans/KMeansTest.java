@@ -259,6 +259,39 @@ class KMeansTest {
     }
 
     @Test
+    void batchedKMeansPlusPlusStartsNearlyAsWellAsExactAndBetterThanRandom() {
+        // a diffuse cloud with K far above its natural cluster count, as in codebook building
+        // (on a few well-separated blobs, batched draws can land in the same blob and miss others)
+        Random random = new Random(17);
+        float[][] host = new float[4000][4];
+        for (float[] row : host) {
+            double scale = random.nextDouble() < 0.1 ? 10 : 1; // a heavy tail that random draws miss
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) (scale * random.nextGaussian());
+            }
+        }
+        NDArray points = array(host);
+        double[] inertia = new double[3];
+        KMeans.Builder b = KMeans.builder().setK(200).optSeed(6);
+        KMeans[] variants = {
+            b.optInit(KMeans.Init.KMEANS_PLUS_PLUS).optInitBatch(1).build(),
+            b.optInit(KMeans.Init.KMEANS_PLUS_PLUS).optInitBatch(20).build(),
+            b.optInit(KMeans.Init.RANDOM).build()
+        };
+        for (int v = 0; v < 3; v++) {
+            try (NDArray start = variants[v].initialCentroids(points);
+                    KMeansResult r = KMeans.builder().setK(200).optMaxIterations(1).build().fit(points, start)) {
+                inertia[v] = r.inertiaHistory()[0]; // inertia of the initial centres
+            }
+        }
+        assertThat(variants[0].initBatch(200)).isEqualTo(1);
+        assertThat(variants[1].initBatch(200)).isEqualTo(20);
+        assertThat(KMeans.builder().setK(1).build().initBatch(10_000)).isEqualTo(50);
+        assertThat(inertia[1]).as("batched vs exact").isLessThan(1.5 * inertia[0]) // seen: 1.27x;
+        assertThat(inertia[2]).as("random vs batched").isGreaterThan(2 * inertia[1]); // seen: 4.3x
+    }
+
+    @Test
     void miniBatchAlsoRecoversSeparatedClusters() {
         int[] sizes = {200, 300, 250};
         float[][] host = blobs(sizes, 3, 8);
