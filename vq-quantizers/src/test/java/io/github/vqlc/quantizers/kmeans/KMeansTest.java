@@ -287,7 +287,7 @@ class KMeansTest {
         assertThat(variants[0].initBatch(200)).isEqualTo(1);
         assertThat(variants[1].initBatch(200)).isEqualTo(20);
         assertThat(KMeans.builder().setK(1).build().initBatch(10_000)).isEqualTo(50);
-        assertThat(inertia[1]).as("batched vs exact").isLessThan(1.5 * inertia[0]) // seen: 1.27x;
+        assertThat(inertia[1]).as("batched vs exact").isLessThan(1.5 * inertia[0]); // seen: 1.27x
         assertThat(inertia[2]).as("random vs batched").isGreaterThan(2 * inertia[1]); // seen: 4.3x
     }
 
