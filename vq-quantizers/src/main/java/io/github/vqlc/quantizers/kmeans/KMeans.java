@@ -20,7 +20,16 @@ import java.util.List;
  * the same device, attached to the points' manager. Every step runs on that device: assignment by
  * the tiled {@link NearestCodeSearch} (never an (N, K) matrix), centroid sums by one scatter-add
  * ({@code Segments}) per iteration; the host sees only per-iteration scalars, the K cluster
- * counts, and in k-means++ one (N) distance vector per centre.
+ * counts, and in k-means++ one (N) distance vector per pass. Like scikit-learn, the work happens
+ * on the centred points {@code x - mean(x)}, and inertia comes from exact differences {@code ||x -
+ * c||^2}, not from the search's expansion.
+ *
+ * <p>Threads (CPU): by default the search is split by rows over as many Java threads as PyTorch
+ * has intra-op threads, each running single-threaded ops, and PyTorch's process-wide intra-op
+ * thread count is 1 for the whole fit (init included) and restored afterwards; see {@link
+ * Builder#optSearchThreads}. This is what makes an iteration as fast as scikit-learn's on a shared
+ * 2-core machine (docs/benchmarks.md). Other threads of the process that run PyTorch ops during a
+ * fit run them single-threaded.
  *
  * <p>Full mode ({@code miniBatchSize = 0}): each iteration assigns every point to its nearest
  * centroid, then moves each centroid to the mean of its points. It stops after {@code
@@ -42,7 +51,8 @@ import java.util.List;
  * can still end empty when the data has fewer distinct points than K.
  *
  * <p>Determinism: random draws come from {@link java.util.SplittableRandom} seeded with {@code
- * seed}; on CPU with a fixed thread count the same seed gives bit-identical centroids.
+ * seed}; on CPU the same seed gives bit-identical centroids (also across search thread counts:
+ * each row's nearest centre is computed independently).
  *
  * <p>Errors a user can cause (K &gt; N, also per class; input not 2-D or not float32; NaN or
  * infinite values; labels not matching the points) are {@link UserException}s with one line naming
