@@ -81,7 +81,7 @@ public final class SearchBenchmark {
                             + codes + ", " + dim + ", " + vectors + ", " + repeats);
         }
         String loadBefore = loadAverage();
-        long[] cpuBefore = cpuTicks();
+        long[] cpuBefore = CpuShare.ticks();
         Random random = new Random(seed);
         float[] xHost = gaussian(random, (long) vectors * dim);
         float[] codesHost = gaussian(random, (long) codes * dim);
@@ -139,7 +139,7 @@ public final class SearchBenchmark {
                             naiveMem.peakExtraBytes(),
                             oursMem.method(),
                             t.vectorBlock() + " x " + t.codeChunk(),
-                            otherProcessesShare(cpuBefore, cpuTicks()));
+                            CpuShare.othersShare(cpuBefore, CpuShare.ticks()));
             print(report, x.getDevice().toString(), loadBefore, loadAverage(), out);
             return report;
         }
@@ -216,36 +216,6 @@ public final class SearchBenchmark {
             indices.attach(parent);
             return indices;
         }
-    }
-
-    /** {busy ticks of all CPUs, total ticks of all CPUs, ticks of this process}, or null off Linux. */
-    private static long[] cpuTicks() {
-        try {
-            String[] all = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            long total = 0;
-            for (int i = 1; i <= 8 && i < all.length; i++) { // user nice system idle iowait irq softirq steal
-                long v = Long.parseLong(all[i]);
-                total += v;
-                if (i != 4 && i != 5) {
-                    busy += v;
-                }
-            }
-            String self = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = self.substring(self.lastIndexOf(')') + 2).split(" ");
-            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return new long[] {busy, total, own};
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static double otherProcessesShare(long[] before, long[] after) {
-        if (before == null || after == null || after[1] <= before[1]) {
-            return Double.NaN;
-        }
-        double others = (after[0] - before[0]) - (after[2] - before[2]);
-        return Math.max(0, others / (after[1] - before[1]));
     }
 
     /** The first three fields of /proc/loadavg, or "n/a": other processes on the machine skew timings. */

@@ -1,12 +1,15 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.search.SearchBenchmark;
+import io.github.vqlc.quantizers.kmeans.KMeans;
+import io.github.vqlc.quantizers.kmeans.KMeansBenchmark;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (speed ratios within one run).",
-        subcommands = {BenchCommand.Search.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Search.class, BenchCommand.KMeansLloyd.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -61,6 +64,55 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "kmeans", mixinStandardHelpOptions = true,
+            description = {"k-means: exactly --iters Lloyd iterations on seeded Gaussian blobs from seeded initial centres.",
+                    "Prints seconds per iteration and the final inertia; --export DIR writes points.npy and init.npy",
+                    "for bench/kmeans_sklearn.py (bench/compare-kmeans.sh runs both)."})
+    static final class KMeansLloyd implements Callable<Integer> {
+        @Option(names = "--points", defaultValue = "200000", description = "Points N (default ${DEFAULT-VALUE}).")
+        int points;
+
+        @Option(names = "--dim", defaultValue = "64", description = "Width D (default ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--k", defaultValue = "10000", description = "Centres K, also the number of blobs (default ${DEFAULT-VALUE}).")
+        int k;
+
+        @Option(names = "--iters", defaultValue = "5", description = "Lloyd iterations (default ${DEFAULT-VALUE}).")
+        int iters;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of data and initial centres (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--init", defaultValue = "random",
+                description = "Initial centres: random | k-means++ (timed separately; default ${DEFAULT-VALUE}).")
+        String init;
+
+        @Option(names = "--search-threads", defaultValue = "0",
+                description = "Java threads splitting the nearest-centre search, PyTorch ops single-threaded;"
+                        + " 1 = PyTorch's own threads; 0 = auto (default ${DEFAULT-VALUE}).")
+        int searchThreads;
+
+        @Option(names = "--export", description = "Directory to write points.npy and init.npy into.")
+        Path export;
+
+        @Override
+        public Integer call() {
+            KMeans.Init start = switch (init) {
+                case "random" -> KMeans.Init.RANDOM;
+                case "k-means++" -> KMeans.Init.KMEANS_PLUS_PLUS;
+                default -> throw new io.github.vqlc.core.UserException(
+                        "bench kmeans: --init " + init + " is not one of: random, k-means++");
+            };
+            try {
+                KMeansBenchmark.run(points, dim, k, iters, seed, start, searchThreads, export, System.out);
+            } catch (IllegalArgumentException e) {
+                throw new io.github.vqlc.core.UserException("bench kmeans: " + e.getMessage(), e);
+            }
             return 0;
         }
     }

@@ -1,0 +1,31 @@
+package io.github.vqlc.quantizers.kmeans;
+
+/**
+ * Progress callbacks of {@link KMeans}, called on the fitting thread. Both methods default to doing
+ * nothing, so a lambda can implement {@link #onIteration} alone.
+ */
+@FunctionalInterface
+public interface KMeansObserver {
+
+    /** Does nothing. */
+    KMeansObserver NONE = (iteration, inertia, seconds) -> {};
+
+    /**
+     * After each iteration.
+     *
+     * @param iteration 1-based iteration (a pass over the data in mini-batch mode)
+     * @param inertia the iteration's inertia, as in {@link KMeansResult#inertiaHistory()}
+     * @param seconds wall time of this iteration
+     */
+    void onIteration(int iteration, double inertia, double seconds);
+
+    /**
+     * Before the k-means of one class starts ({@link KMeans#fitPerClass} only).
+     *
+     * @param label the class label
+     * @param index position of the class in ascending label order, 0-based
+     * @param classes number of classes
+     * @param points points of this class
+     */
+    default void onClassStart(long label, int index, int classes, long points) {}
+}
