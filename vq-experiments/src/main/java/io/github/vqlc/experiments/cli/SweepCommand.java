@@ -72,6 +72,7 @@ final class SweepCommand implements Callable<Integer> {
             cells.forEach(c -> System.out.println(c.name()));
             return 0;
         }
+        Integer only = cell == null ? null : cellIndex(cells);
         String note = SweepDirectory.writeSpec(spec);
         if (note != null) {
             System.err.println(note);
@@ -83,9 +84,8 @@ final class SweepCommand implements Callable<Integer> {
             System.out.println(script);
             return 0;
         }
-        if (cell != null) {
-            int i = cellIndex(cells);
-            CellRun.run(cells.get(i), configs.get(i), System.out);
+        if (only != null) {
+            CellRun.run(cells.get(only), configs.get(only), System.out);
             aggregate(spec, cells);
             return 0;
         }

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * {@code results.csv}: one row per group with every axis value, the seed counts, and every metric
  * found in the cells' metrics.json: numbers as {@code <metric>_mean} and {@code <metric>_std}
- * (sample standard deviation over seeds, empty below two), text as the distinct values joined by ';'.
+ * (sample standard deviation over seeds, empty below two; 12 significant digits), text as the distinct
+ * values joined by ';'.
  */
 public final class ResultsCsv {
 
@@ -65,12 +66,12 @@ public final class ResultsCsv {
         return new ArrayList<>(keys);
     }
 
-    /** Integers without a fraction, others in Java's shortest round-tripping form. */
+    /** 12 significant digits (hides floating-point noise such as 0.09999999999999998), no exponent, no trailing zeros. */
     static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
         }
-        return Double.toString(v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(12)).stripTrailingZeros().toPlainString();
     }
 
     private static String line(List<String> fields) {

@@ -84,7 +84,13 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 user = (o.strip().startsWith("sweep.") ? parsed : parsed.root().atPath("sweep.overrides")).withFallback(user);
             }
             checkKeys(user, file);
-            Config c = user.withFallback(ConfigFactory.parseString(DEFAULTS))
+            Config defaults = ConfigFactory.parseString(DEFAULTS);
+            for (String key : user.getConfig("sweep").root().keySet()) {
+                if (!key.equals("slurm")) { // an unresolved value (a substitution inside a bundle) would not replace its default
+                    defaults = defaults.withoutPath("sweep." + com.typesafe.config.ConfigUtil.joinPath(key));
+                }
+            }
+            Config c = user.withFallback(defaults)
                     .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)).getConfig("sweep");
             Path dirOfFile = file.toAbsolutePath().getParent();
             return from(c, dirOfFile);
