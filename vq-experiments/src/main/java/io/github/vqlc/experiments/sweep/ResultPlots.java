@@ -26,6 +26,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class ResultPlots {
 
+    /** Distinct colours that read on white (matplotlib's tab10). */
+    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
+        0xbcbd22, 0x17becf};
+
     private ResultPlots() {}
 
     /**
@@ -64,6 +68,7 @@ public final class ResultPlots {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, new Color(PALETTE[i % PALETTE.length]));
         }
         plot.setRenderer(renderer);
         chart.getTitle().setFont(chart.getTitle().getFont().deriveFont(13f));

@@ -53,7 +53,7 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
               display-names {}
               slurm {
                 partition = ""
-                gpus-per-task = 1
+                gpus-per-task = 0
                 cpus-per-task = 8
                 time = "24:00:00"
                 mem = "64G"

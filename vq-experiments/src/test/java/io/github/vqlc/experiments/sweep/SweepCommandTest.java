@@ -41,7 +41,7 @@ class SweepCommandTest {
     void emittedSlurmScriptIsValidBashWithOneArrayTaskPerCell() throws Exception {
         Path sweepDir = dir.resolve("sw");
         CliRun r = CliRun.of("sweep", "-c", TABLE2, "--emit", "slurm", "-o", "sweep.dir=\"" + sweepDir + "\"",
-                "-o", "sweep.slurm.partition=gpu", "-o", "sweep.slurm.extra-lines=[\"#SBATCH --account=abc\"]");
+                "-o", "sweep.slurm.partition=gpu", "-o", "sweep.slurm.gpus-per-task=1", "-o", "sweep.slurm.extra-lines=[\"#SBATCH --account=abc\"]");
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         List<String> lines = r.out().strip().lines().toList();
         Path script = sweepDir.resolve("slurm/sweep.sbatch");
