@@ -30,8 +30,8 @@ public final class CellExpansion {
         List<Point> points = new ArrayList<>();
         product(spec.axes(), 0, new ArrayList<>(), new ArrayList<>(), points);
         points.removeIf(p -> spec.excludes().stream().anyMatch(e -> matches(spec, e, p)));
-        for (Config include : spec.includes()) {
-            points.add(include(spec, include));
+        for (Config extra : spec.extraCells()) {
+            points.add(extraCell(spec, extra));
         }
         List<Cell> cells = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
@@ -98,8 +98,8 @@ public final class CellExpansion {
         return true;
     }
 
-    private static Point include(SweepSpec spec, Config include) {
-        Map<String, ConfigValue> entries = assignment(spec, include, "extra-cells", true);
+    private static Point extraCell(SweepSpec spec, Config extra) {
+        Map<String, ConfigValue> entries = assignment(spec, extra, "extra-cells", true);
         List<Cell.Choice> choices = new ArrayList<>();
         List<Config> layers = new ArrayList<>();
         for (SweepAxis axis : spec.axes()) {
@@ -110,7 +110,7 @@ public final class CellExpansion {
             } else if (axis instanceof BundleAxis b) {
                 SweepAxis.Bundle bundle = b.bundle(String.valueOf(v.unwrapped()));
                 if (bundle == null) {
-                    throw new UserException("sweep.extra-cells (" + SweepSpec.origin(include.root()) + "): axis " + b.name()
+                    throw new UserException("sweep.extra-cells (" + SweepSpec.origin(extra.root()) + "): axis " + b.name()
                             + " has no bundle '" + v.unwrapped() + "'");
                 }
                 choices.add(new Cell.Choice(b, bundle.name()));

@@ -30,12 +30,12 @@ import java.util.TreeSet;
  * read it).
  *
  * @param excludes partial assignments axis id -> value; a product cell matching all entries of one is dropped
- * @param includes full assignments axis id -> value ({@code extra-cells}), added after the product
+ * @param extraCells full assignments axis id -> value ({@code extra-cells}), added after the product
  * @param overrides config overrides applied to every cell, below the axes
  * @param displayNames bundle names or axis labels -> names shown in table.md and the plots
  */
 public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List<SweepAxis> axes,
-        List<Config> excludes, List<Config> includes, Config overrides, Map<String, String> displayNames,
+        List<Config> excludes, List<Config> extraCells, Config overrides, Map<String, String> displayNames,
         SlurmOptions slurm) {
 
     /** The defaults and, through them, the valid keys of the sweep section. */
@@ -187,11 +187,7 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
     }
 
     private static List<Config> assignments(Config c, String key) {
-        List<Config> out = new ArrayList<>();
-        for (Config e : c.getConfigList(key)) {
-            out.add(e);
-        }
-        return List.copyOf(out);
+        return List.copyOf(c.getConfigList(key));
     }
 
     /** Rejects unknown keys anywhere in the sweep section except inside the free-form sections. */
@@ -226,7 +222,7 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 .withValue("seeds", ConfigValueFactory.fromIterable(seeds))
                 .withValue("axes", ConfigValueFactory.fromIterable(axes.stream().map(SweepSpec::renderAxis).toList()))
                 .withValue("exclude", ConfigValueFactory.fromIterable(excludes.stream().map(Config::root).toList()))
-                .withValue("extra-cells", ConfigValueFactory.fromIterable(includes.stream().map(Config::root).toList()))
+                .withValue("extra-cells", ConfigValueFactory.fromIterable(extraCells.stream().map(Config::root).toList()))
                 .withValue("overrides", overrides.root())
                 .withValue("display-names", ConfigValueFactory.fromMap(displayNames))
                 .withValue("slurm.partition", ConfigValueFactory.fromAnyRef(slurm.partition()))
