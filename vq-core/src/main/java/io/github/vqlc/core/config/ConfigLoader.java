@@ -23,11 +23,23 @@ public final class ConfigLoader {
 
     /** Loads and validates; {@code file} may be null (defaults plus overrides only). */
     public static ExperimentConfig load(Path file, List<String> overrides) {
-        return load(file, overrides, ConfigFactory.defaultReference());
+        return load(file, ConfigFactory.empty(), overrides);
+    }
+
+    /**
+     * Loads {@code file}, then {@code layer} on top of it (e.g. a sweep cell's overrides, keeping
+     * their origins for error messages), then {@code overrides}; validates like {@link #load(Path, List)}.
+     */
+    public static ExperimentConfig load(Path file, Config layer, List<String> overrides) {
+        return load(file, layer, overrides, ConfigFactory.defaultReference());
     }
 
     static ExperimentConfig load(Path file, List<String> overrides, Config reference) {
-        Config user = userLayer(file, overrides);
+        return load(file, ConfigFactory.empty(), overrides, reference);
+    }
+
+    static ExperimentConfig load(Path file, Config layer, List<String> overrides, Config reference) {
+        Config user = userLayer(file, overrides, layer);
         try {
             Config resolved = user.withFallback(reference).resolve();
             Config userResolved = user.resolveWith(resolved, ConfigResolveOptions.defaults().setAllowUnresolved(true));
@@ -40,6 +52,10 @@ public final class ConfigLoader {
 
     /** The user's file with the overrides on top, unresolved. */
     static Config userLayer(Path file, List<String> overrides) {
+        return userLayer(file, overrides, ConfigFactory.empty());
+    }
+
+    private static Config userLayer(Path file, List<String> overrides, Config layer) {
         Config user = ConfigFactory.empty();
         if (file != null) {
             if (!Files.isRegularFile(file)) {
@@ -51,6 +67,7 @@ public final class ConfigLoader {
                 throw new UserException("config: " + e.getMessage(), e);
             }
         }
+        user = layer.withFallback(user);
         for (String override : overrides) { // the last one wins, as on any command line
             user = parseOverride(override).withFallback(user);
         }

@@ -2,8 +2,6 @@ package io.github.vqlc.experiments.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,28 +12,14 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void configTypoExitsTwoWithOneLineNamingTheKey() {
         Path runDir = dir.resolve("y");
-        Result r = run("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o", "quantizer.typo=1");
+        CliRun r = run("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o", "quantizer.typo=1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("typo").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
@@ -44,14 +28,14 @@ class CliTest {
 
     @Test
     void quantizersListsRegisteredTypesIncludingTheTestOnlyOne() {
-        Result r = run("quantizers");
+        CliRun r = run("quantizers");
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out()).contains("vq ").contains("toy ");
     }
 
     @Test
     void helpExplainsCommands() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out()).contains("train").contains("eval").contains("quantizers").contains("bench");
     }
@@ -76,14 +60,14 @@ class CliTest {
     @Test
     void evalOfADirectoryWithoutARunIsAUserError() throws Exception {
         Files.createDirectories(dir.resolve("empty"));
-        Result r = run("eval", dir.resolve("empty").toString());
+        CliRun r = run("eval", dir.resolve("empty").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("not a run directory");
     }
 
     @Test
     void missingDatasetIsAUserError() {
-        Result r = run("train", "-o", "run.dir=" + dir.resolve("z"), "-o", "data.name=cifar10", "-o",
+        CliRun r = run("train", "-o", "run.dir=" + dir.resolve("z"), "-o", "data.name=cifar10", "-o",
                 "data.root=" + dir.resolve("nowhere"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("vqlc: error:");

@@ -1,0 +1,135 @@
+package io.github.vqlc.experiments.cli;
+
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.sweep.Aggregation;
+import io.github.vqlc.experiments.sweep.Cell;
+import io.github.vqlc.experiments.sweep.CellConfigs;
+import io.github.vqlc.experiments.sweep.CellExpansion;
+import io.github.vqlc.experiments.sweep.CellRun;
+import io.github.vqlc.experiments.sweep.ChildJvm;
+import io.github.vqlc.experiments.sweep.LocalSweepRunner;
+import io.github.vqlc.experiments.sweep.SlurmScript;
+import io.github.vqlc.experiments.sweep.SweepDirectory;
+import io.github.vqlc.experiments.sweep.SweepSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Run an ablation sweep: every cell of a sweep spec (axes x seeds, docs/sweeps.md) as a run",
+                "directory <sweep.dir>/<cell>/, then results.csv, table.md and plots in <sweep.dir>.",
+                "Finished cells are skipped and crashed ones resumed, so rerunning a sweep is safe."},
+        footer = {"", "Examples:",
+                "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --dry-run",
+                "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --parallel 2 -o train.steps=500",
+                "  vqlc sweep -c configs/sweeps/imagenet-table2.conf --emit slurm   # then: sbatch <printed path>",
+                "", "Exit codes: 0 all cells finished, 2 a user error or at least one failed cell."})
+final class SweepCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Sweep spec (HOCON, a `sweep { ... }` section).")
+    Path file;
+
+    @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE",
+            description = {"sweep.<key>=v changes the spec; any other key=v is applied to every cell",
+                    "(like sweep.overrides, below the axes). Repeatable."})
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+            description = "Cells run at once, each in its own JVM (default ${DEFAULT-VALUE}); PyTorch threads are shared out.")
+    int parallel;
+
+    @Option(names = "--dry-run", description = "Validate every cell's config, print the cell names (one per line, in index order), run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--cell", paramLabel = "I",
+            description = {"Run only cell I (0-based index of --dry-run's order, or a cell name) in this JVM.",
+                    "Not implied by SLURM_ARRAY_TASK_ID: the emitted script passes it explicitly."})
+    String cell;
+
+    @Option(names = "--emit", paramLabel = "slurm",
+            description = "Write <sweep.dir>/slurm/sweep.sbatch (a job array, one task per cell) and print its path last.")
+    String emit;
+
+    @Option(names = "--no-aggregate", hidden = true, description = "Skip results/table/plots (child JVMs of a local sweep).")
+    boolean noAggregate;
+
+    @Override
+    public Integer call() {
+        if (parallel < 1) {
+            throw new UserException("--parallel must be >= 1, got " + parallel);
+        }
+        if (emit != null && !emit.equals("slurm")) {
+            throw new UserException("--emit " + emit + ": the only target is slurm");
+        }
+        SweepSpec spec = SweepSpec.load(file, overrides);
+        List<Cell> cells = CellExpansion.expand(spec);
+        List<ExperimentConfig> configs = CellConfigs.load(spec, cells); // every cell valid before anything runs
+        if (dryRun) {
+            cells.forEach(c -> System.out.println(c.name()));
+            return 0;
+        }
+        Integer only = cell == null ? null : cellIndex(cells);
+        String note = SweepDirectory.writeSpec(spec);
+        if (note != null) {
+            System.err.println(note);
+        }
+        if (emit != null) {
+            Path launcher = Path.of(System.getProperty("vqlc.home", "."), "bin", "vqlc").toAbsolutePath().normalize();
+            Path script = SlurmScript.write(spec, cells.size(), Path.of("").toAbsolutePath(), launcher);
+            System.out.println("cells: " + cells.size() + "; submit with: sbatch " + script);
+            System.out.println(script);
+            return 0;
+        }
+        if (only != null) {
+            CellRun.run(cells.get(only), configs.get(only), System.out);
+            aggregate(spec, cells);
+            return 0;
+        }
+        if (System.getenv("SLURM_ARRAY_TASK_ID") != null) {
+            System.err.println("note: SLURM_ARRAY_TASK_ID is set but --cell is not given: running the whole sweep");
+        }
+        System.out.println("sweep " + spec.name() + ": " + cells.size() + " cells in " + spec.dir() + ", " + parallel
+                + " at a time");
+        ChildJvm jvm = ChildJvm.ofThisJvm(Main.class.getName(), parallel);
+        var failures = new LocalSweepRunner(jvm, spec.dir().resolve(SweepDirectory.SPEC), parallel, System.out)
+                .run(cells, configs);
+        aggregate(spec, cells);
+        System.out.println("sweep " + spec.name() + ": " + (cells.size() - failures.size()) + " of " + cells.size()
+                + " cells finished" + (failures.isEmpty() ? "" : ", " + failures.size() + " failed:"));
+        for (var f : failures) {
+            System.out.println("  FAILED " + f.cell().name() + ": " + f.lastError() + "  (log: " + f.log() + ")");
+        }
+        return failures.isEmpty() ? 0 : Main.USER_ERROR;
+    }
+
+    private int cellIndex(List<Cell> cells) {
+        for (Cell c : cells) {
+            if (c.name().equals(cell)) {
+                return c.index();
+            }
+        }
+        try {
+            int i = Integer.parseInt(cell.strip());
+            if (i >= 0 && i < cells.size()) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // neither an index nor a name: reported below
+        }
+        throw new UserException("--cell " + cell + ": expected an index in [0, " + (cells.size() - 1)
+                + "] or a cell name (see --dry-run)");
+    }
+
+    private void aggregate(SweepSpec spec, List<Cell> cells) {
+        if (noAggregate) {
+            return;
+        }
+        for (Path p : Aggregation.write(spec, cells, spec.dir())) {
+            System.out.println("wrote " + p);
+        }
+    }
+}

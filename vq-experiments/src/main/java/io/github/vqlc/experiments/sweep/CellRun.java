@@ -1,0 +1,72 @@
+package io.github.vqlc.experiments.sweep;
+
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.run.TrainRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Runs one cell in this JVM (a Slurm array task, a child of the local runner, or {@code --cell}):
+ * skips it when finished, else trains with resume semantics (the newest checkpoint if there is
+ * one) and writes the {@code done} marker last. A lock file keeps two processes off one cell.
+ */
+public final class CellRun {
+
+    private CellRun() {}
+
+    /** @return true when the cell trained now, false when it was already finished */
+    public static boolean run(Cell cell, ExperimentConfig config, PrintStream out) {
+        Path dir = config.run().dir();
+        int steps = config.train().steps();
+        if (CellState.finished(dir, steps)) {
+            out.println("cell " + cell.index() + " " + cell.name() + " is finished (" + dir + "); skipped");
+            return false;
+        }
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                FileLock lock = lock(channel, cell, dir);
+                try {
+                    if (CellState.finished(dir, steps)) { // finished while we waited for the lock
+                        return false;
+                    }
+                    boolean started = Files.isDirectory(dir.resolve("checkpoints"));
+                    out.println("cell " + cell.index() + " " + cell.name() + ": " + (started ? "continuing" : "starting")
+                            + " in " + dir);
+                    new TrainRun(config).run(true, out);
+                    CellState.markDone(dir, steps);
+                    return true;
+                } finally {
+                    if (lock != null) {
+                        lock.release();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cell " + cell.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock; null on a file system without locks (no protection there). */
+    private static FileLock lock(FileChannel channel, Cell cell, Path dir) {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (IOException e) {
+            return null;
+        }
+        if (lock == null) {
+            throw new UserException("cell " + cell.name() + " is being run by another process (lock held on "
+                    + dir.resolve(".lock") + ")");
+        }
+        return lock;
+    }
+}
