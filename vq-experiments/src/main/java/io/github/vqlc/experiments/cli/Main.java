@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "vqlc", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = {"Vector-quantized image tokenizers (VQGAN, VQGAN-EMA, VQGAN-FC, VQGAN-LC) on DJL.",
                 "Train from HOCON configs, evaluate runs, list quantizers, benchmark kernels."},
-        subcommands = {TrainCommand.class, EvalCommand.class, QuantizersCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, QuantizersCommand.class, FeaturesCommand.class, BenchCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 internal error, 2 user error (bad config, missing data, ...).",
                 "Docs: README.md, docs/."})
