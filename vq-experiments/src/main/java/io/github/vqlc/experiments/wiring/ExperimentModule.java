@@ -1,10 +1,7 @@
 package io.github.vqlc.experiments.wiring;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -14,13 +11,12 @@ import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.spi.Quantizer;
-import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
 import io.github.vqlc.models.train.HeldOutEvaluation;
 import io.github.vqlc.models.train.VqTrainer;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
-import java.nio.file.Path;
+import io.github.vqlc.models.vqgan.VqAutoencoders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -81,20 +77,14 @@ public class ExperimentModule extends AbstractModule {
     @Provides
     @Singleton
     Quantizer quantizer(QuantizerRegistry registry) {
-        var factory = registry.get(config.quantizer().type());
-        var context = new QuantizerContext(config.model().embedDim(), config.run().seed(), Path.of("").toAbsolutePath());
-        return factory.create(config.quantizer().section(), context);
+        return VqAutoencoders.quantizer(config, registry);
     }
 
     /** The model with freshly initialized parameters, seeded by {@code run.seed}. */
     @Provides
     @Singleton
     VqAutoencoder model(Quantizer quantizer, NDManager manager) {
-        var data = config.data();
-        VqAutoencoder model = new VqAutoencoder(config.model(), data.imageSize(), data.channels(), quantizer);
-        Engine.getInstance().setRandomSeed((int) config.run().seed());
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.imageSize(), data.imageSize()));
-        return model;
+        return VqAutoencoders.create(config, quantizer, manager);
     }
 
     @Provides

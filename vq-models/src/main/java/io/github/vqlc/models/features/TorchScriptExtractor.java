@@ -30,6 +30,7 @@ final class TorchScriptExtractor implements FeatureExtractor {
 
     private final TorchScriptSettings settings;
     private final int imageChannels;
+    private final int imageSize;
     private final ZooModel<NDList, NDList> model;
     private final Block block;
     private final ParameterStore ps;
@@ -38,9 +39,11 @@ final class TorchScriptExtractor implements FeatureExtractor {
     private final String fingerprint;
 
     /** Takes ownership of {@code model}. */
-    TorchScriptExtractor(TorchScriptSettings settings, int imageChannels, ZooModel<NDList, NDList> model, String fileSha256) {
+    TorchScriptExtractor(TorchScriptSettings settings, int imageChannels, int imageSize, ZooModel<NDList, NDList> model,
+            String fileSha256) {
         this.settings = settings;
         this.imageChannels = imageChannels;
+        this.imageSize = imageSize;
         this.model = model;
         this.block = model.getBlock();
         NDManager manager = model.getNDManager();
@@ -126,7 +129,7 @@ final class TorchScriptExtractor implements FeatureExtractor {
 
     /** Preprocesses, runs the network and returns output {@code output-index}, attached to the images' manager. */
     private NDArray run(NDArray images) {
-        Extractors.checkImages(type(), images, imageChannels, (int) images.getShape().get(2));
+        Extractors.checkImages(type(), images, imageChannels, imageSize);
         NDArray x = images;
         int size = settings.inputSize();
         if (size > 0 && (x.getShape().get(2) != size || x.getShape().get(3) != size)) {

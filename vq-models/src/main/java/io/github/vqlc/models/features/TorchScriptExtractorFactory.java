@@ -55,7 +55,7 @@ public final class TorchScriptExtractorFactory implements FeatureExtractorFactor
         } catch (IOException | ModelNotFoundException | MalformedModelException | EngineException e) {
             throw new UserException("cannot load TorchScript " + s.file() + ": " + firstLine(e.getMessage()), e);
         }
-        return new TorchScriptExtractor(s, context.imageChannels(), model, sha);
+        return new TorchScriptExtractor(s, context.imageChannels(), context.imageSize(), model, sha);
     }
 
     private static String firstLine(String message) {
