@@ -98,11 +98,7 @@ public final class FeatureNetTrainer {
         return new Result(net, accuracy(net, test, manager, config.batchSize()), seconds);
     }
 
-    /**
-     * Mean over the batch of -log softmax(logits)[label]. The log-softmax is composed (shift by the
-     * detached row maximum, subtract the log-sum-exp): the engine's fused logSoftmax gave NaN
-     * gradients at random steps with two intra-op threads (docs/djl-pitfalls.md).
-     */
+    /** Mean over the batch of -log softmax(logits)[label], the log-softmax shifted by the detached row maximum. */
     static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
         NDArray oneHot = labels.oneHot(numClasses).toType(DataType.FLOAT32, false);
         NDArray shifted = logits.sub(logits.max(new int[] {1}, true).stopGradient());
