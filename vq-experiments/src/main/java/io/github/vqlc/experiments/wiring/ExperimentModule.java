@@ -1,7 +1,10 @@
 package io.github.vqlc.experiments.wiring;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -11,12 +14,14 @@ import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
 import io.github.vqlc.models.train.HeldOutEvaluation;
 import io.github.vqlc.models.train.VqTrainer;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import io.github.vqlc.models.vqgan.VqAutoencoders;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
