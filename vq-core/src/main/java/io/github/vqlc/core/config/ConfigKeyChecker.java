@@ -9,13 +9,11 @@ import java.util.TreeSet;
 
 /**
  * Rejects keys the user wrote that no module declares. Every section's valid keys are those of the
- * merged {@code reference.conf}; the {@code quantizer} section additionally accepts the keys of
- * {@code quantizer-types.<its type>}, so each quantizer declares its own options.
+ * merged {@code reference.conf}; a typed section ({@link TypedSection#ALL}: {@code quantizer},
+ * {@code codebook.extractor}, {@code eval.fid.extractor}) additionally accepts {@code type} and the
+ * keys of {@code <types root>.<its type>}, so each implementation declares its own options.
  */
 final class ConfigKeyChecker {
-
-    static final String QUANTIZER = "quantizer";
-    static final String QUANTIZER_TYPES = "quantizer-types";
 
     private ConfigKeyChecker() {}
 
@@ -25,38 +23,58 @@ final class ConfigKeyChecker {
      * @param reference the merged reference.conf of all modules
      */
     static void check(Config user, Config merged, Config reference) {
-        String qType = merged.hasPath(QUANTIZER + ".type") ? merged.getString(QUANTIZER + ".type") : "";
         for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
             String path = entry.getKey();
-            String section = firstSegment(path);
-            if (section.equals(QUANTIZER)) {
-                String rest = path.substring(QUANTIZER.length() + 1);
-                if (reference.hasPathOrNull(path) || isDeclared(reference, QUANTIZER_TYPES + "." + quote(qType), rest)) {
-                    continue;
-                }
-                throw unknown(path, entry.getValue().origin(), validQuantizerKeys(reference, qType), "quantizer (type " + qType + ")");
+            ConfigOrigin origin = entry.getValue().origin();
+            TypedSection typed = typedSectionOf(path);
+            if (typed != null) {
+                checkTyped(typed, path, origin, merged, reference);
+                continue;
             }
             if (reference.hasPathOrNull(path)) {
                 continue;
             }
+            String section = firstSegment(path);
             if (!reference.hasPath(quote(section))) {
-                throw unknown(path, entry.getValue().origin(), new TreeSet<>(reference.root().keySet()), "the top level");
+                throw unknown(path, origin, new TreeSet<>(reference.root().keySet()), "the top level");
             }
-            throw unknown(path, entry.getValue().origin(), leafKeys(reference.getConfig(quote(section))), section);
+            throw unknown(path, origin, leafKeys(reference.getConfig(quote(section))), section);
         }
     }
 
-    private static boolean isDeclared(Config reference, String typeSection, String rest) {
-        return reference.hasPath(typeSection) && reference.getConfig(typeSection).hasPathOrNull(rest);
+    private static TypedSection typedSectionOf(String path) {
+        for (TypedSection s : TypedSection.ALL) {
+            if (s.contains(path)) {
+                return s;
+            }
+        }
+        return null;
     }
 
-    private static TreeSet<String> validQuantizerKeys(Config reference, String type) {
-        TreeSet<String> keys = leafKeys(reference.getConfig(QUANTIZER));
-        String typeSection = QUANTIZER_TYPES + "." + quote(type);
-        if (reference.hasPath(typeSection)) {
-            keys.addAll(leafKeys(reference.getConfig(typeSection)));
+    private static void checkTyped(TypedSection s, String path, ConfigOrigin origin, Config merged, Config reference) {
+        String rest = path.substring(s.path().length() + 1);
+        if (rest.equals(TypedSection.TYPE) || reference.hasPathOrNull(path)) {
+            return;
         }
-        return keys;
+        String type = s.type(merged).orElse("");
+        String defaults = s.typeDefaults(type);
+        boolean typeDeclared = !type.isEmpty() && reference.hasPath(defaults);
+        if (typeDeclared && reference.getConfig(defaults).hasPathOrNull(rest)) {
+            return;
+        }
+        TreeSet<String> valid = new TreeSet<>();
+        valid.add(TypedSection.TYPE);
+        if (reference.hasPath(s.path())) {
+            valid.addAll(leafKeys(reference.getConfig(s.path())));
+        }
+        String where = s.path() + " (type " + (type.isEmpty() ? "unset" : type) + ")";
+        if (typeDeclared) {
+            valid.addAll(leafKeys(reference.getConfig(defaults)));
+        } else if (reference.hasPath(s.typesRoot())) {
+            where = s.path() + " (type " + (type.isEmpty() ? "unset" : "'" + type + "' declares no keys") + "; declared types: "
+                    + String.join(", ", new TreeSet<>(reference.getConfig(s.typesRoot()).root().keySet())) + ")";
+        }
+        throw unknown(path, origin, valid, where);
     }
 
     /** Leaf paths of a section (reference defaults are never null, so all appear here). */

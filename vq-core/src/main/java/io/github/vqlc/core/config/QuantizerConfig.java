@@ -9,14 +9,8 @@ import com.typesafe.config.Config;
 public record QuantizerConfig(String type, int codebookSize, Config section) {
 
     static QuantizerConfig from(Config root) {
-        Config user = root.getConfig("quantizer");
-        String type = user.getString("type");
-        Config section = user;
-        String typeDefaults = "quantizer-types." + com.typesafe.config.ConfigUtil.joinPath(type);
-        if (root.hasPath(typeDefaults)) {
-            section = user.withFallback(root.getConfig(typeDefaults));
-        }
-        Values v = new Values(user, "quantizer");
-        return new QuantizerConfig(type, v.intIn("codebook-size", 2, 10_000_000), section);
+        Config section = TypedSection.QUANTIZER.resolve(root).orElseThrow();
+        Values v = new Values(section, "quantizer");
+        return new QuantizerConfig(section.getString("type"), v.intIn("codebook-size", 2, 10_000_000), section);
     }
 }

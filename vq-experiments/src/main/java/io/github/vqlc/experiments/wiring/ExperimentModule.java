@@ -25,6 +25,7 @@ import io.github.vqlc.models.train.VqTrainer;
 import io.github.vqlc.models.train.VqganObjective;
 import java.util.Optional;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
+import io.github.vqlc.models.vqgan.VqAutoencoders;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,20 +87,14 @@ public class ExperimentModule extends AbstractModule {
     @Provides
     @Singleton
     Quantizer quantizer(QuantizerRegistry registry) {
-        var factory = registry.get(config.quantizer().type());
-        var context = new QuantizerContext(config.model().embedDim(), config.run().seed(), Path.of("").toAbsolutePath());
-        return factory.create(config.quantizer().section(), context);
+        return VqAutoencoders.quantizer(config, registry);
     }
 
     /** The model with freshly initialized parameters, seeded by {@code run.seed}. */
     @Provides
     @Singleton
     VqAutoencoder model(Quantizer quantizer, NDManager manager) {
-        var data = config.data();
-        VqAutoencoder model = new VqAutoencoder(config.model(), data.imageSize(), data.channels(), quantizer);
-        Engine.getInstance().setRandomSeed((int) config.run().seed());
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.imageSize(), data.imageSize()));
-        return model;
+        return VqAutoencoders.create(config, quantizer, manager);
     }
 
     @Provides

@@ -68,9 +68,13 @@ public final class VqAutoencoder extends AbstractBlock {
 
     /** Encoder and quantizer only (utilization needs nothing more). */
     public QuantizerOutput encode(ParameterStore ps, NDArray images, boolean training) {
+        return quantizer.quantize(ps, latents(ps, images, training), training);
+    }
+
+    /** Encoder and quant conv: the vectors the quantizer sees, (N, D, S/f, S/f). */
+    public NDArray latents(ParameterStore ps, NDArray images, boolean training) {
         NDList z = encoder.forward(ps, new NDList(images), training);
-        NDArray h = quantConv.forward(ps, z, training).singletonOrThrow();
-        return quantizer.quantize(ps, h, training);
+        return quantConv.forward(ps, z, training).singletonOrThrow();
     }
 
     /** Decoder from quantized latents (N, D, h, w). */
