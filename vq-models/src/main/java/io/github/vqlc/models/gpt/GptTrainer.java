@@ -29,7 +29,8 @@ import java.util.function.IntConsumer;
  * AdamW (decay on weight matrices only) with warm-up + cosine, a sub-manager and scope per step.
  * The loss reaches the host on log and checkpoint steps only, where a non-finite value stops the
  * run before it could be saved. Checkpoints (parameters, AdamW moments, data position) give an
- * exact resume, as in {@link io.github.vqlc.models.train.VqTrainer}.
+ * exact resume, as in {@link io.github.vqlc.models.train.VqTrainer}; the engine's generator is
+ * reseeded from (seed, step) before every step so dropout masks replay too.
  */
 public final class GptTrainer {
 
@@ -101,6 +102,8 @@ public final class GptTrainer {
                 Double loss = null;
                 try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
                     scope.suppressNotUsedWarning();
+                    // dropout masks depend on (seed, step) only, so a resumed run draws the same ones
+                    Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + step));
                     NDArray l = trainStep(ps, batches.next(sub));
                     adam.step(lr);
                     imagesSeen += config.batchSize();
