@@ -58,7 +58,11 @@ public final class GenerateRun {
                         rows.add(host.get("{}:{}", i, i + 1));
                     }
                 }
+                int before = done[0];
                 done[0] += labels.length;
+                if (before * 20L / total == done[0] * 20L / total && done[0] != total) {
+                    return; // a line every 5%
+                }
                 double secs = (System.nanoTime() - start) / 1e9;
                 out.printf(Locale.ROOT, "generated %d/%d  %.1f images/s  eta %s%n", done[0], total, done[0] / secs,
                         Progress.duration(secs / done[0] * (total - done[0])));

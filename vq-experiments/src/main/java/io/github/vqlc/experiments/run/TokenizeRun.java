@@ -45,8 +45,7 @@ public final class TokenizeRun {
         ParameterStore ps = new ParameterStore(tokenizer.manager(), false);
         int batchSize = config.eval().batchSize();
         int batches = (data.size() + batchSize - 1) / batchSize;
-        Progress progress = new Progress(log, log == System.out && System.console() != null, Math.max(1, batches / 10));
-        progress.started(1, batches);
+        int every = Math.max(1, batches / 20);
         long start = System.nanoTime();
         int[] done = {0, 0};
         try (TokenFile.Writer writer = TokenFile.create(out, header);
@@ -62,11 +61,14 @@ public final class TokenizeRun {
                 writer.append(codes, l, batch.size());
                 done[0] += batch.size();
                 done[1]++;
-                progress.stepped(done[1], done[0] / Math.max(1e-9, (System.nanoTime() - start) / 1e9), java.util.Map.of());
+                if (done[1] % every == 0 || done[1] == batches) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    log.printf(Locale.ROOT, "tokenize %s: %d/%d images  %.0f images/s  eta %s%n", split.name().toLowerCase(Locale.ROOT),
+                            done[0], header.count(), done[0] / secs, Progress.duration(secs / done[0] * (header.count() - done[0])));
+                }
             });
             writer.commit();
         }
-        progress.finished();
         log.printf(Locale.ROOT, "wrote %d images x %dx%d tokens (codebook %d, %d classes, %s codes) to %s%n", header.count(),
                 side, side, header.codebookSize(), header.labelClasses(), header.codeBytes() == 2 ? "int16" : "int32", out);
         return header;

@@ -77,6 +77,20 @@ public final class TokenGpt extends AbstractBlock {
         return run(ps, x, CausalSelfAttention.mask(x.getManager(), 0, n), null, training);
     }
 
+    /**
+     * Logits (B, 1, V) of the next token only: the blocks run over the whole prefix, the head on
+     * its last position (the cache-free sampling step, without wasting the head on earlier positions).
+     */
+    public NDArray nextLogits(ParameterStore ps, NDArray classes, NDArray tokens) {
+        NDArray x = embed(ps, classes, tokens, 0, false);
+        int n = (int) x.getShape().get(1);
+        NDArray mask = CausalSelfAttention.mask(x.getManager(), 0, n);
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).forward(ps, x, mask, null, i, false);
+        }
+        return head(ps, x.get(new NDIndex(":, -1:, :")), false);
+    }
+
     /** Training logits (B, N, V) for whole token grids flattened to (B, N): position i predicts tokens[:, i]. */
     public NDArray teacherForcedLogits(ParameterStore ps, NDArray classes, NDArray tokens, boolean training) {
         int n = spec.sequenceLength();
@@ -102,8 +116,12 @@ public final class TokenGpt extends AbstractBlock {
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(ps, x, mask, cache, i, training);
         }
-        x = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
-        return head.forward(ps, new NDList(x), training).singletonOrThrow();
+        return head(ps, x, training);
+    }
+
+    private NDArray head(ParameterStore ps, NDArray x, boolean training) {
+        NDArray h = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
+        return head.forward(ps, new NDList(h), training).singletonOrThrow();
     }
 
     /** [class embedding, token embeddings] + positions 0..n, (B, n + 1, C); tokens may be null. */

@@ -27,7 +27,8 @@ public final class TokenSampler {
      * Tokens (B, N) int64 for classes (B) int64, created in the classes' manager.
      *
      * @param useCache true: one position per step with a {@link KvCache} (linear cost); false: the
-     *     whole prefix is recomputed at every step (quadratic; kept as the reference and for the benchmark)
+     *     whole prefix goes through the blocks at every step, the head only through its last
+     *     position (quadratic; kept as the reference and for the benchmark)
      */
     public NDArray sample(ParameterStore ps, NDArray classes, boolean useCache) {
         NDManager out = classes.getManager();
@@ -40,7 +41,7 @@ public final class TokenSampler {
                 try (NDManager step = out.newSubManager()) {
                     NDArray logits;
                     if (!useCache) {
-                        logits = gpt.logits(ps, local(classes, step), local(tokens, step), false);
+                        logits = gpt.nextLogits(ps, local(classes, step), local(tokens, step));
                     } else if (i == 0) {
                         logits = gpt.forwardCached(ps, cache, local(classes, step), null);
                     } else {

@@ -77,6 +77,13 @@ class TokenGptTest {
                 }
                 assertThat(cache.length()).isEqualTo(6);
             }
+            // the cache-free sampling step: the last position's logits only
+            NDArray next = gpt.nextLogits(ps, cls, tokens.get(":, 0:3"));
+            assertThat(next.getShape()).isEqualTo(new Shape(3, 1, 37));
+            assertThat(maxAbsDiff(next, full.get(":, 3:4, :"))).isLessThan(1e-5f);
+            try (KvCache unused = new KvCache(m, 1)) {
+                assertThat(unused.length()).isZero();
+            }
         }
     }
 
