@@ -125,4 +125,20 @@ class GptTrainerTest {
             assertThat(spec.sequenceLength()).isEqualTo(8);
         }
     }
+
+    @Test
+    void aNonFiniteLossStopsTheRunBeforeAnythingIsSaved() {
+        Path tokens = repeatingTokens(tmp.resolve("t.vqt"));
+        Path run = tmp.resolve("nan");
+        GptConfig c = config(tokens, "gpt.steps = 3", "gpt.log-every = 1");
+        try (NDManager m = NDManager.newBaseManager(); TokenFile file = TokenFile.open(tokens)) {
+            TokenGpt gpt = new TokenGpt(c.spec(file.header(), tokens));
+            gpt.initialize(m);
+            gpt.getParameters().get(0).getValue().getArray().muli(Float.NaN); // a corrupt embedding
+            GptTrainer trainer = new GptTrainer(gpt, m, c, file, run, 0);
+            assertThatThrownBy(() -> trainer.run(false)).isInstanceOf(UserException.class)
+                    .hasMessageContaining("GPT loss became NaN at step 1").hasMessageContaining("last good checkpoint: none");
+        }
+        assertThat(run.resolve("checkpoints")).doesNotExist();
+    }
 }
