@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 /** Entry point of {@code bin/vqlc}. */
 @Command(name = "vqlc", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = {"Vector-quantized image tokenizers (VQGAN, VQGAN-EMA, VQGAN-FC, VQGAN-LC) on DJL.",
-                "Train from HOCON configs, evaluate runs, tokenize splits, train a token GPT and generate,",
-                "list quantizers, benchmark kernels."},
+                "Train from HOCON configs, evaluate runs, tokenize splits, train a token GPT and generate"
+                        + " images, list quantizers, benchmark kernels."},
         subcommands = {TrainCommand.class, EvalCommand.class, TokenizeCommand.class, GptCommand.class, GenerateCommand.class,
                 QuantizersCommand.class, BenchCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class},

@@ -92,6 +92,10 @@ public final class GptRun {
 
     /** {@code model} with the tokenizer of {@code tokenizerDir} (its newest checkpoint). */
     static ImageGenerator generator(TokenGpt model, Path tokenizerDir, SamplingOptions options) {
+        if (!Files.isRegularFile(tokenizerDir.resolve("config.conf"))) {
+            throw new UserException("the GPT's tokenizer " + tokenizerDir + " is not a tokenizer run directory (no config.conf);"
+                    + " gpt.tokenizer must name the run that wrote the tokens file");
+        }
         TrainedRun tokenizer = TrainedRun.open(tokenizerDir, List.of());
         return new ImageGenerator(model, tokenizer.model(), tokenizer.manager(), options);
     }
