@@ -148,20 +148,33 @@ public final class CodebookFiles {
         }
         Shape s = matrix.getShape();
         float[] values = matrix.toType(DataType.FLOAT32, false).toFloatArray();
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + s.get(0) + ", " + s.get(1) + "), }";
-        int unpadded = NPY_MAGIC.length + 2 + 2 + dict.length() + 1;
-        int padding = (64 - unpadded % 64) % 64;
-        String header = dict + " ".repeat(padding) + "\n";
         AtomicFiles.write(file, out -> {
-            out.write(NPY_MAGIC);
-            out.write(new byte[] {1, 0});
-            int len = header.length();
-            out.write(new byte[] {(byte) (len & 0xff), (byte) (len >>> 8)});
-            out.write(header.getBytes(StandardCharsets.US_ASCII));
+            out.write(npyFloat32Header(s.getShape()));
             ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
             data.asFloatBuffer().put(values);
             out.write(data.array());
         });
+    }
+
+    /**
+     * The bytes of a version 1.0 {@code .npy} header for a little-endian float32 C-order array of
+     * {@code shape}; the data (product of shape x 4 bytes) follows it. Lets callers stream large arrays.
+     */
+    public static byte[] npyFloat32Header(long... shape) {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String tuple = shape.length == 1 ? dims.toString().trim() : dims.substring(0, Math.max(0, dims.length() - 2));
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + tuple + "), }";
+        int unpadded = NPY_MAGIC.length + 2 + 2 + dict.length() + 1;
+        int padding = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(padding) + "\n";
+        int len = header.length();
+        ByteBuffer b = ByteBuffer.allocate(NPY_MAGIC.length + 4 + len);
+        b.put(NPY_MAGIC).put(new byte[] {1, 0, (byte) (len & 0xff), (byte) (len >>> 8)});
+        b.put(header.getBytes(StandardCharsets.US_ASCII));
+        return b.array();
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 package io.github.vqlc.experiments.cli;
 
-import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.experiments.run.EvalRun;
-import java.nio.file.Files;
+import io.github.vqlc.experiments.run.TrainedRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,19 +29,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path conf = runDir.resolve("config.conf");
-        if (!Files.isRegularFile(conf)) {
-            throw new UserException(runDir + " is not a run directory (no config.conf)");
-        }
         List<String> all = new ArrayList<>(overrides);
-        all.add("run.dir=\"" + runDir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         if (split != null) {
             all.add("eval.split=" + split);
         }
         if (limit != null) {
             all.add("eval.limit=" + limit);
         }
-        new EvalRun(ConfigLoader.load(conf, all)).run(System.out);
+        new EvalRun(TrainedRun.config(runDir, all)).run(System.out);
         return 0;
     }
 }

@@ -1,12 +1,8 @@
 package io.github.vqlc.experiments.run;
 
-import ai.djl.ndarray.NDManager;
 import com.google.inject.Injector;
 import com.google.inject.Module;
-import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.ExperimentConfig;
-import io.github.vqlc.models.train.Checkpoints;
-import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -23,12 +19,9 @@ public final class EvalRun {
 
     public Map<String, Object> run(PrintStream out) {
         RunDirectory dir = new RunDirectory(config.run().dir());
-        Checkpoints checkpoints = new Checkpoints(dir.path().resolve("checkpoints"), Integer.MAX_VALUE);
-        var newest = checkpoints.newest().orElseThrow(() ->
-                new UserException("no complete checkpoint in " + dir.path().resolve("checkpoints") + "; train the run first"));
-        Injector injector = TrainRun.injector(config, overrides);
-        VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
-        checkpoints.load(newest, model, null, injector.getInstance(NDManager.class));
+        TrainedRun trained = TrainedRun.load(config, overrides);
+        var newest = trained.checkpoint();
+        Injector injector = trained.injector();
         out.println("evaluating " + newest.dir());
         Map<String, Object> metrics = Evaluation.run(injector, dir, out);
         dir.updateMetrics(Map.of("checkpoint_step", newest.step()));

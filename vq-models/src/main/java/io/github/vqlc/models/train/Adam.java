@@ -14,6 +14,9 @@ import java.util.List;
  * p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps). Unlike DJL's optimizer its moments are
  * plain arrays that {@link #state()} / {@link #restore} save and load, so a resumed run continues
  * exactly. Gradients are zeroed after each update (the PyTorch engine accumulates them).
+ *
+ * <p>With a weight decay it is AdamW (Loshchilov and Hutter): before the Adam update the selected
+ * parameters shrink by p -= lr * wd * p, decoupled from the gradient moments, as PyTorch's AdamW.
  */
 public final class Adam {
 
@@ -24,11 +27,23 @@ public final class Adam {
     private final float beta1;
     private final float beta2;
     private final float eps;
+    private final double weightDecay;
+    private final List<Boolean> decayed = new ArrayList<>();
     private long t;
 
     /** Optimizes the trainable parameters among {@code params}; moments live in {@code manager}. */
     public Adam(List<Parameter> params, NDManager manager, double beta1, double beta2, double eps) {
+        this(params, manager, beta1, beta2, eps, 0, p -> false);
+    }
+
+    /**
+     * AdamW: like {@link #Adam(List, NDManager, double, double, double)}, plus decoupled weight decay
+     * {@code weightDecay} on the parameters {@code decay} selects (typically weight matrices only).
+     */
+    public Adam(List<Parameter> params, NDManager manager, double beta1, double beta2, double eps, double weightDecay,
+            java.util.function.Predicate<Parameter> decay) {
         this.manager = manager;
+        this.weightDecay = weightDecay;
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;
@@ -38,6 +53,7 @@ public final class Adam {
             }
             NDArray w = p.getArray();
             parameters.add(p);
+            decayed.add(weightDecay > 0 && decay.test(p));
             NDArray mi = manager.zeros(w.getShape(), w.getDataType(), w.getDevice());
             NDArray vi = manager.zeros(w.getShape(), w.getDataType(), w.getDevice());
             mi.setName("m." + parameters.size());
@@ -59,6 +75,9 @@ public final class Adam {
                 NDArray w = parameters.get(i).getArray();
                 if (!w.hasGradient()) {
                     continue;
+                }
+                if (decayed.get(i)) {
+                    w.muli((float) (1.0 - lr * weightDecay));
                 }
                 NDArray g = w.getGradient();
                 g.attach(scratch);

@@ -72,4 +72,36 @@ class AdamTest {
             assertThat(b.getArray().getFloat(0)).isEqualTo(a.getArray().getFloat(0));
         }
     }
+
+    @Test
+    void adamWDecaysOnlySelectedParametersDecoupledFromTheMoments() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter decayed = scalarParam(m, 1f);
+            Parameter plain = scalarParam(m, 1f);
+            Adam adam = new Adam(List.of(decayed, plain), m, 0.5, 0.9, 1e-8, 0.1, p -> p == decayed);
+            double w = 1;
+            double mm = 0;
+            double vv = 0;
+            double wp = 1;
+            double mp = 0;
+            double vp = 0;
+            for (int t = 1; t <= 2; t++) {
+                gradStep(decayed, 1f);
+                gradStep(plain, 1f);
+                double g = 2 * w; // gradient at the weight before decay
+                w *= 1 - 0.1 * 0.1; // PyTorch AdamW: p *= 1 - lr * wd, then the Adam step
+                mm = 0.5 * mm + 0.5 * g;
+                vv = 0.9 * vv + 0.1 * g * g;
+                w -= 0.1 * (mm / (1 - Math.pow(0.5, t))) / (Math.sqrt(vv / (1 - Math.pow(0.9, t))) + 1e-8);
+                double gp = 2 * wp;
+                mp = 0.5 * mp + 0.5 * gp;
+                vp = 0.9 * vp + 0.1 * gp * gp;
+                wp -= 0.1 * (mp / (1 - Math.pow(0.5, t))) / (Math.sqrt(vp / (1 - Math.pow(0.9, t))) + 1e-8);
+                adam.step(0.1);
+                assertThat((double) decayed.getArray().getFloat(0)).as("step %d", t).isCloseTo(w, within(1e-6));
+                assertThat((double) plain.getArray().getFloat(0)).as("plain, step %d", t).isCloseTo(wp, within(1e-6));
+            }
+            assertThat(w).isLessThan(wp - 0.015); // the decay is visible
+        }
+    }
 }

@@ -1,0 +1,44 @@
+package io.github.vqlc.experiments.cli;
+
+import io.github.vqlc.core.data.Split;
+import io.github.vqlc.experiments.run.TokenizeRun;
+import io.github.vqlc.experiments.run.TrainedRun;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = {"Encode a split with a trained tokenizer (encoder + quantizer only) into a tokens file",
+                "(.vqt: header, int16/int32 codes, labels; see docs/gpt.md) for `vqlc gpt train`."},
+        footer = {"", "Example:", "  vqlc tokenize runs/lc --split train      # writes runs/lc/tokens-train.vqt"})
+final class TokenizeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A tokenizer run directory written by `vqlc train`.")
+    Path runDir;
+
+    @Option(names = "--split", defaultValue = "train", description = "train or test (default ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Output file (default <RUN_DIR>/tokens-<split>.vqt).")
+    Path out;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Only the first N images (0 = all).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        Split s = switch (split.toLowerCase(Locale.ROOT)) {
+            case "train" -> Split.TRAIN;
+            case "test" -> Split.TEST;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--split must be train or test, got '" + split + "'");
+        };
+        TrainedRun run = TrainedRun.open(runDir, List.of());
+        TokenizeRun.run(run, s, limit, out != null ? out : TokenizeRun.defaultOutput(runDir, s), System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.vqlc.experiments.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.AtomicFiles;
+import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.core.io.ImageGrid;
+import io.github.vqlc.models.gpt.GptSpec;
+import io.github.vqlc.models.gpt.ImageGenerator;
+import io.github.vqlc.models.gpt.SamplingOptions;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code vqlc generate}: samples {@code count} images per class from a trained GPT, decodes them
+ * through its tokenizer, writes {@code samples/generated-<class>.png} (the first 100 of each
+ * class, rows of 10) and optionally all images as one float32 (N, C, H, W) {@code .npy} in
+ * [-1, 1], streamed batch by batch.
+ */
+public final class GenerateRun {
+
+    /** What to generate. {@code classes} null = every class (or the unconditional one). */
+    public record Request(int count, int[] classes, SamplingOptions options, long seed, int batchSize, Path npy) {}
+
+    private static final int GRID_IMAGES = 100;
+    private static final int GRID_COLUMNS = 10;
+
+    private GenerateRun() {}
+
+    public static Map<String, Object> run(Path gptRunDir, Request r, PrintStream out) {
+        GptRun.Loaded gpt = GptRun.load(gptRunDir);
+        ImageGenerator generator = GptRun.generator(gpt, r.options());
+        GptSpec s = generator.spec();
+        int[] classes = r.classes() != null ? r.classes() : allClasses(s);
+        int top = r.options().effectiveTopK(s.vocabSize());
+        out.printf(Locale.ROOT, "generating %d images for each of %d classes from %s (temperature %.2f, top-k %d, top-p %.2f, seed %d)%n",
+                r.count(), classes.length, gpt.checkpoint().dir(), r.options().temperature(), top, r.options().topP(), r.seed());
+        RunDirectory dir = new RunDirectory(gptRunDir);
+        long start = System.nanoTime();
+        int[] done = {0};
+        int total = r.count() * classes.length;
+        Map<Integer, List<NDArray>> grids = new LinkedHashMap<>();
+        try (NDManager keep = NDManager.newBaseManager()) {
+            ImageGenerator.Sink toGrids = (images, labels) -> {
+                NDArray host = GptRun.keepCopy(images, keep);
+                for (int i = 0; i < labels.length; i++) {
+                    List<NDArray> rows = grids.computeIfAbsent(labels[i], k -> new ArrayList<>());
+                    if (rows.size() < GRID_IMAGES) {
+                        rows.add(host.get("{}:{}", i, i + 1));
+                    }
+                }
+                int before = done[0];
+                done[0] += labels.length;
+                if (before * 20L / total == done[0] * 20L / total && done[0] != total) {
+                    return; // a line every 5%
+                }
+                double secs = (System.nanoTime() - start) / 1e9;
+                out.printf(Locale.ROOT, "generated %d/%d  %.1f images/s  eta %s%n", done[0], total, done[0] / secs,
+                        Progress.duration(secs / done[0] * (total - done[0])));
+            };
+            if (r.npy() != null) {
+                AtomicFiles.write(r.npy(), stream -> {
+                    boolean[] header = {false};
+                    generator.generate(classes, r.count(), r.batchSize(), r.seed(), (images, labels) -> {
+                        try {
+                            if (!header[0]) {
+                                var sh = images.getShape();
+                                stream.write(CodebookFiles.npyFloat32Header(total, sh.get(1), sh.get(2), sh.get(3)));
+                                header[0] = true;
+                            }
+                            writeFloats(stream, images.toFloatArray());
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        toGrids.accept(images, labels);
+                    });
+                });
+                out.println("images: " + r.npy() + " (" + total + " x C x H x W float32 in [-1, 1])");
+            } else {
+                generator.generate(classes, r.count(), r.batchSize(), r.seed(), toGrids);
+            }
+            for (Map.Entry<Integer, List<NDArray>> e : grids.entrySet()) {
+                Path file = dir.samples().resolve("generated-" + className(s, e.getKey()) + ".png");
+                ImageGrid.write(file, rowsOf(keep, e.getValue()));
+                out.println("grid: " + file);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("generated_images", total);
+        m.put("generation_seconds", seconds);
+        m.put("generated_images_per_second", total / seconds);
+        m.put("sampling_temperature", r.options().temperature());
+        m.put("sampling_top_k", top);
+        m.put("sampling_top_p", r.options().topP());
+        m.put("sampling_seed", r.seed());
+        dir.updateMetrics(m);
+        return m;
+    }
+
+    private static int[] allClasses(GptSpec s) {
+        if (s.classes() == 0) {
+            return new int[] {0};
+        }
+        int[] all = new int[s.classes()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    private static String className(GptSpec s, int c) {
+        return s.classes() == 0 ? "unconditional" : Integer.toString(c);
+    }
+
+    /** Re-cuts the collected images (N, C, H, W) into rows of {@link #GRID_COLUMNS} (the last row padded with -1). */
+    private static List<NDArray> rowsOf(NDManager m, List<NDArray> parts) {
+        NDArray all = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+        long n = all.getShape().get(0);
+        int cols = (int) Math.min(GRID_COLUMNS, n);
+        long padded = (n + cols - 1) / cols * cols;
+        if (padded > n) {
+            var sh = all.getShape();
+            all = all.concat(m.full(new ai.djl.ndarray.types.Shape(padded - n, sh.get(1), sh.get(2), sh.get(3)), -1f), 0);
+        }
+        List<NDArray> rows = new ArrayList<>();
+        for (long i = 0; i < padded; i += cols) {
+            rows.add(all.get("{}:{}", i, i + cols));
+        }
+        return rows;
+    }
+
+    private static void writeFloats(OutputStream out, float[] values) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        out.write(b.array());
+    }
+
+    /** Parses "0,3,7" into class ids. */
+    public static int[] parseClasses(String text) {
+        try {
+            return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+                    .mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new UserException("--classes '" + text + "' is not a comma-separated list of class numbers");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.vqlc.experiments.run;
+
+import ai.djl.ndarray.NDManager;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ConfigLoader;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.models.train.Checkpoints;
+import io.github.vqlc.models.vqgan.VqAutoencoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A trained tokenizer rebuilt from its run directory: the resolved config, the Guice injector
+ * built from it, and the model with the newest complete checkpoint loaded. Used by {@code eval},
+ * {@code tokenize} and {@code generate}.
+ */
+public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencoder model, Checkpoints.Checkpoint checkpoint) {
+
+    /** Reads {@code runDir/config.conf} with {@code run.dir} pointing at {@code runDir}, plus {@code overrides}. */
+    public static ExperimentConfig config(Path runDir, List<String> overrides) {
+        Path conf = runDir.resolve("config.conf");
+        if (!Files.isRegularFile(conf)) {
+            throw new UserException(runDir + " is not a run directory (no config.conf)");
+        }
+        List<String> all = new ArrayList<>(overrides);
+        all.add("run.dir=\"" + runDir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        return ConfigLoader.load(conf, all);
+    }
+
+    /** The run in {@code runDir} with its newest checkpoint loaded. */
+    public static TrainedRun open(Path runDir, List<String> overrides) {
+        return load(config(runDir, overrides));
+    }
+
+    /** The run {@code config} describes, with its newest checkpoint loaded; {@code overrides} replace Guice bindings (tests). */
+    public static TrainedRun load(ExperimentConfig config, Module... overrides) {
+        Path dir = config.run().dir();
+        Checkpoints checkpoints = new Checkpoints(dir.resolve("checkpoints"), Integer.MAX_VALUE);
+        var newest = checkpoints.newest().orElseThrow(() ->
+                new UserException("no complete checkpoint in " + dir.resolve("checkpoints") + "; train the run first"));
+        Injector injector = TrainRun.injector(config, overrides);
+        VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
+        checkpoints.load(newest, model, null, injector.getInstance(NDManager.class));
+        return new TrainedRun(config, injector, model, newest);
+    }
+
+    /** The manager holding the model's parameters (on the run's device). */
+    public NDManager manager() {
+        return injector.getInstance(NDManager.class);
+    }
+}
