@@ -127,8 +127,8 @@ public class ExperimentModule extends AbstractModule {
     /** The configured perceptual network, or empty for loss.perceptual.type = none. */
     @Provides
     @Singleton
-    Optional<PerceptualLoss> perceptual(Device device) {
-        return PerceptualLosses.create(config.loss().perceptual(), device, config.data());
+    Optional<PerceptualLoss> perceptual(Device device, NDManager manager) {
+        return PerceptualLosses.create(config.loss().perceptual(), device, config.data(), manager);
     }
 
     @Provides

@@ -43,7 +43,7 @@ class CliTest {
     @Test
     void benchKmeansRunsTheIterationsAndExportsForScikitLearn() throws Exception {
         Path export = dir.resolve("km");
-        Result r = run("bench", "kmeans", "--points", "600", "--dim", "4", "--k", "12", "--iters", "2",
+        CliRun r = run("bench", "kmeans", "--points", "600", "--dim", "4", "--k", "12", "--iters", "2",
                 "--export", export.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("iteration 1:").contains("mean seconds per Lloyd iteration")
@@ -52,7 +52,7 @@ class CliTest {
                 .isEqualTo(new ai.djl.ndarray.types.Shape(600, 4));
         assertThat(io.github.vqlc.core.io.CodebookFiles.inspect(export.resolve("init.npy")).shape())
                 .isEqualTo(new ai.djl.ndarray.types.Shape(12, 4));
-        Result bad = run("bench", "kmeans", "--points", "10", "--k", "20");
+        CliRun bad = run("bench", "kmeans", "--points", "10", "--k", "20");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err().strip().lines().count()).isEqualTo(1);
     }

@@ -13,7 +13,8 @@ public final class PerceptualLosses {
     private PerceptualLosses() {}
 
     /** The configured network, or empty when the term is off; missing files are user errors. */
-    public static Optional<PerceptualLoss> create(LossConfig.Perceptual config, Device device, DataConfig data) {
+    public static Optional<PerceptualLoss> create(LossConfig.Perceptual config, Device device, DataConfig data,
+            ai.djl.ndarray.NDManager manager) {
         if (!config.enabled()) {
             return Optional.empty();
         }
@@ -24,7 +25,8 @@ public final class PerceptualLosses {
                 }
                 yield Optional.of(TorchScriptLpips.load(Path.of(config.path()), device));
             }
-            case "feature-net" -> throw new UserException("loss.perceptual.type = feature-net is not available in this build");
+            case "feature-net" -> Optional.of(FeatureNetPerceptual.load(
+                    Path.of(config.path().isBlank() ? "runs/feature-net" : config.path()), manager, data.channels(), data.imageSize()));
             default -> throw new IllegalStateException(config.type());
         };
     }
