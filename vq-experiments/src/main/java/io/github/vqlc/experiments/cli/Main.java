@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
                 "evaluate runs, summarize models, train feature networks, tokenize splits, train a token GPT and",
                 "generate images, list quantizers, benchmark kernels."},
         subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, SweepCommand.class, TableCommand.class,
-                FeaturesCommand.class, TokenizeCommand.class, GptCommand.class, GenerateCommand.class,
+                FeaturesCommand.class, CodebookCommand.class, TokenizeCommand.class, GptCommand.class, GenerateCommand.class,
                 QuantizersCommand.class, BenchCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 internal error, 2 user error (bad config, missing data, ...).",
