@@ -25,7 +25,7 @@ public record ExperimentConfig(
                 ModelConfig.from(c.getConfig("model")),
                 QuantizerConfig.from(c),
                 TrainConfig.from(c.getConfig("train")),
-                EvalConfig.from(c.getConfig("eval")),
+                EvalConfig.from(c.getConfig("eval"), c),
                 c);
     }
 

@@ -8,6 +8,8 @@ import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
+import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code vqlc eval <run-dir>}: the newest checkpoint of a run, evaluated into its metrics.json. */
@@ -28,11 +30,14 @@ public final class EvalRun {
                 new UserException("no complete checkpoint in " + dir.path().resolve("checkpoints") + "; train the run first"));
         Injector injector = TrainRun.injector(config, overrides);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
-        checkpoints.load(newest, model, null, injector.getInstance(NDManager.class));
-        out.println("evaluating " + newest.dir());
-        Map<String, Object> metrics = Evaluation.run(injector, dir, out);
-        dir.updateMetrics(Map.of("checkpoint_step", newest.step()));
-        out.println(Evaluation.summary(metrics));
-        return metrics;
+        try (TokenizerEvaluator evaluator = Evaluation.open(injector)) {
+            checkpoints.load(newest, model, null, injector.getInstance(NDManager.class));
+            out.println("evaluating " + newest.dir());
+            Map<String, Object> metrics = new LinkedHashMap<>(Evaluation.run(injector, evaluator, dir, out));
+            metrics.put("checkpoint_step", newest.step());
+            dir.updateMetrics(Map.of("checkpoint_step", newest.step()));
+            out.println(Evaluation.summary(metrics));
+            return metrics;
+        }
     }
 }
