@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Structural similarity (Wang et al. 2004) per image, with the standard settings of
@@ -17,9 +18,12 @@ import ai.djl.nn.convolutional.Conv2d;
  * (11 - 1) / 2 = 5 pixels from every side, which leaves exactly the pixels whose window lies inside
  * the image), then averaged over channels.
  *
- * <p>Computed on the device in float64 for a whole batch at once: the five local moments
- * (mu_x, mu_y, E[x^2], E[y^2], E[xy]) come from one depthwise separable convolution (1x11 then
- * 11x1, groups = channels) of the stacked (5N, C, H, W) tensor.
+ * <p>Computed on the device in float32 for a whole batch at once. The Gaussian filter is separable,
+ * and a "valid" 1-D filtering of length-L rows is a product with an L x (L - 10) band matrix G, so
+ * the five local moments (mu_x, mu_y, E[x^2], E[y^2], E[xy]) of the stacked (5NC, H, W) tensor come
+ * from two batched matrix products: (X G_w)^T G_h, the transposed filtered maps (harmless: only
+ * their elementwise combination's mean is used). On a 2-core CPU this is about 4x faster than a
+ * depthwise convolution.
  */
 public final class Ssim implements AutoCloseable {
 
@@ -30,20 +34,13 @@ public final class Ssim implements AutoCloseable {
 
     private final NDManager manager;
     private final int channels;
-    private final NDArray rowKernel;
-    private final NDArray columnKernel;
+    /** Band matrices by length L, (L, L - 10). */
+    private final Map<Long, NDArray> bands = new HashMap<>();
 
-    /** @param parent manager the window lives in (a sub-manager of it, closed by {@link #close()}) */
+    /** @param parent manager the filter matrices live in (a sub-manager of it, closed by {@link #close()}) */
     public Ssim(NDManager parent, int channels) {
         this.manager = parent.newSubManager();
         this.channels = channels;
-        double[] g = gaussian();
-        double[] tiled = new double[channels * WINDOW];
-        for (int c = 0; c < channels; c++) {
-            System.arraycopy(g, 0, tiled, c * WINDOW, WINDOW);
-        }
-        this.rowKernel = manager.create(tiled, new Shape(channels, 1, 1, WINDOW));
-        this.columnKernel = manager.create(tiled, new Shape(channels, 1, WINDOW, 1));
     }
 
     /** The normalized 1-D window: exp(-k^2 / (2 sigma^2)), k = -5..5. */
@@ -59,6 +56,22 @@ public final class Ssim implements AutoCloseable {
             g[i] /= sum;
         }
         return g;
+    }
+
+    /** G (L, L - 10) with G[j + k, j] = g[k]: row vector times G = valid filtering. */
+    private synchronized NDArray band(long length) {
+        return bands.computeIfAbsent(length, l -> {
+            int n = (int) (long) l;
+            int out = n - WINDOW + 1;
+            double[] g = gaussian();
+            float[] m = new float[n * out];
+            for (int j = 0; j < out; j++) {
+                for (int k = 0; k < WINDOW; k++) {
+                    m[(j + k) * out + j] = (float) g[k];
+                }
+            }
+            return manager.create(m, new Shape(n, out));
+        });
     }
 
     /**
@@ -77,10 +90,12 @@ public final class Ssim implements AutoCloseable {
             throw new IllegalArgumentException("SSIM needs images of at least " + WINDOW + "x" + WINDOW + ", got " + s);
         }
         long n = s.get(0);
-        NDArray x = a.toType(DataType.FLOAT64, false);
-        NDArray y = b.toType(DataType.FLOAT64, false);
+        NDArray x = a.toType(DataType.FLOAT32, false).reshape(-1, s.get(2), s.get(3));
+        NDArray y = b.toType(DataType.FLOAT32, false).reshape(-1, s.get(2), s.get(3));
         NDArray stacked = NDArrays.concat(new NDList(x, y, x.mul(x), y.mul(y), x.mul(y)), 0);
-        NDArray filtered = filter(filter(stacked, rowKernel), columnKernel);
+        NDArray gw = band(s.get(3)).toDevice(stacked.getDevice(), false);
+        NDArray gh = band(s.get(2)).toDevice(stacked.getDevice(), false);
+        NDArray filtered = stacked.matMul(gw).transpose(0, 2, 1).matMul(gh);
         NDList m = filtered.split(5, 0);
         NDArray muX = m.get(0);
         NDArray muY = m.get(1);
@@ -94,12 +109,8 @@ public final class Ssim implements AutoCloseable {
         double c2 = K2 * K2;
         NDArray num = muXY.mul(2).add(c1).mul(cov.mul(2).add(c2));
         NDArray den = muXX.add(muYY).add(c1).mul(varX.add(varY).add(c2));
-        return num.div(den).reshape(n, -1).mean(new int[] {1});
-    }
-
-    private NDArray filter(NDArray in, NDArray kernel) {
-        return Conv2d.conv2d(in, kernel.toDevice(in.getDevice(), false), null, new Shape(1, 1), new Shape(0, 0),
-                new Shape(1, 1), channels).singletonOrThrow();
+        // per image: mean over channels and valid pixels (all channels have the same pixel count)
+        return num.div(den).reshape(n, -1).mean(new int[] {1}).toType(DataType.FLOAT64, false);
     }
 
     @Override
