@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
@@ -70,7 +71,9 @@ public final class Ssim implements AutoCloseable {
                     m[(j + k) * out + j] = (float) g[k];
                 }
             }
-            return manager.create(m, new Shape(n, out));
+            NDArray created = manager.create(m, new Shape(n, out));
+            NDScope.unregister(created); // cached across batches: a caller's per-batch NDScope must not close it
+            return created;
         });
     }
 

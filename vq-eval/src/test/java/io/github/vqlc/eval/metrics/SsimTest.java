@@ -68,6 +68,23 @@ class SsimTest {
     }
 
     @Test
+    void theCachedFilterSurvivesPerBatchScopes() {
+        try (Ssim ssim = new Ssim(manager, 1)) {
+            NDArray a = manager.randomUniform(0, 1, new Shape(2, 1, 16, 16));
+            NDArray b = manager.randomUniform(0, 1, new Shape(2, 1, 16, 16));
+            double first;
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                scope.suppressNotUsedWarning();
+                first = ssim.perImage(a, b).toDoubleArray()[0];
+            }
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                scope.suppressNotUsedWarning();
+                assertThat(ssim.perImage(a, b).toDoubleArray()[0]).isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
     void windowIsANormalizedSymmetricGaussian() {
         double[] g = Ssim.gaussian();
         assertThat(g).hasSize(11);
