@@ -20,7 +20,7 @@ public final class TestConfigs {
                 "quantizer.codebook-size=64",
                 "train.steps=30", "train.batch-size=16", "train.lr=1e-3", "train.warmup-steps=0",
                 "train.log-every=5", "train.sample-every=0", "train.checkpoint-every=10",
-                "eval.limit=256", "eval.batch-size=128"));
+                "eval.limit=256", "eval.batch-size=128", "eval.fid.extractor.type=none"));
         o.addAll(List.of(extra));
         return o;
     }

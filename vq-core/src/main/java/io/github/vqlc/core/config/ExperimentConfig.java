@@ -29,7 +29,7 @@ public record ExperimentConfig(
                 TrainConfig.from(c.getConfig("train")),
                 LossConfig.from(c.getConfig("loss")),
                 DiscriminatorConfig.from(c.getConfig("discriminator")),
-                EvalConfig.from(c.getConfig("eval")),
+                EvalConfig.from(c.getConfig("eval"), c),
                 c);
     }
 

@@ -12,13 +12,14 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Re-evaluate the newest checkpoint of a run into its metrics.json",
-                "(utilization, perplexity, dead codes, PSNR, L1) and samples/code-usage.png."})
+                "(utilization, perplexity, dead codes, rFID, PSNR, SSIM, LPIPS, L1) and samples/code-usage.png;",
+                "settings from the run's eval section (see docs/metrics.md), overridable with -o."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by `vqlc train`.")
     Path runDir;
 
-    @Option(names = "--split", description = "train or test (default: the run's eval.split).")
+    @Option(names = "--split", description = "train or test: the split to reconstruct (default: the run's eval.split).")
     String split;
 
     @Option(names = "--limit", description = "Evaluate only the first N images (0 = all).")

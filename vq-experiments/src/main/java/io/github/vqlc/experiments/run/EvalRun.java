@@ -4,6 +4,8 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.github.vqlc.core.config.ExperimentConfig;
 import java.io.PrintStream;
+import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code vqlc eval <run-dir>}: the newest checkpoint of a run, evaluated into its metrics.json. */
@@ -22,10 +24,13 @@ public final class EvalRun {
         TrainedRun trained = TrainedRun.load(config, overrides);
         var newest = trained.checkpoint();
         Injector injector = trained.injector();
-        out.println("evaluating " + newest.dir());
-        Map<String, Object> metrics = Evaluation.run(injector, dir, out);
-        dir.updateMetrics(Map.of("checkpoint_step", newest.step()));
-        out.println(Evaluation.summary(metrics));
-        return metrics;
+        try (TokenizerEvaluator evaluator = Evaluation.open(injector)) {
+            out.println("evaluating " + newest.dir());
+            Map<String, Object> metrics = new LinkedHashMap<>(Evaluation.run(injector, evaluator, dir, out));
+            metrics.put("checkpoint_step", newest.step());
+            dir.updateMetrics(Map.of("checkpoint_step", newest.step()));
+            out.println(Evaluation.summary(metrics));
+            return metrics;
+        }
     }
 }

@@ -5,54 +5,99 @@ import ai.djl.ndarray.NDManager;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
+import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
-import io.github.vqlc.eval.reconstruction.EvaluationResult;
-import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
+import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.eval.reconstruction.Tokenizer;
+import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
 import io.github.vqlc.eval.usage.CodeUsagePlot;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Evaluates the injector's model on the configured split and records metrics.json and the usage plot. */
+/**
+ * The evaluation at the end of {@code vqlc train} and in {@code vqlc eval}: {@link #open} creates
+ * the extractor and LPIPS network and checks the split sizes (user errors surface here, before
+ * training or evaluating), {@link #run} evaluates the injector's model and records metrics.json
+ * and the usage plot.
+ */
 final class Evaluation {
 
     private Evaluation() {}
 
-    static Map<String, Object> run(Injector injector, RunDirectory dir, PrintStream out) {
+    /** Opens the configured evaluator; the caller closes it. */
+    static TokenizerEvaluator open(Injector injector) {
+        ExperimentConfig config = injector.getInstance(ExperimentConfig.class);
+        TokenizerEvaluator evaluator = TokenizerEvaluator.open(config.eval(), config.data(), config.run().seed(),
+                injector.getInstance(Device.class), injector.getInstance(NDManager.class),
+                injector.getInstance(FeatureExtractorRegistry.class), Path.of("").toAbsolutePath());
+        try {
+            evaluator.check(evalSplit(injector));
+            return evaluator;
+        } catch (RuntimeException e) {
+            evaluator.close();
+            throw e;
+        }
+    }
+
+    static Map<String, Object> run(Injector injector, TokenizerEvaluator evaluator, RunDirectory dir, PrintStream out) {
         ExperimentConfig config = injector.getInstance(ExperimentConfig.class);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         NDManager manager = injector.getInstance(NDManager.class);
-        ImageDataset split = injector.getInstance(Key.get(ImageDataset.class, Names.named("eval")));
         long start = System.nanoTime();
-        int every = Math.max(1, split.size() / 10);
-        int[] nextReport = {every};
-        EvaluationResult r = new ReconstructionEvaluator(config.eval().batchSize()).evaluate(model, manager, split,
-                config.eval().split(), true, done -> {
-                    if (done >= nextReport[0] || done == split.size()) {
-                        out.printf(Locale.ROOT, "eval %s: %d/%d images%n", config.eval().split(), done, split.size());
-                        nextReport[0] += every;
-                    }
-                });
+        EvalProgress progress = new EvalProgress(out, out == System.out && System.console() != null);
+        TokenizerEvaluator.Report r;
+        try {
+            r = evaluator.evaluate(Tokenizer.of(model), manager, evalSplit(injector), usageSplit(injector), progress);
+        } finally {
+            progress.finish();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        CodeUsagePlot.write(dir.samples().resolve("code-usage.png"), r.usage(),
-                config.quantizer().type() + " K=" + config.quantizer().codebookSize() + " on " + config.eval().split());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("run", config.run().name());
         metrics.put("quantizer", config.quantizer().type());
         metrics.put("tokens", model.tokensPerImage());
-        metrics.putAll(r.toMetrics());
+        metrics.putAll(r.metrics());
         metrics.put("eval_seconds", seconds);
         metrics.put("device", injector.getInstance(Device.class).toString());
+        CodeUsagePlot.write(dir.samples().resolve("code-usage.png"), r.usage(), config.quantizer().type() + " K="
+                + config.quantizer().codebookSize() + " on " + metrics.get("utilization_split"));
         dir.updateMetrics(metrics);
         return metrics;
     }
 
+    private static ImageDataset evalSplit(Injector injector) {
+        return injector.getInstance(Key.get(ImageDataset.class, Names.named("eval")));
+    }
+
+    /** The split utilization is counted on when it is not the reconstruction split, else null. */
+    private static ImageDataset usageSplit(Injector injector) {
+        ExperimentConfig config = injector.getInstance(ExperimentConfig.class);
+        EvalConfig eval = config.eval();
+        if (eval.usageSplit().equals(eval.split())) {
+            return null;
+        }
+        ImageDataset split = eval.usageSplit().equals("train")
+                ? injector.getInstance(Key.get(ImageDataset.class, Names.named("train")))
+                : Datasets.open(config.data(), Split.TEST, config.run().seed());
+        return eval.limit() > 0 ? Datasets.limit(split, eval.limit()) : split;
+    }
+
     static String summary(Map<String, Object> m) {
-        return String.format(Locale.ROOT, "%s K=%s  utilization %.4f  perplexity %.1f  dead %s  psnr %.2f dB  rec_l1 %.4f  (%s, %s images)",
+        return String.format(Locale.ROOT,
+                "%s K=%s  utilization %.4f  perplexity %.1f  dead %s  rfid %s  psnr %.2f dB  ssim %.4f  lpips %s  rec_l1 %.4f  (%s, %s images)",
                 m.get("quantizer"), m.get("codebook_size"), (Double) m.get("utilization"), (Double) m.get("perplexity"),
-                m.get("dead_codes"), (Double) m.get("psnr"), (Double) m.get("rec_l1"), m.get("eval_split"), m.get("eval_images"));
+                m.get("dead_codes"), format(m.get("rfid"), "%.3f"), (Double) m.get("psnr"), (Double) m.get("ssim"),
+                format(m.get("lpips"), "%.4f"), (Double) m.get("rec_l1"), m.get("eval_split"), m.get("eval_images"));
+    }
+
+    private static String format(Object value, String pattern) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, pattern, value);
     }
 }

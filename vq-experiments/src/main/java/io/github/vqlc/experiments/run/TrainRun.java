@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.train.TrainingObserver;
 import io.github.vqlc.models.train.TrainingSummary;
@@ -29,6 +30,13 @@ public final class TrainRun {
         Injector injector = injector(config, overrides);
         // building the trainer first surfaces config and data errors before anything is written
         VqTrainer trainer = injector.getInstance(VqTrainer.class);
+        try (TokenizerEvaluator evaluator = Evaluation.open(injector)) { // extractor and LPIPS errors, too
+            return run(resume, out, dir, injector, trainer, evaluator);
+        }
+    }
+
+    private Map<String, Object> run(boolean resume, PrintStream out, RunDirectory dir, Injector injector, VqTrainer trainer,
+            TokenizerEvaluator evaluator) {
         dir.prepare(resume, config.render());
         out.println("run " + config.run().name() + " -> " + dir.path());
         TrainingObserver observer = new Progress(out, out == System.out && System.console() != null, config.train().logEvery());
@@ -37,7 +45,10 @@ public final class TrainRun {
             observer = TrainingObserver.both(observer, extra.getProvider().get());
         }
         TrainingSummary summary = trainer.observer(observer).run(resume);
-        Map<String, Object> metrics = new LinkedHashMap<>(Evaluation.run(injector, dir, out));
+        Map<String, Object> metrics;
+        try (var ema = trainer.swapInEma()) { // with train.ema-decay > 0 the averaged weights are evaluated
+            metrics = new LinkedHashMap<>(Evaluation.run(injector, evaluator, dir, out));
+        }
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("steps", summary.steps());
         training.put("train_seconds", summary.trainSeconds());

@@ -7,6 +7,7 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.models.train.Checkpoints;
+import io.github.vqlc.models.train.WeightEma;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,13 @@ public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencod
                 new UserException("no complete checkpoint in " + dir.resolve("checkpoints") + "; train the run first"));
         Injector injector = TrainRun.injector(config, overrides);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
-        checkpoints.load(newest, model, null, injector.getInstance(NDManager.class));
+        NDManager manager = injector.getInstance(NDManager.class);
+        checkpoints.load(newest, model, null, manager);
+        if (config.train().emaDecay() > 0) { // an EMA run is evaluated and used with its averaged weights
+            try (NDManager scratch = manager.newSubManager()) {
+                Checkpoints.readArrays(newest, "ema", scratch).ifPresent(saved -> WeightEma.load(model, saved));
+            }
+        }
         return new TrainedRun(config, injector, model, newest);
     }
 

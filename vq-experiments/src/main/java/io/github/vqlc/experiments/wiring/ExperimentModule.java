@@ -13,6 +13,7 @@ import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.spi.FeatureExtractorRegistry;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerRegistry;
@@ -33,7 +34,8 @@ import java.util.Map;
 /**
  * Binds everything a run needs from its typed configuration: device and tensor manager, the
  * train and evaluation splits ({@code @Named("train")}, {@code @Named("eval")}), the quantizer
- * registry and the configured quantizer, the initialized model and its trainer.
+ * registry and the configured quantizer, the feature extractor registry, the initialized model and
+ * its trainer.
  */
 public class ExperimentModule extends AbstractModule {
 
@@ -64,6 +66,13 @@ public class ExperimentModule extends AbstractModule {
     @Singleton
     QuantizerRegistry registry() {
         return QuantizerRegistry.discover();
+    }
+
+    /** Feature extractor types on the classpath (for rFID's {@code eval.fid.extractor}). */
+    @Provides
+    @Singleton
+    FeatureExtractorRegistry extractors() {
+        return FeatureExtractorRegistry.discover();
     }
 
     @Provides
