@@ -36,7 +36,7 @@ class SweepProcessesTest {
                 .contains("(log: " + out.resolve("bad_seed=0/train.log") + ")");
         assertThat(out.resolve("a_seed=0").resolve(CellState.DONE)).isRegularFile();
         assertThat(CellState.metricsSteps(out.resolve("a_seed=0"))).contains(6);
-        assertThat(out.resolve("a_seed=0/train.log")).content().contains("=== vqlc sweep: cell 0").contains("eval test");
+        assertThat(out.resolve("a_seed=0/train.log")).content().contains("=== vqlc sweep: cell 0").contains("eval: reconstruction of test");
         assertThat(out.resolve("bad_seed=0/checkpoints/step-000002")).isDirectory();
         assertThat(out.resolve("bad_seed=0/metrics.json")).doesNotExist();
         assertThat(out.resolve("table.md")).content().contains("1 of 2 cells finished");
