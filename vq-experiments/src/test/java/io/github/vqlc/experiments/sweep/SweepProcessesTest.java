@@ -51,7 +51,7 @@ class SweepProcessesTest {
         assertThat(out.resolve("bad_seed=0/train.log")).content().contains("resumed from").contains("step-000002");
         assertThat(CellState.metricsSteps(out.resolve("bad_seed=0"))).contains(6);
         assertThat(Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json")).toMillis()).isEqualTo(doneA);
-        assertThat(out.resolve("table.md")).content().contains("| a | 16 | 16 |").contains("| bad | 16 | 16 |");
+        assertThat(out.resolve("table.md")).content().contains("| a | 64 | 16 |").contains("| bad | 64 | 16 |");
         assertThat(Files.list(out).map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("sweep-")); // old spec kept
     }
 
