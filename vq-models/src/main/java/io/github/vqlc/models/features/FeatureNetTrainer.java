@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FeatureNetTrainer {
 
+    /** Non-finite steps in a row after which training stops as diverged. */
+    static final int MAX_BAD_STEPS_IN_A_ROW = 5;
+
     private final FeatureNetConfig config;
     private final NDManager manager;
     private final long seed;
@@ -65,6 +68,8 @@ public final class FeatureNetTrainer {
         observer.started(1, config.steps());
         long start = System.nanoTime();
         long images = 0;
+        int skipped = 0;
+        int badInARow = 0;
         try (BatchLoader loader = BatchLoader.builder(train).setBatchSize(Math.min(config.batchSize(), train.size()))
                 .optShuffle(true).optDropLast(true).optSeed(seed).build()) {
             for (int step = 1; step <= config.steps(); step++) {
@@ -79,15 +84,23 @@ public final class FeatureNetTrainer {
                         loss = crossEntropy(logits, batch.labels(), train.numClasses());
                         gc.backward(loss);
                     }
-                    adam.step(schedule.at(step));
+                    double value = loss.getFloat();
                     images += batch.size();
-                    if (logStep) {
-                        double value = loss.getFloat();
-                        if (!Double.isFinite(value)) {
+                    // a step with a non-finite loss or gradient is skipped, not applied: libtorch on this
+                    // project's CPUs produced sporadic NaN (docs/djl-pitfalls.md); a diverging run still stops
+                    if (!Double.isFinite(value) || !adam.gradientsFinite()) {
+                        adam.zeroGradients();
+                        skipped++;
+                        if (++badInARow > MAX_BAD_STEPS_IN_A_ROW) {
                             throw new UserException("feature network loss became " + value + " at step " + step
-                                    + "; nothing was written (try a lower features.lr)");
+                                    + " (" + badInARow + " non-finite steps in a row); nothing was written (try a lower features.lr)");
                         }
-                        logged = Map.of("loss", value);
+                    } else {
+                        adam.step(schedule.at(step));
+                        badInARow = 0;
+                    }
+                    if (logStep) {
+                        logged = skipped == 0 ? Map.of("loss", value) : Map.of("loss", value, "skipped_steps", (double) skipped);
                     }
                 }
                 observer.stepped(step, images / Math.max(1e-9, (System.nanoTime() - start) / 1e9), logged);

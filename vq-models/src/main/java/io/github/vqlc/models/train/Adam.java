@@ -106,6 +106,19 @@ public final class Adam {
         }
     }
 
+    /** Whether every gradient is finite (one host round trip). */
+    public boolean gradientsFinite() {
+        NDArray total = null;
+        for (Parameter p : parameters) {
+            NDArray w = p.getArray();
+            if (w.hasGradient()) {
+                NDArray s = w.getGradient().sum();
+                total = total == null ? s : total.add(s);
+            }
+        }
+        return total == null || Float.isFinite(total.getFloat());
+    }
+
     public long stepCount() {
         return t;
     }
