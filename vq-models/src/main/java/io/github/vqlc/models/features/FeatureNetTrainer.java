@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
@@ -57,11 +56,7 @@ public final class FeatureNetTrainer {
                 train.numClasses()));
         Engine.getInstance().setRandomSeed((int) seed);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, train.channels(), train.imageSize(), train.imageSize()));
-        for (Parameter p : net.getParameters().values()) {
-            if (p.requiresGradient()) {
-                p.getArray().setRequiresGradient(true);
-            }
-        }
+        Adam.attachGradients(net);
         Adam adam = new Adam(net.getParameters().values(), manager, 0.9, 0.999, 1e-8);
         LearningRateSchedule schedule = new LearningRateSchedule(config.lr(), config.minLr(), config.warmupSteps(), config.steps());
         ParameterStore ps = new ParameterStore(manager, false);

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
@@ -18,9 +17,7 @@ import io.github.vqlc.models.train.LearningRateSchedule;
 import io.github.vqlc.models.train.TrainingObserver;
 import io.github.vqlc.models.train.TrainingSummary;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -70,7 +67,7 @@ public final class GptTrainer {
 
     /** Trains to {@code gpt.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
-        attachGradients();
+        Adam.attachGradients(model);
         Adam adam = new Adam(model.getParameters().values(), manager, config.beta1(), config.beta2(), 1e-8,
                 config.weightDecay(), model::decayed);
         TokenBatches batches = new TokenBatches(tokens, config.batchSize(), seed);
@@ -81,7 +78,7 @@ public final class GptTrainer {
             var newest = checkpoints.newest();
             if (newest.isPresent()) {
                 JsonObject state = checkpoints.load(newest.get(), model, adam, manager);
-                attachGradients();
+                Adam.attachGradients(model);
                 startStep = newest.get().step();
                 previousSeconds = state.get("train_seconds").getAsDouble();
                 batches.restore(new LoaderState(state.get("data_epoch").getAsLong(), state.get("data_cursor").getAsInt()));
@@ -158,15 +155,6 @@ public final class GptTrainer {
             var newest = checkpoints().newest();
             throw new UserException("GPT loss became " + loss + " at step " + step + "; stopped without saving; "
                     + "last good checkpoint: " + newest.map(c -> c.dir().toString()).orElse("none") + " (try a lower gpt.lr)");
-        }
-    }
-
-    private void attachGradients() {
-        List<Parameter> params = new ArrayList<>(model.getParameters().values());
-        for (Parameter p : params) {
-            if (p.requiresGradient() && !p.getArray().hasGradient()) {
-                p.getArray().setRequiresGradient(true);
-            }
         }
     }
 }

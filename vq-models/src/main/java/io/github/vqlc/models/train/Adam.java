@@ -96,6 +96,18 @@ public final class Adam {
         }
     }
 
+    /**
+     * Marks the trainable parameters of {@code block} for autograd; needed after initialization and
+     * after loading a checkpoint, which replaces the arrays.
+     */
+    public static void attachGradients(ai.djl.nn.Block block) {
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient() && !p.getArray().hasGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        }
+    }
+
     /** Zeroes the gradients of this optimizer's parameters (e.g. those a generator step left in a discriminator). */
     public void zeroGradients() {
         for (Parameter p : parameters) {

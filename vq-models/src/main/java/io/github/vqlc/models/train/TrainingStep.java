@@ -1,8 +1,6 @@
 package io.github.vqlc.models.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -34,11 +32,11 @@ public final class TrainingStep {
             double beta1, double beta2, double emaDecay) {
         this.model = model;
         this.objective = objective;
-        attachGradients(model);
+        Adam.attachGradients(model);
         generatorAdam = new Adam(model.getParameters().values(), manager, beta1, beta2, 1e-8);
         PatchDiscriminator d = objective.discriminator();
         if (d != null) {
-            attachGradients(d);
+            Adam.attachGradients(d);
             discriminatorAdam = new Adam(d.getParameters().values(), manager, beta1, beta2, 1e-8);
         } else {
             discriminatorAdam = null;
@@ -86,22 +84,14 @@ public final class TrainingStep {
 
     /** Marks parameters for autograd again (loading a checkpoint replaces the arrays). */
     public void reattachGradients() {
-        attachGradients(model);
+        Adam.attachGradients(model);
         if (objective.discriminator() != null) {
-            attachGradients(objective.discriminator());
+            Adam.attachGradients(objective.discriminator());
         }
     }
 
     /** The weight average, or null. */
     public WeightEma ema() {
         return ema;
-    }
-
-    private static void attachGradients(Block block) {
-        for (Parameter p : block.getParameters().values()) {
-            if (p.requiresGradient() && !p.getArray().hasGradient()) {
-                p.getArray().setRequiresGradient(true);
-            }
-        }
     }
 }
