@@ -2,15 +2,14 @@ package io.github.vqlc.eval.reconstruction;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.data.DataConfig;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.spi.FeatureExtractor;
-import io.github.vqlc.core.spi.FeatureExtractorContext;
 import io.github.vqlc.core.spi.FeatureExtractorRegistry;
 import io.github.vqlc.core.stats.CodeUsage;
 import io.github.vqlc.eval.fid.FeatureStatistics;
+import io.github.vqlc.eval.fid.FidExtractors;
 import io.github.vqlc.eval.fid.FrechetDistance;
 import io.github.vqlc.eval.fid.ReferenceStatisticsCache;
 import io.github.vqlc.eval.metrics.Lpips;
@@ -87,7 +86,7 @@ public final class TokenizerEvaluator implements AutoCloseable {
         Lpips lpips = null;
         try {
             if (eval.hasFidExtractor()) {
-                extractor = createExtractor(eval, data, seed, device, manager, registry, baseDir);
+                extractor = FidExtractors.create(eval, data, seed, device, manager, registry, baseDir, "rFID");
             }
             if (eval.lpipsPath() != null) {
                 lpips = Lpips.load(baseDir.resolve(eval.lpipsPath()), device, "eval.lpips.path");
@@ -99,25 +98,6 @@ public final class TokenizerEvaluator implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static FeatureExtractor createExtractor(EvalConfig eval, DataConfig data, long seed, Device device,
-            NDManager manager, FeatureExtractorRegistry registry, Path baseDir) {
-        String type = eval.fidExtractorType();
-        FeatureExtractor extractor;
-        try {
-            var context = new FeatureExtractorContext(data.channels(), data.imageSize(), device, manager, baseDir, seed);
-            extractor = registry.get(type).create(eval.fidExtractor(), context);
-        } catch (UserException e) {
-            throw new UserException("eval.fid.extractor (type " + type + "): " + e.getMessage()
-                    + "; or set eval.fid.extractor.type = none to skip rFID", e);
-        }
-        if (!extractor.hasGlobalFeatures()) {
-            extractor.close();
-            throw new UserException("eval.fid.extractor: type " + type + " gives no global (per-image) features;"
-                    + " rFID needs an extractor that does, or eval.fid.extractor.type = none");
-        }
-        return extractor;
     }
 
     /** Fails before any work if {@code split} has fewer images than the extractor has feature dimensions. */

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Sample images from a trained GPT (KV cache) and decode them through its tokenizer:",
                 "samples/generated-<class>.png (first 100 per class) and, with --npy, every image as float32 (N, C, H, W)."},
-        footer = {"", "Example:", "  vqlc generate runs/fmnist-gpt --count 1000 --npy runs/fmnist-gpt/generated.npy --seed 1"})
+        footer = {"", "Example:", "  vqlc generate runs/fmnist-gpt --count 1000 --npy runs/fmnist-gpt/generated.npy --seed 1",
+                "  vqlc generate runs/fmnist-gpt --count 1000 --gfid      # 10,000 images for 10 classes, gFID"})
 final class GenerateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "GPT_RUN_DIR", description = "A run directory written by `vqlc gpt train`.")
@@ -42,6 +43,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--npy", paramLabel = "FILE", description = "Also write all generated images to this .npy file.")
     Path npy;
 
+    @Option(names = "--gfid", description = {"Also report the generation FID (gfid in metrics.json): all generated images",
+            "against the tokenizer's training split, with the tokenizer's eval.fid.extractor (statistics cached)."})
+    boolean gfid;
+
     @Override
     public Integer call() {
         if (count < 1) {
@@ -62,7 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UserException("--batch-size must be >= 1, got " + bs);
         }
         int[] ids = classes == null ? null : GenerateRun.parseClasses(classes);
-        GenerateRun.run(runDir, new GenerateRun.Request(count, ids, options, seed, bs, npy), System.out);
+        GenerateRun.run(runDir, new GenerateRun.Request(count, ids, options, seed, bs, npy, gfid), System.out);
         return 0;
     }
 }

@@ -85,7 +85,7 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         if (only != null) {
-            CellRun.run(cells.get(only), configs.get(only), System.out);
+            CellRun.run(cells.get(only), configs.get(only), spec.downstream(), System.out);
             aggregate(spec, cells);
             return 0;
         }
@@ -96,7 +96,7 @@ final class SweepCommand implements Callable<Integer> {
                 + " at a time");
         ChildJvm jvm = ChildJvm.ofThisJvm(Main.class.getName(), parallel);
         var failures = new LocalSweepRunner(jvm, spec.dir().resolve(SweepDirectory.SPEC), parallel, System.out)
-                .run(cells, configs);
+                .run(cells, configs, spec.downstream());
         aggregate(spec, cells);
         System.out.println("sweep " + spec.name() + ": " + (cells.size() - failures.size()) + " of " + cells.size()
                 + " cells finished" + (failures.isEmpty() ? "" : ", " + failures.size() + " failed:"));

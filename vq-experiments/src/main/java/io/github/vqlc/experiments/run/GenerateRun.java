@@ -2,7 +2,15 @@ package io.github.vqlc.experiments.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.Device;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.name.Names;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.core.data.ImageDataset;
+import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.eval.generation.GenerationFid;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.io.ImageGrid;
@@ -24,12 +32,17 @@ import java.util.Map;
  * {@code vqlc generate}: samples {@code count} images per class from a trained GPT, decodes them
  * through its tokenizer, writes {@code samples/generated-<class>.png} (the first 100 of each
  * class, rows of 10) and optionally all images as one float32 (N, C, H, W) {@code .npy} in
- * [-1, 1], streamed batch by batch.
+ * [-1, 1], streamed batch by batch; with {@code gfid}, the generation FID of all generated images
+ * against the tokenizer's training split, with the tokenizer's {@code eval.fid.extractor}.
  */
 public final class GenerateRun {
 
-    /** What to generate. {@code classes} null = every class (or the unconditional one). */
-    public record Request(int count, int[] classes, SamplingOptions options, long seed, int batchSize, Path npy) {}
+    /**
+     * What to generate. {@code classes} null = every class (or the unconditional one); {@code gfid}:
+     * also measure the generation FID against the tokenizer's training split.
+     */
+    public record Request(int count, int[] classes, SamplingOptions options, long seed, int batchSize, Path npy,
+            boolean gfid) {}
 
     private static final int GRID_IMAGES = 100;
     private static final int GRID_COLUMNS = 10;
@@ -38,19 +51,59 @@ public final class GenerateRun {
 
     public static Map<String, Object> run(Path gptRunDir, Request r, PrintStream out) {
         GptRun.Loaded gpt = GptRun.load(gptRunDir);
-        ImageGenerator generator = GptRun.generator(gpt, r.options());
+        TrainedRun tokenizer = GptRun.tokenizer(gpt.tokenizerDir());
+        ImageGenerator generator = GptRun.generator(gpt.model(), tokenizer, r.options());
         GptSpec s = generator.spec();
         int[] classes = r.classes() != null ? r.classes() : allClasses(s);
         int top = r.options().effectiveTopK(s.vocabSize());
+        int total = r.count() * classes.length;
+        try (GenerationFid gfid = r.gfid() ? openGfid(tokenizer, total, out) : null) {
+            return generate(gptRunDir, gpt, generator, classes, top, total, gfid, r, out);
+        }
+    }
+
+    /** The tokenizer's FID extractor with the statistics of its training split (cached or computed now). */
+    private static GenerationFid openGfid(TrainedRun tokenizer, int total, PrintStream out) {
+        Injector injector = tokenizer.injector();
+        ExperimentConfig config = tokenizer.config();
+        NDManager manager = injector.getInstance(NDManager.class);
+        GenerationFid gfid = GenerationFid.open(config.eval(), config.data(), config.run().seed(),
+                injector.getInstance(Device.class), manager, injector.getInstance(FeatureExtractorRegistry.class),
+                Path.of("").toAbsolutePath(), total);
+        try {
+            ImageDataset train = injector.getInstance(Key.get(ImageDataset.class, Names.named("train")));
+            long start = System.nanoTime();
+            int every = Math.max(1, train.size() / 10);
+            boolean cached = gfid.prepareReference(train, "train", manager, done -> {
+                if (done % every < config.eval().batchSize() || done == train.size()) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    out.printf(Locale.ROOT, "gFID reference: %d/%d training images  eta %s%n", done, train.size(),
+                            Progress.duration(secs / done * (train.size() - done)));
+                }
+            });
+            out.println("gFID reference: " + train.size() + " training images (" + (cached ? "cached" : "computed and cached")
+                    + "), extractor " + gfid.extractorDescription());
+            return gfid;
+        } catch (RuntimeException e) {
+            gfid.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> generate(Path gptRunDir, GptRun.Loaded gpt, ImageGenerator generator, int[] classes,
+            int top, int total, GenerationFid gfid, Request r, PrintStream out) {
+        GptSpec s = generator.spec();
         out.printf(Locale.ROOT, "generating %d images for each of %d classes from %s (temperature %.2f, top-k %d, top-p %.2f, seed %d)%n",
                 r.count(), classes.length, gpt.checkpoint().dir(), r.options().temperature(), top, r.options().topP(), r.seed());
         RunDirectory dir = new RunDirectory(gptRunDir);
         long start = System.nanoTime();
         int[] done = {0};
-        int total = r.count() * classes.length;
         Map<Integer, List<NDArray>> grids = new LinkedHashMap<>();
         try (NDManager keep = NDManager.newBaseManager()) {
             ImageGenerator.Sink toGrids = (images, labels) -> {
+                if (gfid != null) {
+                    gfid.add(images);
+                }
                 NDArray host = GptRun.keepCopy(images, keep);
                 for (int i = 0; i < labels.length; i++) {
                     List<NDArray> rows = grids.computeIfAbsent(labels[i], k -> new ArrayList<>());
@@ -103,6 +156,11 @@ public final class GenerateRun {
         m.put("sampling_top_k", top);
         m.put("sampling_top_p", r.options().topP());
         m.put("sampling_seed", r.seed());
+        if (gfid != null) {
+            m.putAll(gfid.result());
+            out.printf(Locale.ROOT, "gfid %.3f (%d generated vs %d training images, %s)%n", (Double) m.get("gfid"),
+                    total, (Long) m.get("gfid_reference_images"), m.get("fid_extractor"));
+        }
         dir.updateMetrics(m);
         return m;
     }

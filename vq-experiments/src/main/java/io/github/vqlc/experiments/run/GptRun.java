@@ -84,20 +84,24 @@ public final class GptRun {
 
     /**
      * The generator of a trained GPT and its tokenizer: images batch by batch through
-     * {@link ImageGenerator#generate} (the entry point for a generation FID).
+     * {@link ImageGenerator#generate}.
      */
     public static ImageGenerator generator(Loaded gpt, SamplingOptions options) {
-        return generator(gpt.model(), gpt.tokenizerDir(), options);
+        return generator(gpt.model(), tokenizer(gpt.tokenizerDir()), options);
     }
 
-    /** {@code model} with the tokenizer of {@code tokenizerDir} (its newest checkpoint). */
-    static ImageGenerator generator(TokenGpt model, Path tokenizerDir, SamplingOptions options) {
+    /** {@code model} decoding through {@code tokenizer}. */
+    static ImageGenerator generator(TokenGpt model, TrainedRun tokenizer, SamplingOptions options) {
+        return new ImageGenerator(model, tokenizer.model(), tokenizer.manager(), options);
+    }
+
+    /** The tokenizer run of {@code tokenizerDir} with its newest checkpoint loaded. */
+    static TrainedRun tokenizer(Path tokenizerDir) {
         if (!Files.isRegularFile(tokenizerDir.resolve("config.conf"))) {
             throw new UserException("the GPT's tokenizer " + tokenizerDir + " is not a tokenizer run directory (no config.conf);"
                     + " gpt.tokenizer must name the run that wrote the tokens file");
         }
-        TrainedRun tokenizer = TrainedRun.open(tokenizerDir, List.of());
-        return new ImageGenerator(model, tokenizer.model(), tokenizer.manager(), options);
+        return TrainedRun.open(tokenizerDir, List.of());
     }
 
     /** Writes one grid of {@code perClass} samples for each of up to 10 classes (one row per class) to {@code file}. */

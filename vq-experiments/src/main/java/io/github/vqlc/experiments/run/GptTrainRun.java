@@ -44,7 +44,7 @@ public final class GptTrainRun {
             TokenGpt model = new TokenGpt(spec);
             model.initialize(manager);
             // checks the tokenizer's codebook and grid against the tokens file before anything is written
-            ImageGenerator samples = decode ? GptRun.generator(model, tokenizerDir, g.sampling()) : null;
+            ImageGenerator samples = decode ? GptRun.generator(model, GptRun.tokenizer(tokenizerDir), g.sampling()) : null;
             dir.prepare(resume, config.render());
             GptRun.writeSpec(dir.path(), spec, tokenizerDir);
             out.printf("gpt %s -> %s: %,d parameters, vocabulary %d, %dx%d tokens, %d classes, %d training images%n",

@@ -15,7 +15,7 @@ public final class CellConfigs {
 
     private CellConfigs() {}
 
-    private static Config parse(java.nio.file.Path file) {
+    static Config parse(java.nio.file.Path file) {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new UserException("config file not found: " + file);
         }
@@ -35,13 +35,22 @@ public final class CellConfigs {
         return configs;
     }
 
+    /** The cell's run config; its downstream GPT config is loaded too (and dropped) so a bad one fails now. */
     public static ExperimentConfig load(SweepSpec spec, Cell cell) {
         try {
             Config base = parse(spec.base());
             for (String path : cell.replaced()) {
                 base = base.withoutPath(path);
             }
-            return ConfigLoader.load(null, cell.layer().withFallback(base), List.of());
+            ExperimentConfig config = ConfigLoader.load(null, cell.layer().withFallback(base), List.of());
+            if (spec.downstream().appliesTo(cell)) {
+                try {
+                    DownstreamStage.gptConfig(spec.downstream(), cell, config);
+                } catch (UserException e) {
+                    throw new UserException("sweep.downstream (" + spec.downstream().gpt() + "): " + e.getMessage(), e);
+                }
+            }
+            return config;
         } catch (UserException e) {
             throw new UserException("sweep " + spec.name() + ", cell " + cell.index() + " " + cell.name() + ": "
                     + e.getMessage(), e);

@@ -15,17 +15,18 @@ import java.nio.file.StandardOpenOption;
 /**
  * Runs one cell in this JVM (a Slurm array task, a child of the local runner, or {@code --cell}):
  * skips it when finished, else trains with resume semantics (the newest checkpoint if there is
- * one) and writes the {@code done} marker last. A lock file keeps two processes off one cell.
+ * one) and writes the {@code done} marker last; then the downstream stage when the sweep enables it
+ * for this cell ({@link DownstreamStage}, its own marker). A lock file keeps two processes off one cell.
  */
 public final class CellRun {
 
     private CellRun() {}
 
     /** @return true when the cell trained now, false when it was already finished */
-    public static boolean run(Cell cell, ExperimentConfig config, PrintStream out) {
+    public static boolean run(Cell cell, ExperimentConfig config, DownstreamOptions downstream, PrintStream out) {
         Path dir = config.run().dir();
         int steps = config.train().steps();
-        if (CellState.finished(dir, steps)) {
+        if (complete(cell, config, downstream)) {
             out.println("cell " + cell.index() + " " + cell.name() + " is finished (" + dir + "); skipped");
             return false;
         }
@@ -35,14 +36,20 @@ public final class CellRun {
                     StandardOpenOption.WRITE)) {
                 FileLock lock = lock(channel, cell, dir);
                 try {
-                    if (CellState.finished(dir, steps)) { // finished while we waited for the lock
+                    if (complete(cell, config, downstream)) { // finished while we waited for the lock
                         return false;
                     }
-                    boolean started = Files.isDirectory(dir.resolve("checkpoints"));
-                    out.println("cell " + cell.index() + " " + cell.name() + ": " + (started ? "continuing" : "starting")
-                            + " in " + dir);
-                    new TrainRun(config).run(true, out);
-                    CellState.markDone(dir, steps);
+                    if (!CellState.finished(dir, steps)) {
+                        boolean started = Files.isDirectory(dir.resolve("checkpoints"));
+                        out.println("cell " + cell.index() + " " + cell.name() + ": " + (started ? "continuing" : "starting")
+                                + " in " + dir);
+                        new TrainRun(config).run(true, out);
+                        CellState.markDone(dir, steps);
+                    }
+                    if (downstream.appliesTo(cell)) {
+                        out.println("cell " + cell.index() + " " + cell.name() + ": downstream GPT and gFID in " + dir.resolve("gpt"));
+                        DownstreamStage.run(downstream, cell, config, out);
+                    }
                     return true;
                 } finally {
                     if (lock != null) {
@@ -53,6 +60,13 @@ public final class CellRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cell " + cell.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Trained and evaluated, and through the downstream stage when it applies to the cell. */
+    public static boolean complete(Cell cell, ExperimentConfig config, DownstreamOptions downstream) {
+        Path dir = config.run().dir();
+        return CellState.finished(dir, config.train().steps())
+                && (!downstream.appliesTo(cell) || DownstreamStage.finished(dir));
     }
 
     /** The lock; null on a file system without locks (no protection there). */

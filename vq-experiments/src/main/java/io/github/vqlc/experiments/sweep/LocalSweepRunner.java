@@ -45,7 +45,7 @@ public final class LocalSweepRunner {
     }
 
     /** Runs every unfinished cell; returns the failures in cell order. */
-    public List<Failure> run(List<Cell> cells, List<ExperimentConfig> configs) {
+    public List<Failure> run(List<Cell> cells, List<ExperimentConfig> configs, DownstreamOptions downstream) {
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         Thread killChildren = new Thread(() -> running.forEach(Process::destroy));
@@ -55,7 +55,7 @@ public final class LocalSweepRunner {
             for (int i = 0; i < cells.size(); i++) {
                 Cell cell = cells.get(i);
                 ExperimentConfig config = configs.get(i);
-                if (CellState.finished(config.run().dir(), config.train().steps())) {
+                if (CellRun.complete(cell, config, downstream)) {
                     status(cell, cells.size(), "skip", "(finished)");
                     continue;
                 }
@@ -129,7 +129,7 @@ public final class LocalSweepRunner {
     private static String summary(Path dir) {
         return CellState.readJson(dir.resolve("metrics.json")).map(m -> {
             StringBuilder s = new StringBuilder();
-            for (String key : List.of("utilization", "psnr", "rfid")) {
+            for (String key : List.of("utilization", "psnr", "rfid", "gfid")) {
                 if (m.has(key) && m.get(key).isJsonPrimitive() && m.get(key).getAsJsonPrimitive().isNumber()) {
                     s.append(String.format(Locale.ROOT, "  %s %.4g", key, m.get(key).getAsDouble()));
                 }

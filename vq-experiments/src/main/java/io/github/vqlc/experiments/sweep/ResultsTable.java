@@ -16,7 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * Utilization (%) | rFID | LPIPS | PSNR | SSIM, one row per group. Method is the display name of
  * the group's bundle(s) (the quantizer type when the sweep has no bundle axis); each key axis
  * other than the codebook size adds a column after Method. Utilization and SSIM are shown x100
- * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–". A caption
+ * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–"; a gFID column
+ * follows when cells report one (the downstream stage). A caption
  * says what produced the figures.
  */
 public final class ResultsTable {
@@ -33,15 +34,21 @@ public final class ResultsTable {
             new Metric("LPIPS", "lpips", v -> v, 2),
             new Metric("PSNR", "psnr", v -> v, 1),
             new Metric("SSIM", "ssim", v -> 100 * v, 1));
+    /** The downstream column, shown when a cell reports it (a sweep with the downstream stage). */
+    private static final Metric GFID = new Metric("gFID", "gfid", v -> v, 2);
 
     private ResultsTable() {}
 
     public static String render(SweepSpec spec, List<GroupResult> groups) {
+        List<Metric> metrics = new ArrayList<>(METRICS);
+        if (groups.stream().anyMatch(g -> g.stat(GFID.key()).isPresent())) {
+            metrics.add(GFID);
+        }
         List<KeyAxis> extra = extraAxes(spec);
         List<String> header = new ArrayList<>(List.of("Method"));
         extra.forEach(a -> header.add(display(spec, a.label())));
         header.addAll(List.of("# Tokens", "Codebook Size"));
-        METRICS.forEach(m -> header.add(m.header()));
+        metrics.forEach(m -> header.add(m.header()));
         StringBuilder out = new StringBuilder("# " + spec.name() + "\n\n");
         out.append(row(header));
         out.append(row(header.stream().map(h -> "---").toList()));
@@ -50,7 +57,7 @@ public final class ResultsTable {
             extra.forEach(a -> cells.add(display(spec, g.value(a.id()).orElse(MISSING))));
             cells.add(g.stat("tokens").map(s -> String.format(Locale.US, "%,d", Math.round(s.mean()))).orElse(MISSING));
             cells.add(codebookSize(g).map(k -> String.format(Locale.US, "%,d", k)).orElse(MISSING));
-            for (Metric m : METRICS) {
+            for (Metric m : metrics) {
                 cells.add(g.stat(m.key()).map(s -> format(s, m)).orElse(MISSING));
             }
             out.append(row(cells));

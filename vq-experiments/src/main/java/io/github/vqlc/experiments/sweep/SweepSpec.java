@@ -33,10 +33,11 @@ import java.util.TreeSet;
  * @param extraCells full assignments axis id -> value ({@code extra-cells}), added after the product
  * @param overrides config overrides applied to every cell, below the axes
  * @param displayNames bundle names or axis labels -> names shown in table.md and the plots
+ * @param downstream the optional GPT + gFID stage after each cell
  */
 public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List<SweepAxis> axes,
         List<Config> excludes, List<Config> extraCells, Config overrides, Map<String, String> displayNames,
-        SlurmOptions slurm) {
+        SlurmOptions slurm, DownstreamOptions downstream) {
 
     /** The defaults and, through them, the valid keys of the sweep section. */
     static final String DEFAULTS = """
@@ -59,10 +60,19 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 mem = "64G"
                 extra-lines = []
               }
+              downstream {
+                enabled = false
+                gpt = ""
+                overrides {}
+                count = 1000
+                only = []
+              }
             }
             """;
 
     private static final Set<String> OPEN_SECTIONS = Set.of("overrides", "display-names");
+    /** Sections with their own fixed keys. */
+    private static final Set<String> NESTED_SECTIONS = Set.of("slurm", "downstream");
     private static final String HEADER = "# The resolved sweep spec: written by `vqlc sweep` at start, read by its Slurm tasks\n"
             + "# and by `vqlc table`. Edit the original sweep file instead.\n";
 
@@ -86,7 +96,7 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
             checkKeys(user, file);
             Config defaults = ConfigFactory.parseString(DEFAULTS);
             for (String key : user.getConfig("sweep").root().keySet()) {
-                if (!key.equals("slurm")) { // an unresolved value (a substitution inside a bundle) would not replace its default
+                if (!NESTED_SECTIONS.contains(key)) { // an unresolved value (a substitution inside a bundle) would not replace its default
                     defaults = defaults.withoutPath("sweep." + com.typesafe.config.ConfigUtil.joinPath(key));
                 }
             }
@@ -113,13 +123,15 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
             throw new UserException("sweep.seeds = " + seeds + " must be a non-empty list of distinct integers");
         }
         List<SweepAxis> axes = axes(c);
+        DownstreamOptions downstream = DownstreamOptions.from(c.getConfig("downstream"), dirOfFile);
+        downstream.check(axes);
         Map<String, String> display = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("display-names").entrySet()) {
             display.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
         }
         return new SweepSpec(name, dirOfFile.resolve(base).normalize(), Path.of(c.getString("dir")).toAbsolutePath().normalize(),
                 List.copyOf(seeds), axes, assignments(c, "exclude"), assignments(c, "extra-cells"), c.getConfig("overrides"),
-                display, SlurmOptions.from(c.getConfig("slurm")));
+                display, SlurmOptions.from(c.getConfig("slurm")), downstream);
     }
 
     private static List<SweepAxis> axes(Config c) {
@@ -205,10 +217,11 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
         for (Map.Entry<String, ConfigValue> e : user.getConfig("sweep").entrySet()) {
             String path = e.getKey();
             String first = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
-            if (OPEN_SECTIONS.contains(first) || defaults.hasPathOrNull("sweep." + path)) {
+            if (OPEN_SECTIONS.contains(first) || defaults.hasPathOrNull("sweep." + path)
+                    || path.startsWith("downstream.overrides.")) {
                 continue;
             }
-            String valid = defaults.getConfig(first.equals("slurm") ? "sweep.slurm" : "sweep").root().keySet().toString();
+            String valid = defaults.getConfig(NESTED_SECTIONS.contains(first) ? "sweep." + first : "sweep").root().keySet().toString();
             throw new UserException("unknown key 'sweep." + path + "' (" + origin(e.getValue()) + "); valid keys: " + valid);
         }
     }
@@ -230,7 +243,12 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 .withValue("slurm.cpus-per-task", ConfigValueFactory.fromAnyRef(slurm.cpusPerTask()))
                 .withValue("slurm.time", ConfigValueFactory.fromAnyRef(slurm.time()))
                 .withValue("slurm.mem", ConfigValueFactory.fromAnyRef(slurm.mem()))
-                .withValue("slurm.extra-lines", ConfigValueFactory.fromIterable(slurm.extraLines()));
+                .withValue("slurm.extra-lines", ConfigValueFactory.fromIterable(slurm.extraLines()))
+                .withValue("downstream.enabled", ConfigValueFactory.fromAnyRef(downstream.enabled()))
+                .withValue("downstream.gpt", ConfigValueFactory.fromAnyRef(downstream.gpt() == null ? "" : downstream.gpt().toString()))
+                .withValue("downstream.overrides", downstream.overrides().root())
+                .withValue("downstream.count", ConfigValueFactory.fromAnyRef(downstream.count()))
+                .withValue("downstream.only", ConfigValueFactory.fromIterable(downstream.only().stream().map(Config::root).toList()));
         return HEADER + c.root().atKey("sweep").root().render(
                 ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
     }

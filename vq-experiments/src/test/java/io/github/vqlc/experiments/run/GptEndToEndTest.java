@@ -68,14 +68,16 @@ class GptEndToEndTest {
 
         // generate: grids per class and an .npy, identical under the same seed
         Path npy = tmp.resolve("a.npy");
-        var request = new GenerateRun.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy);
+        var request = new GenerateRun.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy, false);
         GenerateRun.run(gptDir, request, QUIET);
         assertThat(gptDir.resolve("samples/generated-0.png")).exists();
         assertThat(gptDir.resolve("samples/generated-3.png")).exists();
         byte[] first = Files.readAllBytes(npy);
         assertThat(first.length).isEqualTo(128 + 6 * 32 * 32 * 4);
         Path npy2 = tmp.resolve("b.npy");
-        GenerateRun.run(gptDir, new GenerateRun.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy2), QUIET);
+        GenerateRun.run(gptDir, new GenerateRun.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy2, false), QUIET);
+        // gFID needs the tokenizer's FID extractor: this one has none, a one-line error before sampling
+        assertThat(Main.execute("generate", gptDir.toString(), "--count", "2", "--gfid")).isEqualTo(Main.USER_ERROR);
         assertThat(Files.readAllBytes(npy2)).isEqualTo(first);
 
         // a tokens file of another vocabulary is refused in one line, nothing written

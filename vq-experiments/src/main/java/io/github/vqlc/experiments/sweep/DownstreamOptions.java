@@ -1,0 +1,64 @@
+package io.github.vqlc.experiments.sweep;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import io.github.vqlc.core.UserException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code sweep.downstream} section: after a cell's tokenizer is trained and evaluated, tokenize
+ * its training split, train a GPT on the tokens ({@code gpt} config plus {@code overrides}) and
+ * report the generation FID of {@code count} images per class in the cell's metrics.json.
+ *
+ * @param gpt the GPT config file (absolute; relative paths resolve against the sweep file), null when disabled
+ * @param overrides GPT config overrides for every cell
+ * @param only partial assignments axis id -> value; empty = every cell, else the cells matching one
+ */
+public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int count, List<Config> only) {
+
+    static DownstreamOptions from(Config c, Path dirOfFile) {
+        boolean enabled = c.getBoolean("enabled");
+        String gpt = c.getString("gpt");
+        if (enabled && gpt.isBlank()) {
+            throw new UserException("sweep.downstream.enabled = true needs sweep.downstream.gpt, the GPT config file"
+                    + " (e.g. \"../fashion-mnist/gpt.conf\")");
+        }
+        int count = SweepSpec.intAtLeast(c, "sweep.downstream", "count", 1);
+        return new DownstreamOptions(enabled, gpt.isBlank() ? null : dirOfFile.resolve(gpt).normalize(),
+                c.getConfig("overrides"), count, List.copyOf(c.getConfigList("only")));
+    }
+
+    /** Whether the downstream stage runs for {@code cell}. */
+    public boolean appliesTo(Cell cell) {
+        if (!enabled) {
+            return false;
+        }
+        return only.isEmpty() || only.stream().anyMatch(o -> matches(o, cell));
+    }
+
+    private static boolean matches(Config assignment, Cell cell) {
+        for (Map.Entry<String, ConfigValue> e : assignment.entrySet()) {
+            String wanted = String.valueOf(e.getValue().unwrapped());
+            boolean same = cell.choices().stream().anyMatch(ch -> ch.axis().id().equals(e.getKey())
+                    && (ch.value().equals(wanted) || ch.value().equals(SweepAxis.safe(wanted))));
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fails when an {@code only} entry names an axis the sweep does not have. */
+    void check(List<SweepAxis> axes) {
+        for (Config o : only) {
+            for (String key : o.entrySet().stream().map(Map.Entry::getKey).toList()) {
+                if (axes.stream().noneMatch(a -> a.id().equals(key))) {
+                    throw new UserException("sweep.downstream.only names axis '" + key + "', which the sweep does not have;"
+                            + " axes: " + axes.stream().map(SweepAxis::id).toList());
+                }
+            }
+        }
+    }
+}

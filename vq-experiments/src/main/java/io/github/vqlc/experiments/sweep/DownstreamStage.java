@@ -1,0 +1,79 @@
+package io.github.vqlc.experiments.sweep;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.github.vqlc.core.config.ConfigLoader;
+import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.io.AtomicFiles;
+import io.github.vqlc.experiments.run.GenerateRun;
+import io.github.vqlc.experiments.run.GptTrainRun;
+import io.github.vqlc.experiments.run.RunDirectory;
+import io.github.vqlc.experiments.run.TokenizeRun;
+import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.models.gpt.GptConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The downstream stage of a sweep cell (see {@link DownstreamOptions}): {@code tokens-train.vqt}
+ * in the cell, a GPT in {@code <cell>/gpt} (resumed from its checkpoint after a crash), then
+ * generation with gFID; the GPT's figures are copied into the cell's metrics.json (gfid,
+ * gfid_images, gpt_final_loss, gpt_parameters) and the {@code downstream-done} marker is written last.
+ */
+final class DownstreamStage {
+
+    static final String DONE = "downstream-done";
+
+    private DownstreamStage() {}
+
+    static boolean finished(Path cellDir) {
+        return Files.isRegularFile(cellDir.resolve(DONE));
+    }
+
+    /** The GPT config of the cell: the downstream GPT file, its overrides, and the cell's tokens, directory and seed. */
+    static ExperimentConfig gptConfig(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer) {
+        Path dir = tokenizer.run().dir();
+        Config cellLayer = ConfigFactory.empty()
+                .withValue("gpt.tokens", ConfigValueFactory.fromAnyRef(TokenizeRun.defaultOutput(dir, Split.TRAIN).toString()))
+                .withValue("gpt.tokenizer", ConfigValueFactory.fromAnyRef(dir.toString()))
+                .withValue("run.dir", ConfigValueFactory.fromAnyRef(dir.resolve("gpt").toString()))
+                .withValue("run.name", ConfigValueFactory.fromAnyRef(cell.name() + "-gpt"))
+                .withValue("run.seed", ConfigValueFactory.fromAnyRef(cell.seed()))
+                .withValue("run.device", ConfigValueFactory.fromAnyRef(tokenizer.run().device()));
+        return ConfigLoader.load(null, cellLayer.withFallback(d.overrides()).withFallback(CellConfigs.parse(d.gpt())), List.of());
+    }
+
+    static void run(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer, PrintStream out) {
+        Path dir = tokenizer.run().dir();
+        ExperimentConfig gptConfig = gptConfig(d, cell, tokenizer);
+        Path tokens = TokenizeRun.defaultOutput(dir, Split.TRAIN);
+        if (!Files.isRegularFile(tokens)) {
+            TrainedRun t = TrainedRun.load(tokenizer);
+            try {
+                TokenizeRun.run(t, Split.TRAIN, 0, tokens, out);
+            } finally {
+                t.manager().close();
+            }
+        }
+        // a crashed GPT continues from its newest checkpoint (resume needs the directory to exist)
+        boolean resume = Files.isDirectory(gptConfig.run().dir());
+        Map<String, Object> trained = new GptTrainRun(gptConfig).run(resume, out);
+        GptConfig g = GptConfig.from(gptConfig.resolved());
+        Map<String, Object> generated = GenerateRun.run(gptConfig.run().dir(), new GenerateRun.Request(d.count(), null,
+                g.sampling(), cell.seed(), g.sampleBatchSize(), null, true), out);
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : List.of("gfid", "gfid_images", "gfid_reference_images")) {
+            m.put(key, generated.get(key));
+        }
+        m.put("gpt_final_loss", trained.get("final_loss"));
+        m.put("gpt_parameters", trained.get("parameters"));
+        new RunDirectory(dir).updateMetrics(m);
+        AtomicFiles.writeString(dir.resolve(DONE), "{\"gfid\": " + generated.get("gfid") + "}\n");
+    }
+}
