@@ -495,6 +495,8 @@ def main():
     ap.add_argument("--data", choices=["smooth", "noise"], default="smooth",
                     help="random images: smooth (bilinear from 4x4, learnable) or uniform noise (default %(default)s)")
     ap.add_argument("--verbose", action="store_true", help="print the loss terms every 10 steps")
+    ap.add_argument("--profile", action="store_true",
+                    help="profile the timed steps with torch.autograd.profiler and print operators by self time")
     args = ap.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.pool < 1:
         raise SystemExit("vqgan_step.py: --steps must be >= 1, --warmup >= 0, --pool >= 1")
@@ -514,13 +516,21 @@ def main():
     pool = random_images(args.data, args.pool, b, c, size)
     t0 = None
     total = args.warmup + args.steps
+    prof = None
     for step in range(1, total + 1):
         if step == args.warmup + 1:
+            if args.profile:
+                prof = torch.autograd.profiler.profile()
+                prof.__enter__()
             t0 = time.perf_counter()
         terms = trainer.step(step, pool[(step - 1) % args.pool])
         if args.verbose and (step % 10 == 0 or step == 1):
             print("step %4d  " % step + "  ".join("%s %.4f" % (k, float(v)) for k, v in terms.items()), flush=True)
     elapsed = time.perf_counter() - t0
+    if prof is not None:
+        prof.__exit__(None, None, None)
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=25))
+        print("(profiled: the figures below include the profiler's overhead)")
     print("timed_steps %d  warmup_steps %d  batch %d" % (args.steps, args.warmup, b))
     print("seconds_per_step %.4f" % (elapsed / args.steps))
     print("images_per_second %.2f" % (args.steps * b / elapsed))

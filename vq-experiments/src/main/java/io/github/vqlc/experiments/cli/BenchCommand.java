@@ -62,9 +62,13 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--profile", paramLabel = "FILE", description = {"Record libtorch's operator profile of the timed",
+                "steps as a Chrome trace to FILE (summarize: /usr/bin/python3 bench/profile_ops.py FILE)."})
+        java.nio.file.Path profile;
+
         @Override
         public Integer call() {
-            io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, System.out);
+            io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
             return 0;
         }
     }

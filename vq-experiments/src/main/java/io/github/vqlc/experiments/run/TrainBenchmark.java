@@ -12,6 +12,7 @@ import io.github.vqlc.models.train.TrainingStep;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.IOException;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ public final class TrainBenchmark {
 
     private TrainBenchmark() {}
 
-    public static double run(ExperimentConfig config, int warmup, int steps, PrintStream out) {
+    /** @param profile where to write libtorch's operator profile of the timed steps (Chrome trace), or null */
+    public static double run(ExperimentConfig config, int warmup, int steps, Path profile, PrintStream out) {
         Injector injector = TrainRun.injector(config);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         VqganObjective objective = injector.getInstance(VqganObjective.class);
@@ -45,6 +47,9 @@ public final class TrainBenchmark {
         long start = 0;
         for (int i = 1; i <= warmup + steps; i++) {
             if (i == warmup + 1) {
+                if (profile != null) {
+                    JniUtils.startProfile(false, true, false); // with input shapes
+                }
                 start = System.nanoTime();
             }
             try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
@@ -65,6 +70,10 @@ public final class TrainBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (profile != null) {
+            JniUtils.stopProfile(profile.toAbsolutePath().toString());
+            out.println("profile: " + profile + " (the profiler slows the steps; the figures below include it)");
+        }
         double ips = (double) steps * t.batchSize() * t.accumulateSteps() / seconds;
         out.printf(Locale.ROOT, "%d timed steps in %.1f s (%.1f ms/step)%n", steps, seconds, 1000 * seconds / steps);
         out.printf(Locale.ROOT, "images_per_second %.2f%n", ips);
