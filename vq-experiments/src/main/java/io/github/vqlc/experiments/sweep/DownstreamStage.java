@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The downstream stage of a sweep cell (see {@link DownstreamOptions}): {@code tokens-train.vqt}
  * in the cell, a GPT in {@code <cell>/gpt} (resumed from its checkpoint after a crash), then
- * generation with gFID; the GPT's figures are copied into the cell's metrics.json (gfid,
+ * generation with gFID (a GPT already trained to {@code gpt.steps} is only sampled); the GPT's figures are copied into the cell's metrics.json (gfid,
  * gfid_images, gpt_final_loss, gpt_parameters) and the {@code downstream-done} marker is written last.
  */
 final class DownstreamStage {
@@ -61,18 +61,24 @@ final class DownstreamStage {
                 t.manager().close();
             }
         }
-        // a crashed GPT continues from its newest checkpoint (resume needs the directory to exist)
-        boolean resume = Files.isDirectory(gptConfig.run().dir());
-        Map<String, Object> trained = new GptTrainRun(gptConfig).run(resume, out);
         GptConfig g = GptConfig.from(gptConfig.resolved());
-        Map<String, Object> generated = GenerateRun.run(gptConfig.run().dir(), new GenerateRun.Request(d.count(), null,
+        Path gptDir = gptConfig.run().dir();
+        if (CellState.metricsSteps(gptDir).orElse(-1) == g.steps()) {
+            out.println("the GPT in " + gptDir + " is trained (" + g.steps() + " steps): generating only");
+        } else {
+            // a crashed GPT continues from its newest checkpoint (resume needs the directory to exist)
+            new GptTrainRun(gptConfig).run(Files.isDirectory(gptDir), out);
+        }
+        Map<String, Object> generated = GenerateRun.run(gptDir, new GenerateRun.Request(d.count(), null,
                 g.sampling(), cell.seed(), g.sampleBatchSize(), null, true), out);
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : List.of("gfid", "gfid_images", "gfid_reference_images")) {
             m.put(key, generated.get(key));
         }
-        m.put("gpt_final_loss", trained.get("final_loss"));
-        m.put("gpt_parameters", trained.get("parameters"));
+        CellState.readJson(gptDir.resolve("metrics.json")).ifPresent(gpt -> {
+            m.put("gpt_final_loss", gpt.has("final_loss") ? gpt.get("final_loss").getAsDouble() : null);
+            m.put("gpt_parameters", gpt.has("parameters") ? gpt.get("parameters").getAsLong() : null);
+        });
         new RunDirectory(dir).updateMetrics(m);
         AtomicFiles.writeString(dir.resolve(DONE), "{\"gfid\": " + generated.get("gfid") + "}\n");
     }

@@ -53,6 +53,18 @@ class SweepDownstreamTest {
         CliRun again = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0");
         assertThat(again.out()).contains("is finished");
         assertThat(Files.getLastModifiedTime(cell.resolve("gpt/metrics.json")).toMillis()).isEqualTo(before);
+
+        // without the marker (e.g. the GPT trained by hand in the same layout): the trained GPT is only sampled
+        Files.delete(cell.resolve(DownstreamStage.DONE));
+        double trainSeconds = g.get("train_seconds").getAsDouble();
+        CliRun resample = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0");
+        assertThat(resample.code()).as(resample.err()).isEqualTo(0);
+        assertThat(resample.out()).contains("is trained (4 steps): generating only");
+        JsonObject g2 = CellState.readJson(cell.resolve("gpt/metrics.json")).orElseThrow();
+        assertThat(g2.get("train_seconds").getAsDouble()).isEqualTo(trainSeconds);
+        assertThat(CellState.readJson(cell.resolve("metrics.json")).orElseThrow().get("gfid").getAsDouble())
+                .isEqualTo(m.get("gfid").getAsDouble()); // same seed, same images
+        assertThat(cell.resolve(DownstreamStage.DONE)).exists();
     }
 
     @Test
