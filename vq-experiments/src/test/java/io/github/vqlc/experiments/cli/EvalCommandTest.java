@@ -23,23 +23,6 @@ class EvalCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            return new Result(Main.execute(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static JsonObject metrics(Path runDir) throws Exception {
         return JsonParser.parseString(Files.readString(runDir.resolve("metrics.json"))).getAsJsonObject();
     }
@@ -58,7 +41,7 @@ class EvalCommandTest {
         JsonObject trained = metrics(runDir);
         assertThat(trained.get("rfid_reference").getAsString()).isEqualTo("computed");
 
-        Result r = run("eval", runDir.toString(), "--limit", "32");
+        CliRun r = CliRun.of("eval", runDir.toString(), "--limit", "32");
         assertThat(r.code()).as(r.err()).isZero();
         JsonObject m = metrics(runDir);
         for (String key : List.of("utilization", "perplexity", "dead_codes", "used_codes", "codebook_size", "rfid",
@@ -87,7 +70,7 @@ class EvalCommandTest {
         Path runDir = tmp.resolve("untrained");
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.conf"), TestConfigs.load(TestConfigs.tiny(runDir)).render());
-        Result r = run("eval", runDir.toString());
+        CliRun r = CliRun.of("eval", runDir.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("no complete checkpoint").doesNotContain("\tat ");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
@@ -97,7 +80,7 @@ class EvalCommandTest {
     @Test
     void aMissingFeatureNetworkFailsBeforeAnyWork() throws Exception {
         Path runDir = tmp.resolve("nofeat");
-        Result r = run("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o",
+        CliRun r = CliRun.of("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o",
                 "eval.fid.extractor.type=" + RandomConvExtractorFactory.TYPE, "-o",
                 "extractor-types.random-conv-test.path=" + tmp.resolve("missing.bin"));
         assertThat(r.code()).isEqualTo(2);

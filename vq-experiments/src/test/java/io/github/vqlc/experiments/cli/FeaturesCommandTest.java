@@ -2,8 +2,6 @@ package io.github.vqlc.experiments.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,36 +13,19 @@ class FeaturesCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            return new Result(Main.execute(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void trainWritesTheNetworkAndRefusesToReplaceItWithoutForce() {
         Path target = dir.resolve("fn");
         String[] args = {"features", "train", "-c", "../configs/fashion-mnist/feature-net.conf", "-o", "features.dir=" + target,
                 "-o", "features.steps=3", "-o", "features.width=2", "-o", "features.batch-size=16", "-o", "features.log-every=1",
                 "-o", "features.eval-limit=32", "-o", "data.limit=64"};
-        Result r = run(args);
+        CliRun r = CliRun.of(args);
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).containsPattern("test accuracy [01]\\.\\d{4}").contains("step 3/3");
         assertThat(target.resolve("feature-net.params")).isRegularFile();
         assertThat(target.resolve("feature-net.json")).isRegularFile();
 
-        Result again = run(args);
+        CliRun again = CliRun.of(args);
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("already holds a trained feature network").contains("--force");
         assertThat(again.err().strip().lines().count()).isEqualTo(1);
@@ -52,7 +33,7 @@ class FeaturesCommandTest {
 
     @Test
     void typesListsTheRegisteredExtractors() {
-        Result r = run("features", "types");
+        CliRun r = CliRun.of("features", "types");
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out()).contains("feature-net").contains("torchscript").contains("patches").contains("encoder");
     }
@@ -61,7 +42,7 @@ class FeaturesCommandTest {
     void aTypoInAnExtractorSectionOfAFileNamesFileAndLine() throws Exception {
         Path conf = dir.resolve("x.conf");
         Files.writeString(conf, "eval {\n  fid.extractor {\n    type = torchscript\n    input-sise = 299\n  }\n}\n");
-        Result r = run("features", "train", "-c", conf.toString(), "-o", "features.dir=" + dir.resolve("none"));
+        CliRun r = CliRun.of("features", "train", "-c", conf.toString(), "-o", "features.dir=" + dir.resolve("none"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("'eval.fid.extractor.input-sise'").contains("x.conf:4").contains("input-size");
         assertThat(dir.resolve("none")).doesNotExist();
