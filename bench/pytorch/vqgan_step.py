@@ -523,16 +523,19 @@ def main():
                 prof = torch.autograd.profiler.profile()
                 prof.__enter__()
             t0 = time.perf_counter()
+            c0 = time.process_time()
         terms = trainer.step(step, pool[(step - 1) % args.pool])
         if args.verbose and (step % 10 == 0 or step == 1):
             print("step %4d  " % step + "  ".join("%s %.4f" % (k, float(v)) for k, v in terms.items()), flush=True)
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     if prof is not None:
         prof.__exit__(None, None, None)
         print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=25))
         print("(profiled: the figures below include the profiler's overhead)")
     print("timed_steps %d  warmup_steps %d  batch %d" % (args.steps, args.warmup, b))
     print("seconds_per_step %.4f" % (elapsed / args.steps))
+    print("cpu_ms_per_step %.1f" % (1000 * cpu / args.steps))
     print("images_per_second %.2f" % (args.steps * b / elapsed))
 
 

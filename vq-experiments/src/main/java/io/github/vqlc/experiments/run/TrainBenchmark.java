@@ -45,12 +45,14 @@ public final class TrainBenchmark {
                 objective.discriminator() == null ? "off" : "on (from step 1)", config.loss().perceptual().type());
         Engine.getInstance().setRandomSeed((int) config.run().seed());
         long start = 0;
+        long cpuStart = 0;
         for (int i = 1; i <= warmup + steps; i++) {
             if (i == warmup + 1) {
                 if (profile != null) {
                     JniUtils.startProfile(false, true, false); // with input shapes
                 }
                 start = System.nanoTime();
+                cpuStart = processCpuNanos();
             }
             try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
                 scope.suppressNotUsedWarning();
@@ -70,14 +72,24 @@ public final class TrainBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         if (profile != null) {
             JniUtils.stopProfile(profile.toAbsolutePath().toString());
             out.println("profile: " + profile + " (the profiler slows the steps; the figures below include it)");
         }
         double ips = (double) steps * t.batchSize() * t.accumulateSteps() / seconds;
         out.printf(Locale.ROOT, "%d timed steps in %.1f s (%.1f ms/step)%n", steps, seconds, 1000 * seconds / steps);
+        // CPU time of all threads (libtorch's included): steadier than wall time on a shared machine
+        // when OpenMP threads do not spin (OMP_WAIT_POLICY=PASSIVE)
+        out.printf(Locale.ROOT, "cpu_ms_per_step %.1f%n", 1000 * cpuSeconds / steps);
         out.printf(Locale.ROOT, "images_per_second %.2f%n", ips);
         return ips;
+    }
+
+    /** CPU time of the whole process (all threads, native ones included). */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** VmRSS of this process (Linux), or NaN elsewhere. */
