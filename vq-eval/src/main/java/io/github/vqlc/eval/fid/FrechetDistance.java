@@ -45,10 +45,14 @@ public final class FrechetDistance {
 
     /** Throws the user error for fewer feature vectors than dimensions. */
     public static void requireEnoughSamples(long samples, int dim) {
+        requireEnoughSamples(samples, dim, "evaluate more images (eval.limit)");
+    }
+
+    /** @param remedy how the user gets more images, e.g. "generate more images (--count)" */
+    public static void requireEnoughSamples(long samples, int dim, String remedy) {
         if (samples < dim) {
             throw new UserException("Frechet distance needs at least as many images as feature dimensions: " + samples
-                    + " images < " + dim + " dimensions; evaluate more images (eval.limit) or use an extractor with"
-                    + " fewer feature dimensions");
+                    + " images < " + dim + " dimensions; " + remedy + " or use an extractor with fewer feature dimensions");
         }
     }
 

@@ -60,7 +60,7 @@ public final class GenerationFid implements AutoCloseable {
         }
         FeatureExtractor extractor = FidExtractors.create(eval, data, seed, device, manager, registry, baseDir, "gFID");
         try {
-            FrechetDistance.requireEnoughSamples(count, extractor.globalDim());
+            FrechetDistance.requireEnoughSamples(count, extractor.globalDim(), "generate more images (--count)");
             return new GenerationFid(eval, data, seed, extractor);
         } catch (RuntimeException e) {
             extractor.close();
@@ -80,6 +80,7 @@ public final class GenerationFid implements AutoCloseable {
      * @return true when they came from the cache
      */
     public boolean prepareReference(ImageDataset split, String splitName, NDManager manager, IntConsumer progress) {
+        FrechetDistance.requireEnoughSamples(split.size(), extractor.globalDim(), "use a larger reference split");
         String key = ReferenceStatisticsCache.key(data, splitName, split.size(), seed, extractor.fingerprint());
         ReferenceStatisticsCache cache = new ReferenceStatisticsCache(eval.cacheDir());
         var found = cache.find(key);

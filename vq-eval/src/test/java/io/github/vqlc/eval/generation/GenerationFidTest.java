@@ -79,8 +79,8 @@ class GenerationFidTest {
                     .containsEntry("gfid_reference_images", 40L).containsEntry("gfid_reference", "computed")
                     .containsEntry("fid_extractor", "random-conv-test (path none)");
         }
-        // low-contrast "generations" (values beyond [-1, 1] are clipped first): the distance of the two feature sets
-        UnaryOperator<NDArray> dim = x -> x.mul(0.5f).add(0.3f);
+        // high-contrast, shifted "generations" (values beyond [-1, 1] are clipped first): the distance of the two feature sets
+        UnaryOperator<NDArray> dim = x -> x.mul(2f).add(0.3f);
         double expected = directDistance(split, dim);
         try (GenerationFid gfid = open(config(RandomConvExtractorFactory.TYPE), 40)) {
             int before = RandomConvExtractorFactory.CALLS.get();
@@ -111,7 +111,13 @@ class GenerationFidTest {
     @Test
     void userErrorsComeBeforeAnyGeneration() {
         assertThatThrownBy(() -> open(config(RandomConvExtractorFactory.TYPE), 15))
-                .isInstanceOf(UserException.class).hasMessageContaining("15 images < 16 dimensions");
+                .isInstanceOf(UserException.class).hasMessageContaining("15 images < 16 dimensions").hasMessageContaining("--count");
+        try (GenerationFid gfid = open(config(RandomConvExtractorFactory.TYPE), 40)) {
+            int before = RandomConvExtractorFactory.CALLS.get();
+            assertThatThrownBy(() -> gfid.prepareReference(new SyntheticDataset(10, 4, 1, 16, 3), "train", manager, null))
+                    .isInstanceOf(UserException.class).hasMessageContaining("10 images < 16 dimensions");
+            assertThat(RandomConvExtractorFactory.CALLS.get()).as("no pass over the too-small split").isEqualTo(before);
+        }
         assertThatThrownBy(() -> open(config(EvalConfig.NO_EXTRACTOR), 100))
                 .isInstanceOf(UserException.class).hasMessageContaining("gFID").hasMessageContaining("eval.fid.extractor.type");
         assertThatThrownBy(() -> open(config("no-such-type"), 100))

@@ -68,6 +68,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (steps < 1 || warmup < 0) {
+                throw new io.github.vqlc.core.UserException("bench train: --steps must be >= 1 and --warmup >= 0, got "
+                        + steps + " and " + warmup);
+            }
+            if (profile != null && profile.toAbsolutePath().getParent() != null
+                    && !java.nio.file.Files.isDirectory(profile.toAbsolutePath().getParent())) {
+                throw new io.github.vqlc.core.UserException("--profile " + profile + ": no directory " + profile.toAbsolutePath().getParent());
+            }
             io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
             return 0;
         }

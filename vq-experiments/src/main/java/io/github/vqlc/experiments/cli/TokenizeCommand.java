@@ -37,8 +37,9 @@ final class TokenizeCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--split must be train or test, got '" + split + "'");
         };
-        TrainedRun run = TrainedRun.open(runDir, List.of());
-        TokenizeRun.run(run, s, limit, out != null ? out : TokenizeRun.defaultOutput(runDir, s), System.out);
+        try (TrainedRun run = TrainedRun.open(runDir, List.of())) {
+            TokenizeRun.run(run, s, limit, out != null ? out : TokenizeRun.defaultOutput(runDir, s), System.out);
+        }
         return 0;
     }
 }

@@ -51,14 +51,18 @@ public final class GenerateRun {
 
     public static Map<String, Object> run(Path gptRunDir, Request r, PrintStream out) {
         GptRun.Loaded gpt = GptRun.load(gptRunDir);
-        TrainedRun tokenizer = GptRun.tokenizer(gpt.tokenizerDir());
-        ImageGenerator generator = GptRun.generator(gpt.model(), tokenizer, r.options());
-        GptSpec s = generator.spec();
-        int[] classes = r.classes() != null ? r.classes() : allClasses(s);
-        int top = r.options().effectiveTopK(s.vocabSize());
-        int total = r.count() * classes.length;
-        try (GenerationFid gfid = r.gfid() ? openGfid(tokenizer, total, out) : null) {
-            return generate(gptRunDir, gpt, generator, classes, top, total, gfid, r, out);
+        try (NDManager gptMemory = gpt.manager(); TrainedRun tokenizer = GptRun.tokenizer(gpt.tokenizerDir())) {
+            ImageGenerator generator = GptRun.generator(gpt.model(), tokenizer, r.options());
+            GptSpec s = generator.spec();
+            if (r.gfid() && r.classes() != null && s.classes() > 0 && r.classes().length != s.classes()) {
+                throw new UserException("--gfid compares with the whole training split: generate every class (drop --classes)");
+            }
+            int[] classes = r.classes() != null ? r.classes() : allClasses(s);
+            int top = r.options().effectiveTopK(s.vocabSize());
+            int total = r.count() * classes.length;
+            try (GenerationFid gfid = r.gfid() ? openGfid(tokenizer, total, out) : null) {
+                return generate(gptRunDir, gpt, generator, classes, top, total, gfid, r, out);
+            }
         }
     }
 

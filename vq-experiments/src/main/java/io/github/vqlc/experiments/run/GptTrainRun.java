@@ -44,39 +44,41 @@ public final class GptTrainRun {
             TokenGpt model = new TokenGpt(spec);
             model.initialize(manager);
             // checks the tokenizer's codebook and grid against the tokens file before anything is written
-            ImageGenerator samples = decode ? GptRun.generator(model, GptRun.tokenizer(tokenizerDir), g.sampling()) : null;
-            dir.prepare(resume, config.render());
-            GptRun.writeSpec(dir.path(), spec, tokenizerDir);
-            out.printf("gpt %s -> %s: %,d parameters, vocabulary %d, %dx%d tokens, %d classes, %d training images%n",
-                    config.run().name(), dir.path(), spec.parameterCount(), spec.vocabSize(), spec.gridHeight(),
-                    spec.gridWidth(), spec.classes(), tokens.count());
-            if (samples == null) {
-                out.println("no tokenizer run at " + tokenizerDir + " (set gpt.tokenizer): training without sample grids");
+            try (TrainedRun tokenizer = decode ? GptRun.tokenizer(tokenizerDir) : null) {
+                ImageGenerator samples = tokenizer == null ? null : GptRun.generator(model, tokenizer, g.sampling());
+                dir.prepare(resume, config.render());
+                GptRun.writeSpec(dir.path(), spec, tokenizerDir);
+                out.printf("gpt %s -> %s: %,d parameters, vocabulary %d, %dx%d tokens, %d classes, %d training images%n",
+                        config.run().name(), dir.path(), spec.parameterCount(), spec.vocabSize(), spec.gridHeight(),
+                        spec.gridWidth(), spec.classes(), tokens.count());
+                if (samples == null) {
+                    out.println("no tokenizer run at " + tokenizerDir + " (set gpt.tokenizer): training without sample grids");
+                }
+                GptTrainer trainer = new GptTrainer(model, manager, g, tokens, dir.path(), config.run().seed())
+                        .observer(new Progress(out, out == System.out && System.console() != null, g.logEvery()))
+                        .sampler(step -> {
+                            if (samples != null) {
+                                GptRun.writeSampleGrid(samples, dir.samples().resolve(String.format("gpt-%06d.png", step)), 8,
+                                        g.sampleBatchSize(), config.run().seed());
+                            }
+                        });
+                TrainingSummary summary = trainer.run(resume);
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("run", config.run().name());
+                metrics.put("model", "gpt");
+                metrics.put("parameters", spec.parameterCount());
+                metrics.put("vocab_size", spec.vocabSize());
+                metrics.put("tokens", spec.sequenceLength());
+                metrics.put("classes", spec.classes());
+                metrics.put("steps", summary.steps());
+                metrics.put("train_seconds", summary.trainSeconds());
+                metrics.put("images_per_second", summary.imagesPerSecond());
+                metrics.put("tokens_per_second", summary.imagesPerSecond() * spec.sequenceLength());
+                summary.lastLosses().forEach((k, v) -> metrics.put("final_" + k, v));
+                dir.updateMetrics(metrics);
+                out.println("final loss " + summary.lastLosses().get("loss") + "; metrics: " + dir.metrics());
+                return metrics;
             }
-            GptTrainer trainer = new GptTrainer(model, manager, g, tokens, dir.path(), config.run().seed())
-                    .observer(new Progress(out, out == System.out && System.console() != null, g.logEvery()))
-                    .sampler(step -> {
-                        if (samples != null) {
-                            GptRun.writeSampleGrid(samples, dir.samples().resolve(String.format("gpt-%06d.png", step)), 8,
-                                    g.sampleBatchSize(), config.run().seed());
-                        }
-                    });
-            TrainingSummary summary = trainer.run(resume);
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("run", config.run().name());
-            metrics.put("model", "gpt");
-            metrics.put("parameters", spec.parameterCount());
-            metrics.put("vocab_size", spec.vocabSize());
-            metrics.put("tokens", spec.sequenceLength());
-            metrics.put("classes", spec.classes());
-            metrics.put("steps", summary.steps());
-            metrics.put("train_seconds", summary.trainSeconds());
-            metrics.put("images_per_second", summary.imagesPerSecond());
-            metrics.put("tokens_per_second", summary.imagesPerSecond() * spec.sequenceLength());
-            summary.lastLosses().forEach((k, v) -> metrics.put("final_" + k, v));
-            dir.updateMetrics(metrics);
-            out.println("final loss " + summary.lastLosses().get("loss") + "; metrics: " + dir.metrics());
-            return metrics;
         }
     }
 }

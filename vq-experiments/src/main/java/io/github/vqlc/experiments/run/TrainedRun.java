@@ -19,7 +19,8 @@ import java.util.List;
  * built from it, and the model with the newest complete checkpoint loaded. Used by {@code eval},
  * {@code tokenize} and {@code generate}.
  */
-public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencoder model, Checkpoints.Checkpoint checkpoint) {
+public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencoder model, Checkpoints.Checkpoint checkpoint)
+        implements AutoCloseable {
 
     /** Reads {@code runDir/config.conf} with {@code run.dir} pointing at {@code runDir}, plus {@code overrides}. */
     public static ExperimentConfig config(Path runDir, List<String> overrides) {
@@ -58,5 +59,11 @@ public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencod
     /** The manager holding the model's parameters (on the run's device). */
     public NDManager manager() {
         return injector.getInstance(NDManager.class);
+    }
+
+    /** Frees the model's memory (the injector's manager); the run is unusable afterwards. */
+    @Override
+    public void close() {
+        manager().close();
     }
 }

@@ -28,6 +28,7 @@ public final class CellConfigs {
 
     /** The configs of {@code cells}, in order; the first invalid one throws, naming the cell. */
     public static List<ExperimentConfig> load(SweepSpec spec, List<Cell> cells) {
+        spec.downstream().checkMatches(cells);
         List<ExperimentConfig> configs = new ArrayList<>(cells.size());
         for (Cell cell : cells) {
             configs.add(load(spec, cell));
@@ -45,7 +46,7 @@ public final class CellConfigs {
             ExperimentConfig config = ConfigLoader.load(null, cell.layer().withFallback(base), List.of());
             if (spec.downstream().appliesTo(cell)) {
                 try {
-                    DownstreamStage.gptConfig(spec.downstream(), cell, config);
+                    DownstreamStage.check(spec.downstream(), cell, config);
                 } catch (UserException e) {
                     throw new UserException("sweep.downstream (" + spec.downstream().gpt() + "): " + e.getMessage(), e);
                 }

@@ -40,6 +40,7 @@ public final class CellRun {
                         return false;
                     }
                     if (!CellState.finished(dir, steps)) {
+                        DownstreamStage.invalidate(dir); // tokens, GPT and gFID of an earlier tokenizer
                         boolean started = Files.isDirectory(dir.resolve("checkpoints"));
                         out.println("cell " + cell.index() + " " + cell.name() + ": " + (started ? "continuing" : "starting")
                                 + " in " + dir);

@@ -38,16 +38,34 @@ public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int
         return only.isEmpty() || only.stream().anyMatch(o -> matches(o, cell));
     }
 
+    /** Every entry of the assignment equals the cell's value on that axis (numbers and lists as the user means them). */
     private static boolean matches(Config assignment, Cell cell) {
         for (Map.Entry<String, ConfigValue> e : assignment.entrySet()) {
-            String wanted = String.valueOf(e.getValue().unwrapped());
-            boolean same = cell.choices().stream().anyMatch(ch -> ch.axis().id().equals(e.getKey())
-                    && (ch.value().equals(wanted) || ch.value().equals(SweepAxis.safe(wanted))));
+            Cell.Choice choice = cell.choices().stream().filter(ch -> ch.axis().id().equals(e.getKey())).findFirst().orElse(null);
+            if (choice == null) {
+                return false;
+            }
+            boolean same = choice.axis() instanceof SweepAxis.KeyAxis k
+                    ? cell.layer().hasPath(k.key()) && SweepAxis.same(e.getValue(), cell.layer().getValue(k.key()))
+                    : String.valueOf(e.getValue().unwrapped()).equals(choice.value());
             if (!same) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Fails when an enabled {@code only} entry selects none of {@code cells} (a mistyped value or bundle name). */
+    void checkMatches(List<Cell> cells) {
+        if (!enabled) {
+            return;
+        }
+        for (Config o : only) {
+            if (cells.stream().noneMatch(c -> matches(o, c))) {
+                throw new UserException("sweep.downstream.only entry " + o.root().render(
+                        com.typesafe.config.ConfigRenderOptions.concise()) + " matches no cell of the sweep");
+            }
+        }
     }
 
     /** Fails when an {@code only} entry names an axis the sweep does not have. */

@@ -3,6 +3,7 @@ package io.github.vqlc.experiments.sweep;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.Split;
@@ -49,16 +50,53 @@ final class DownstreamStage {
         return ConfigLoader.load(null, cellLayer.withFallback(d.overrides()).withFallback(CellConfigs.parse(d.gpt())), List.of());
     }
 
+    /**
+     * Everything about the stage that can be checked before the cell trains: the GPT config and its
+     * values, its vocabulary against the cell's codebook size, an FID extractor for gFID.
+     */
+    static void check(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer) {
+        GptConfig g = GptConfig.from(gptConfig(d, cell, tokenizer).resolved());
+        int k = tokenizer.quantizer().codebookSize();
+        if (g.vocabSize() != 0 && g.vocabSize() != k) {
+            throw new UserException("gpt.vocab-size = " + g.vocabSize() + " but the cell's codebook has " + k
+                    + " codes; set sweep.downstream.overrides.gpt.vocab-size = 0 (from the tokens)");
+        }
+        if (!tokenizer.eval().hasFidExtractor()) {
+            throw new UserException("gFID needs the cell's eval.fid.extractor, but its type is none");
+        }
+    }
+
+    /** Removes what a previous stage left (a cell that trains again makes its tokens, GPT and gFID stale). */
+    static void invalidate(Path cellDir) {
+        Path metrics = cellDir.resolve("metrics.json");
+        CellState.readJson(metrics).ifPresent(m -> {
+            if (m.keySet().removeIf(k -> k.startsWith("gfid") || k.startsWith("gpt_"))) {
+                AtomicFiles.writeString(metrics, m + "\n");
+            }
+        });
+        try {
+            Files.deleteIfExists(cellDir.resolve(DONE));
+            Files.deleteIfExists(TokenizeRun.defaultOutput(cellDir, Split.TRAIN));
+            Path gpt = cellDir.resolve("gpt");
+            if (Files.isDirectory(gpt)) {
+                try (var walk = Files.walk(gpt)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot clear the downstream stage of " + cellDir + ": " + e.getMessage(), e);
+        }
+    }
+
     static void run(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer, PrintStream out) {
         Path dir = tokenizer.run().dir();
         ExperimentConfig gptConfig = gptConfig(d, cell, tokenizer);
         Path tokens = TokenizeRun.defaultOutput(dir, Split.TRAIN);
         if (!Files.isRegularFile(tokens)) {
-            TrainedRun t = TrainedRun.load(tokenizer);
-            try {
+            try (TrainedRun t = TrainedRun.load(tokenizer)) {
                 TokenizeRun.run(t, Split.TRAIN, 0, tokens, out);
-            } finally {
-                t.manager().close();
             }
         }
         GptConfig g = GptConfig.from(gptConfig.resolved());
@@ -80,6 +118,9 @@ final class DownstreamStage {
             m.put("gpt_parameters", gpt.has("parameters") ? gpt.get("parameters").getAsLong() : null);
         });
         new RunDirectory(dir).updateMetrics(m);
-        AtomicFiles.writeString(dir.resolve(DONE), "{\"gfid\": " + generated.get("gfid") + "}\n");
+        com.google.gson.JsonObject marker = new com.google.gson.JsonObject();
+        marker.addProperty("gfid", (Number) generated.get("gfid"));
+        marker.addProperty("finished", java.time.Instant.now().toString());
+        AtomicFiles.writeString(dir.resolve(DONE), marker + "\n");
     }
 }

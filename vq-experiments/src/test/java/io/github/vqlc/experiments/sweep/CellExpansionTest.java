@@ -135,6 +135,40 @@ class CellExpansionTest {
     }
 
     @Test
+    void downstreamOnlyComparesValuesAsTheAxesDoAndTheSectionSurvivesTheRenderedSpec() throws Exception {
+        Files.writeString(dir.resolve("gpt.conf"), "gpt.layers = 1\n");
+        String downstream = """
+                  downstream { enabled = true, gpt = gpt.conf, count = 7, overrides { gpt.width = 32 },
+                    only = [ { method = b, quantizer.codebook-size = 100000 }, { quantizer.codebook-size = 1.024e3 } ] }
+                """;
+        SweepSpec s = spec(AXES + downstream);
+        List<Cell> cells = CellExpansion.expand(s);
+        // 1e5 on the axis and 100000 in `only` are the same value; 1.024e3 = 1024
+        assertThat(cells.stream().filter(c -> s.downstream().appliesTo(c)).map(Cell::name).toList()).containsExactly(
+                "a_codebook-size=1024_seed=0", "b_codebook-size=1024_seed=0", "b_codebook-size=100000_seed=0");
+        assertThat(s.downstream().gpt()).isEqualTo(dir.resolve("gpt.conf"));
+
+        Path copy = dir.resolve("copy").resolve("sweep.conf");
+        Files.createDirectories(copy.getParent());
+        Files.writeString(copy, s.render());
+        SweepSpec again = SweepSpec.load(copy, List.of());
+        assertThat(again.render()).isEqualTo(s.render());
+        assertThat(again.downstream()).isEqualTo(s.downstream());
+        assertThat(CellExpansion.expand(again).stream().filter(c -> again.downstream().appliesTo(c)).count()).isEqualTo(3);
+
+        // an entry that selects nothing (a typo in a bundle name or a value) fails before anything runs
+        SweepSpec typo = spec(AXES + downstream.replace("method = b,", "method = bb,"));
+        assertThatThrownBy(() -> CellConfigs.load(typo, CellExpansion.expand(typo)))
+                .isInstanceOf(UserException.class).hasMessageContaining("matches no cell");
+        assertThatThrownBy(() -> spec(AXES + "downstream { only = [ { nope = 1 } ] }"))
+                .isInstanceOf(UserException.class).hasMessageContaining("axis 'nope'");
+        assertThatThrownBy(() -> spec(AXES + "downstream { enabled = true }"))
+                .isInstanceOf(UserException.class).hasMessageContaining("sweep.downstream.gpt");
+        assertThatThrownBy(() -> spec(AXES + "downstream { enabeld = true }"))
+                .isInstanceOf(UserException.class).hasMessageContaining("sweep.downstream.enabeld");
+    }
+
+    @Test
     void userErrorsAreOneLineNamingTheProblem() throws Exception {
         assertThatThrownBy(() -> spec(AXES + "sedes = [1]\n")).isInstanceOf(UserException.class)
                 .hasMessageContaining("sweep.sedes").hasMessageContaining("s.conf:");

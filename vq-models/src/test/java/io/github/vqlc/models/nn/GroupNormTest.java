@@ -63,6 +63,50 @@ class GroupNormTest {
     }
 
     @Test
+    void theLayerMatchesNormalizeThenAffineInValuesAndInEveryGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            Shape shape = new Shape(3, 8, 4, 5); // 4 groups of 2 channels
+            float[] data = m.randomNormal(new Shape(3, 8, 4, 5)).mul(2).add(0.5).toFloatArray();
+            float[] upstream = m.randomNormal(shape).toFloatArray();
+            float[] gammaValues = m.randomNormal(new Shape(1, 8, 1, 1)).toFloatArray();
+            float[] betaValues = m.randomNormal(new Shape(1, 8, 1, 1)).toFloatArray();
+            float[][] results = new float[2][];
+            float[][][] grads = new float[2][][];
+            for (int way = 0; way < 2; way++) {
+                try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray x = sub.create(data, shape);
+                    GroupNorm gn = new GroupNorm(4, 8, 1e-6f);
+                    gn.initialize(sub, DataType.FLOAT32, shape);
+                    NDArray w = gn.getParameters().get("gamma").getArray();
+                    NDArray b = gn.getParameters().get("beta").getArray();
+                    w.set(gammaValues);
+                    b.set(betaValues);
+                    for (NDArray a : new NDArray[] {x, w, b}) {
+                        a.setRequiresGradient(true);
+                    }
+                    NDArray y = way == 0
+                            ? gn.forward(new ParameterStore(sub, false), new NDList(x), true).singletonOrThrow()
+                            // the reference: normalize each group, then the per-channel affine
+                            : GroupNorm.normalize(x.reshape(3, 4, -1), 1e-6f, false).reshape(shape).mul(w).add(b);
+                    gc.backward(y.mul(sub.create(upstream, shape)).sum());
+                    results[way] = y.toFloatArray();
+                    grads[way] = new float[][] {x.getGradient().toFloatArray(), w.getGradient().toFloatArray(),
+                            b.getGradient().toFloatArray()};
+                }
+            }
+            for (int i = 0; i < results[0].length; i++) {
+                assertThat((double) results[0][i]).isCloseTo(results[1][i], within(1e-5));
+            }
+            for (int g = 0; g < 3; g++) {
+                for (int i = 0; i < grads[0][g].length; i++) {
+                    assertThat((double) grads[0][g][i]).as("gradient %d[%d]", g, i).isCloseTo(grads[1][g][i], within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
     void theFusedNormalizationEqualsTheComposedOneInValuesAndGradientsAndIsRepeatable() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(2);
