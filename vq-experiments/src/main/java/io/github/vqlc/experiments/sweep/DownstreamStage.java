@@ -77,14 +77,7 @@ final class DownstreamStage {
         try {
             Files.deleteIfExists(cellDir.resolve(DONE));
             Files.deleteIfExists(TokenizeRun.defaultOutput(cellDir, Split.TRAIN));
-            Path gpt = cellDir.resolve("gpt");
-            if (Files.isDirectory(gpt)) {
-                try (var walk = Files.walk(gpt)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
+            AtomicFiles.deleteRecursively(cellDir.resolve("gpt"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot clear the downstream stage of " + cellDir + ": " + e.getMessage(), e);
         }

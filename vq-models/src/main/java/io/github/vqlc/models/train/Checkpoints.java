@@ -115,7 +115,7 @@ public final class Checkpoints {
             state.addProperty("step", step);
             Files.writeString(tmp.resolve(STATE), state.toString(), StandardCharsets.UTF_8);
             if (Files.exists(target)) {
-                deleteRecursively(target);
+                AtomicFiles.deleteRecursively(target);
             }
             AtomicFiles.move(tmp, target);
             prune();
@@ -223,15 +223,7 @@ public final class Checkpoints {
     private void prune() throws IOException {
         List<Checkpoint> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteRecursively(all.get(i).dir());
-        }
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
+            AtomicFiles.deleteRecursively(all.get(i).dir());
         }
     }
 }
