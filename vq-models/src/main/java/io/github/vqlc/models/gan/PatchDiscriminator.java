@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import io.github.vqlc.core.config.DiscriminatorConfig;
+import io.github.vqlc.models.nn.PaddedConv2d;
 
 /**
  * PatchGAN discriminator (Isola et al. 2017) in the layout taming-transformers uses: a 4x4
@@ -58,8 +59,9 @@ public final class PatchDiscriminator extends AbstractBlock {
     }
 
     private static Conv2d conv(int filters, int stride, boolean bias) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(4, 4))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(1, 1)).optBias(bias).build();
+        // padded filters: the last layer has one channel, whose input gradient oneDNN gets wrong (PaddedConv2d)
+        return new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(4, 4))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(1, 1)).optBias(bias));
     }
 
     private static Block leakyRelu() {

@@ -16,16 +16,16 @@ public final class Layers {
 
     private Layers() {}
 
-    /** k x k convolution, stride 1, "same" padding. */
+    /** k x k convolution, stride 1, "same" padding (a {@link PaddedConv2d}: right gradients on CPU). */
     public static Conv2d conv(int filters, int kernel) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optPadding(new Shape(kernel / 2, kernel / 2)).build();
+        return new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+                .optPadding(new Shape(kernel / 2, kernel / 2)));
     }
 
     /** 3x3 convolution with stride 2: halves the resolution. */
     public static Conv2d downsample(int filters) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3))
-                .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build();
+        return new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3))
+                .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)));
     }
 
     /** Nearest-neighbour x2 upsampling (DJL's PyTorch engine has no transposed convolution). */
