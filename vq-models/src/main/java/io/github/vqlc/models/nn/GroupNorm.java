@@ -20,15 +20,38 @@ import ai.djl.util.PairList;
  * (C/G, H, W) values with the biased variance, then a per-channel affine gamma, beta stored as
  * (1, C, 1, 1) so no per-step reshape of a parameter is needed.
  *
- * <p>Composed from elementary ops by default. The engine's fused {@code layerNorm} over the
- * (N, G, C/G*H*W) view (-Dvqlc.groupnorm=fused) is ~50x faster in backward and matches the
- * composition in a test, but 2,000-step Fashion-MNIST runs with it still hit NaN losses at random
- * steps (200 and 100), even with DNNL_MAX_CPU_ISA=AVX2 and one thread (docs/djl-pitfalls.md).
+ * <p>By default the statistics come from the engine's fused layer norm over the (N, G, C/G*H*W)
+ * view, ~50x faster in backward than composing them from elementary ops; the composition
+ * ({@code -Dvqlc.groupnorm=composed}) and training-mode batch norm over a (1, N*G, M) view
+ * ({@code -Dvqlc.groupnorm=batchnorm}) remain for comparison, and a test finds all three equal in
+ * values and gradients. (The fused kernel was once blamed for random NaN in training; the cause was
+ * the convolution gradient bug that {@link PaddedConv2d} works around, docs/djl-pitfalls.md.)
  */
 public final class GroupNorm extends AbstractBlock {
 
-    /** Composed ops (default) or the engine's fused layer norm (-Dvqlc.groupnorm=fused). */
-    static final boolean FUSED = "fused".equals(System.getProperty("vqlc.groupnorm"));
+    /** How the per-group statistics are computed (-Dvqlc.groupnorm=fused|composed|batchnorm). */
+    enum Kernel {
+        /** Elementary ops (mean, subtract, square, mean, sqrt, reciprocal, multiply). */
+        COMPOSED,
+        /** The engine's fused layer norm over the (N, G, M) view. */
+        LAYER_NORM,
+        /** The engine's batch norm in training mode over the (1, N*G, M) view: per-row statistics. */
+        BATCH_NORM;
+
+        static Kernel fromProperty(String value) {
+            if (value == null || value.equals("fused")) {
+                return LAYER_NORM;
+            }
+            return switch (value) {
+                case "composed" -> COMPOSED;
+                case "batchnorm" -> BATCH_NORM;
+                default -> throw new IllegalArgumentException(
+                        "-Dvqlc.groupnorm must be fused, composed or batchnorm, got '" + value + "'");
+            };
+        }
+    }
+
+    static final Kernel KERNEL = Kernel.fromProperty(System.getProperty("vqlc.groupnorm"));
 
     private final int groups;
     private final float eps;
@@ -66,8 +89,8 @@ public final class GroupNorm extends AbstractBlock {
         long n = s.get(0);
         long c = s.get(1);
         NDArray g = x.reshape(n, groups, -1);
-        if (FUSED) {
-            return new NDList(normalize(g, eps, true).reshape(s).mul(w).add(b));
+        if (KERNEL != Kernel.COMPOSED) {
+            return new NDList(normalize(g, eps, KERNEL).reshape(s).mul(w).add(b));
         }
         // (x - mean) * (rstd * gamma) + beta: one full-size product with a per-(sample, channel)
         // scale instead of a division and a product; fewer and cheaper backward ops
@@ -77,17 +100,34 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     /** Zero mean, unit (biased) variance over the last axis of (N, G, M). */
-    static NDArray normalize(NDArray g, float eps, boolean fused) {
-        if (fused) {
-            long m = g.getShape().get(2);
-            NDManager mm = g.getManager();
-            // the engine's layer norm wants an affine of the normalized shape: identity here
-            NDArray one = mm.ones(new Shape(m), g.getDataType(), g.getDevice());
-            NDArray zero = mm.zeros(new Shape(m), g.getDataType(), g.getDevice());
-            return JniUtils.layerNorm((PtNDArray) g, new Shape(m), (PtNDArray) one, (PtNDArray) zero, eps);
+    static NDArray normalize(NDArray g, float eps, Kernel kernel) {
+        NDManager mm = g.getManager();
+        switch (kernel) {
+            case LAYER_NORM: {
+                long m = g.getShape().get(2);
+                // the engine's layer norm wants an affine of the normalized shape: identity here
+                NDArray one = mm.ones(new Shape(m), g.getDataType(), g.getDevice());
+                NDArray zero = mm.zeros(new Shape(m), g.getDataType(), g.getDevice());
+                return JniUtils.layerNorm((PtNDArray) g, new Shape(m), (PtNDArray) one, (PtNDArray) zero, eps);
+            }
+            case BATCH_NORM: {
+                Shape shape = g.getShape();
+                long rows = shape.get(0) * shape.get(1);
+                // training-mode batch norm normalizes each of the N*G "channels" over its M values with
+                // the biased variance; the running statistics it updates are scratch, the affine identity
+                NDArray one = mm.ones(new Shape(rows), g.getDataType(), g.getDevice());
+                NDArray zero = mm.zeros(new Shape(rows), g.getDataType(), g.getDevice());
+                NDArray runningMean = mm.zeros(new Shape(rows), g.getDataType(), g.getDevice());
+                NDArray runningVar = mm.ones(new Shape(rows), g.getDataType(), g.getDevice());
+                NDArray view = g.reshape(1, rows, shape.get(2));
+                return JniUtils.batchNorm((PtNDArray) view, (PtNDArray) runningMean, (PtNDArray) runningVar,
+                        (PtNDArray) one, (PtNDArray) zero, true, 0.0, eps).reshape(shape);
+            }
+            default: {
+                NDArray centered = g.sub(g.mean(new int[] {2}, true));
+                return centered.mul(reciprocalStd(centered, eps));
+            }
         }
-        NDArray centered = g.sub(g.mean(new int[] {2}, true));
-        return centered.mul(reciprocalStd(centered, eps));
     }
 
     /** 1 / sqrt(mean(centered^2) + eps) over the last axis, kept as (N, G, 1). */

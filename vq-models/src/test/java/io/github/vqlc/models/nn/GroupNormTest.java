@@ -88,7 +88,7 @@ class GroupNormTest {
                     NDArray y = way == 0
                             ? gn.forward(new ParameterStore(sub, false), new NDList(x), true).singletonOrThrow()
                             // the reference: normalize each group, then the per-channel affine
-                            : GroupNorm.normalize(x.reshape(3, 4, -1), 1e-6f, false).reshape(shape).mul(w).add(b);
+                            : GroupNorm.normalize(x.reshape(3, 4, -1), 1e-6f, GroupNorm.Kernel.COMPOSED).reshape(shape).mul(w).add(b);
                     gc.backward(y.mul(sub.create(upstream, shape)).sum());
                     results[way] = y.toFloatArray();
                     grads[way] = new float[][] {x.getGradient().toFloatArray(), w.getGradient().toFloatArray(),
@@ -107,19 +107,20 @@ class GroupNormTest {
     }
 
     @Test
-    void theFusedNormalizationEqualsTheComposedOneInValuesAndGradientsAndIsRepeatable() {
+    void theEngineKernelsEqualTheComposedNormalizationInValuesAndGradientsAndAreRepeatable() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(2);
             float[] data = m.randomNormal(new Shape(8, 4, 256)).mul(3).add(1).toFloatArray();
             float[] upstream = m.randomNormal(new Shape(8, 4, 256)).toFloatArray();
-            float[][] out = new float[2][];
-            float[][] grad = new float[2][];
-            for (int fused = 0; fused < 2; fused++) {
+            GroupNorm.Kernel[] kernels = GroupNorm.Kernel.values();
+            float[][] out = new float[kernels.length][];
+            float[][] grad = new float[kernels.length][];
+            for (int fused = 0; fused < kernels.length; fused++) {
                 for (int pass = 0; pass < 10; pass++) {
                     try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray x = sub.create(data, new Shape(8, 4, 256));
                         x.setRequiresGradient(true);
-                        NDArray y = GroupNorm.normalize(x, 1e-6f, fused == 1);
+                        NDArray y = GroupNorm.normalize(x, 1e-6f, kernels[fused]);
                         gc.backward(y.mul(sub.create(upstream, new Shape(8, 4, 256))).sum());
                         float[] g = x.getGradient().toFloatArray();
                         if (pass == 0) {
@@ -131,9 +132,11 @@ class GroupNormTest {
                     }
                 }
             }
-            for (int i = 0; i < out[0].length; i++) {
-                assertThat((double) out[1][i]).isCloseTo(out[0][i], within(1e-4));
-                assertThat((double) grad[1][i]).isCloseTo(grad[0][i], within(1e-4));
+            for (int k = 1; k < kernels.length; k++) {
+                for (int i = 0; i < out[0].length; i++) {
+                    assertThat((double) out[k][i]).as("%s output %d", kernels[k], i).isCloseTo(out[0][i], within(1e-4));
+                    assertThat((double) grad[k][i]).as("%s gradient %d", kernels[k], i).isCloseTo(grad[0][i], within(1e-4));
+                }
             }
         }
     }
