@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +82,11 @@ class NearestCodeSearchTest {
             for (int i = 0; i < n; i++) {
                 exactDistance[i] = distance(xHost, codesHost, d, i, (int) exact[i]);
             }
-            for (NearestCodeSearch s : new NearestCodeSearch[] {squareTiles, NearestCodeSearch.create()}) {
+            NearestCodeSearch squareTilesEngine = NearestCodeSearch.builder()
+                    .optMemoryBudgetBytes(1 << 20).optMaxCodeChunk(4096).optEngineArgMin(true).build();
+            NearestCodeSearch oneShotEngine = NearestCodeSearch.builder().optEngineArgMin(true).build();
+            for (NearestCodeSearch s : new NearestCodeSearch[] {
+                    squareTiles, NearestCodeSearch.create(), squareTilesEngine, oneShotEngine}) {
                 try (SearchResult r = s.search(x, codes)) {
                     long[] ours = r.indices().toLongArray();
                     float[] dist = r.distances().toFloatArray();
@@ -350,14 +356,17 @@ class NearestCodeSearchTest {
     }
 
     /** One shot, default, and several forced tilings (including 1-vector and 10-code tiles). */
+    /** Every tiling, each with the Java row scan (CPU default) and with the engine's argMin. */
     private static NearestCodeSearch[] allTilings() {
-        return new NearestCodeSearch[] {
-            NearestCodeSearch.create(),
-            NearestCodeSearch.builder().optTileBytes(40).build(),
-            NearestCodeSearch.builder().optTileBytes(400).optMaxCodeChunk(10).build(),
-            NearestCodeSearch.builder().optTileBytes(4096).optMaxCodeChunk(7).build(),
-            NearestCodeSearch.builder().optMemoryBudgetBytes(4096).build(),
-        };
+        List<NearestCodeSearch> searches = new ArrayList<>();
+        for (boolean engine : new boolean[] {false, true}) {
+            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).build());
+            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optTileBytes(40).build());
+            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optTileBytes(400).optMaxCodeChunk(10).build());
+            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optTileBytes(4096).optMaxCodeChunk(7).build());
+            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optMemoryBudgetBytes(4096).build());
+        }
+        return searches.toArray(new NearestCodeSearch[0]);
     }
 
     private static long[] exactArgMin(float[] x, float[] codes, int n, int k, int d) {
