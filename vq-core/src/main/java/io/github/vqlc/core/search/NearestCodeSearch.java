@@ -26,15 +26,17 @@ import java.util.Map;
  *       float32 = {@code ||x_i - c_idx||^2}, both attached to {@code x.getManager()}.
  * </ul>
  *
- * <p>Distances use the expansion {@code ||x||^2 - 2 x.c + ||c||^2}. Per tile, one matrix product of
- * the augmented queries {@code [-2x, 1]} (N, D+1) with the augmented codes {@code [c, ||c||^2]}
- * (K, D+1) yields {@code ||c||^2 - 2 x.c} directly (no separate broadcast add), followed by an
- * the row minima: on CPU a Java loop reads each tile in place and keeps the running minimum and its
- * code per row ({@link RowMinima}; PyTorch's CPU {@code argMin} along rows is not vectorized and
- * about 3x slower); on GPU an {@code argMin} along the code axis, a gather of the minimum and a
- * running minimum merged with {@code where}. {@code ||x||^2} is added once at the end and the
- * result clipped at 0 (the expansion can round to tiny negative values). No per-element JNI calls
- * happen inside the loop, and on GPU no host round-trips.
+ * <p>Distances use the expansion {@code ||x||^2 - 2 x.c + ||c||^2}. On CPU, per tile one matrix
+ * product {@code -2x} (nv, D) times the code chunk (D, kc), then a Java loop reads the tile in place,
+ * adds {@code ||c||^2} per column and keeps each row's running minimum and its code ({@link
+ * RowMinima}): PyTorch's CPU {@code argMin} along rows is not vectorized and is slower than this
+ * loop, and the product stays D wide. On GPU (and with {@code -Dvqlc.search.argmin=engine}) one
+ * product of the augmented queries {@code [-2x, 1]} (N, D+1) with the augmented codes {@code [c,
+ * ||c||^2]} (K, D+1) yields {@code ||c||^2 - 2 x.c} directly, followed by an {@code argMin} along
+ * the code axis, a gather of the minimum and a running minimum merged with {@code where} across
+ * code chunks. {@code ||x||^2} is added once at the end and the result clipped at 0 (the
+ * expansion can round to tiny negative values). No per-element JNI calls happen inside the loop,
+ * and on GPU no host round-trips.
  *
  * <p>Tiling: the tile (vectors x codes, at most 2048 codes wide unless there are few vectors) holds
  * at most {@code min(memoryBudgetBytes, T)} float32 distances on CPU, and at most {@code
@@ -47,7 +49,7 @@ import java.util.Map;
  * working memory (an augmented copy of x, ||x||^2, the running minima) and one augmented code chunk
  * of chunk*(D+1) floats; the codebook is never copied whole.
  *
- * <p>Ties: within a chunk, {@code argMin} returns the first minimal index; across chunks, a later
+ * <p>Ties: within a chunk, the first minimal index wins (as {@code argMin}); across chunks, a later
  * chunk replaces the running minimum only if strictly smaller, so exact ties resolve to the lowest
  * index, as a single {@code argMin} over the full matrix would. Because the order of floating-point
  * operations differs from the textbook formula {@code ||x||^2 - 2x.c^T + ||c||^2}, codes whose
@@ -274,8 +276,13 @@ public final class NearestCodeSearch {
         long n = xs.getShape().get(0);
         long k = cs.getShape().get(0);
         NDArray minusTwoX = xs.mul(-2f);
-        NDArray augmentedX = minusTwoX.concat(sub.ones(new Shape(n, 1)), 1); // (N, D+1)
-        minusTwoX.close();
+        NDArray augmentedX; // (N, D+1); the Java scan adds ||c||^2 itself and keeps the product D wide
+        if (javaRowScan) {
+            augmentedX = minusTwoX;
+        } else {
+            augmentedX = minusTwoX.concat(sub.ones(new Shape(n, 1)), 1);
+            minusTwoX.close();
+        }
         int blocks = Math.toIntExact((n + tiling.vectorBlock() - 1) / tiling.vectorBlock());
         NDArray[] xBlocks = new NDArray[blocks];
         for (int b = 0; b < blocks; b++) {
@@ -294,16 +301,24 @@ public final class NearestCodeSearch {
             NDIndex rows = new NDIndex().addSliceDim(k0, k1);
             NDArray chunk = cs.get(rows);
             NDArray chunkNorms = norms == null ? squaredNorms(chunk) : norms.get(rows);
+            if (minima != null) {
+                float[] columnNorms = chunkNorms.toFloatArray();
+                NDArray chunkT = chunk.transpose(); // view; gemm reads it transposed
+                for (int b = 0; b < blocks; b++) {
+                    NDArray partial = xBlocks[b].matMul(chunkT); // (nv, kc) = -2 x.c
+                    minima.fold(partial, columnNorms, Math.toIntExact(b * tiling.vectorBlock()), k0);
+                    partial.close();
+                }
+                chunkT.close();
+                chunkNorms.close();
+                chunk.close();
+                continue;
+            }
             NDArray chunkNormColumn = chunkNorms.expandDims(1);
             NDArray augmentedCodes = chunk.concat(chunkNormColumn, 1); // (kc, D+1)
             NDArray augmentedCodesT = augmentedCodes.transpose(); // view; gemm reads it transposed
             for (int b = 0; b < blocks; b++) {
                 NDArray partial = xBlocks[b].matMul(augmentedCodesT); // (nv, kc) = ||c||^2 - 2 x.c
-                if (minima != null) {
-                    minima.fold(partial, Math.toIntExact(b * tiling.vectorBlock()), k0);
-                    partial.close();
-                    continue;
-                }
                 NDArray index = partial.argMin(1);
                 NDArray indexColumn = index.expandDims(1);
                 NDArray gathered = partial.gather(indexColumn, 1);

@@ -29,10 +29,11 @@ final class RowMinima {
     }
 
     /**
-     * Folds a contiguous (rows, cols) float32 CPU tile whose row r is query {@code firstRow + r} and
-     * whose column c is code {@code firstCode + c}.
+     * Folds a contiguous (rows, cols) float32 CPU tile of -2 x.c, whose row r is query {@code
+     * firstRow + r} and whose column c is code {@code firstCode + c} with {@code ||c||^2 =
+     * columnNorms[c]}: the value compared is ||c||^2 - 2 x.c.
      */
-    void fold(NDArray tile, int firstRow, long firstCode) {
+    void fold(NDArray tile, float[] columnNorms, int firstRow, long firstCode) {
         int rows = Math.toIntExact(tile.getShape().get(0));
         int cols = Math.toIntExact(tile.getShape().get(1));
         // direct buffer over the tensor's memory (a matMul result is contiguous, so no copy is made)
@@ -42,7 +43,7 @@ final class RowMinima {
             float best = value[firstRow + r];
             int column = -1;
             for (int c = 0; c < cols; c++) {
-                float v = data.get(base + c);
+                float v = data.get(base + c) + columnNorms[c];
                 if (v < best) {
                     best = v;
                     column = c;
