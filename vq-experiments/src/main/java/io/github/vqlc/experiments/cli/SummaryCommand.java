@@ -1,6 +1,10 @@
 package io.github.vqlc.experiments.cli;
 
+import com.typesafe.config.Config;
+import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.ModelSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,8 +12,11 @@ import picocli.CommandLine.Mixin;
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Build the configured model without training and print each component (encoder,",
                 "quant_conv, quantizer, post_quant_conv, decoder, discriminator) with its parameter count",
-                "(trainable / frozen) and the token grid. The last line is `total parameters <N>`."},
-        footer = {"", "Example:", "  vqlc summary -c configs/imagenet/vqgan-lc-f16-100k.conf -o quantizer.codebook.init=random"})
+                "(trainable / frozen) and the token grid. The last line is `total parameters <N>`.",
+                "The model is built on the CPU whatever run.device says. A static codebook file",
+                "(quantizer.codebook.init = file) that does not exist yet is stood in for by a random",
+                "codebook of the same size and quantizer.codebook.dim (a note on stderr says so)."},
+        footer = {"", "Example:", "  vqlc summary -c configs/imagenet/vqgan-lc-f16-100k.conf"})
 final class SummaryCommand implements Callable<Integer> {
 
     @Mixin
@@ -17,7 +24,23 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.println(ModelSummary.of(config.load()).render());
+        ExperimentConfig loaded = config.load();
+        if (!loaded.run().device().equals("cpu")) {
+            config.overrides.add("run.device=cpu"); // parameter counts do not depend on the device
+        }
+        Config q = loaded.quantizer().section();
+        if (q.hasPath("codebook.init") && q.getString("codebook.init").equals("file") && q.hasPath("codebook.path")
+                && !q.getString("codebook.path").isEmpty()) {
+            Path file = Path.of(q.getString("codebook.path")).toAbsolutePath(); // as the quantizer resolves it
+            if (!Files.exists(file)) {
+                int dim = q.hasPath("codebook.dim") ? q.getInt("codebook.dim") : 64;
+                System.err.printf("note: codebook file %s not found; counting with a random %d x %d codebook in its place"
+                        + " (quantizer.codebook.dim)%n", file, loaded.quantizer().codebookSize(), dim);
+                config.overrides.add("quantizer.codebook.init=random");
+                config.overrides.add("quantizer.codebook.path=\"\"");
+            }
+        }
+        System.out.println(ModelSummary.of(config.overrides.isEmpty() ? loaded : config.load()).render());
         return 0;
     }
 }
