@@ -33,9 +33,10 @@ final class SummaryCommand implements Callable<Integer> {
                 && !q.getString("codebook.path").isEmpty()) {
             Path file = Path.of(q.getString("codebook.path")).toAbsolutePath(); // as the quantizer resolves it
             if (!Files.exists(file)) {
-                int dim = q.hasPath("codebook.dim") ? q.getInt("codebook.dim") : 64;
-                System.err.printf("note: codebook file %s not found; counting with a random %d x %d codebook in its place"
-                        + " (quantizer.codebook.dim)%n", file, loaded.quantizer().codebookSize(), dim);
+                // the width is whatever the quantizer makes of codebook.dim (its own default when unset)
+                String dim = q.hasPath("codebook.dim") ? String.valueOf(q.getInt("codebook.dim")) : "quantizer.codebook.dim";
+                System.err.printf("note: codebook file %s not found; counting with a random %d x %s codebook in its place%n",
+                        file, loaded.quantizer().codebookSize(), dim);
                 config.overrides.add("quantizer.codebook.init=random");
                 config.overrides.add("quantizer.codebook.path=\"\"");
             }
