@@ -131,6 +131,34 @@ public final class NearestCodeSearch {
      *     null to compute them
      */
     public SearchResult search(NDArray x, NDArray codes, NDArray codeSqNorms) {
+        return search(x, codes, codeSqNorms, -1);
+    }
+
+    /**
+     * Nearest other code: as {@link #search(NDArray, NDArray, NDArray)}, where row i of {@code x}
+     * is code {@code firstCode + i} (a run of the codebook, or vectors standing for it) and never
+     * matches that code. With {@code x = codes} and {@code firstCode = 0}: every code's nearest
+     * neighbour in the codebook and the squared distance to it.
+     *
+     * @param firstCode the code that row 0 of {@code x} is, with {@code firstCode + N <= K}
+     * @throws IllegalArgumentException as {@link #search(NDArray, NDArray, NDArray)}, when K &lt;
+     *     2, or when the rows do not name codes
+     */
+    public SearchResult searchExcludingSelf(NDArray x, NDArray codes, NDArray codeSqNorms, long firstCode) {
+        long k = codes.getShape().dimension() == 2 ? codes.getShape().get(0) : 0;
+        long n = x.getShape().dimension() == 2 ? x.getShape().get(0) : 0;
+        if (k < 2) {
+            throw new IllegalArgumentException("a nearest other code needs K >= 2 codes, got " + codes.getShape());
+        }
+        if (firstCode < 0 || firstCode + n > k) {
+            throw new IllegalArgumentException(
+                    "rows " + firstCode + ".." + (firstCode + n - 1) + " are not codes of a codebook of " + k);
+        }
+        return search(x, codes, codeSqNorms, firstCode);
+    }
+
+    /** The search; {@code selfOffset >= 0}: row i never matches code {@code selfOffset + i}. */
+    private SearchResult search(NDArray x, NDArray codes, NDArray codeSqNorms, long selfOffset) {
         validate(x, codes, codeSqNorms);
         long n = x.getShape().get(0);
         long k = codes.getShape().get(0);
@@ -148,7 +176,7 @@ public final class NearestCodeSearch {
             } else {
                 boolean gpu = x.getDevice().isGpu();
                 boolean javaRowScan = !engineArgMin && !gpu && xs instanceof PtNDArray;
-                NDArray[] found = tiledMinimum(sub, xs, cs, norms, plan(n, k, d, gpu), javaRowScan);
+                NDArray[] found = tiledMinimum(sub, xs, cs, norms, plan(n, k, d, gpu), javaRowScan, selfOffset);
                 indices = found[0];
                 best = found[1];
             }
@@ -269,10 +297,11 @@ public final class NearestCodeSearch {
 
     /**
      * Returns {indices (N) int64, min over codes of ||c||^2 - 2 x.c (N) float32}, in {@code sub};
-     * {@code norms} may be null (then computed per chunk).
+     * {@code norms} may be null (then computed per chunk); {@code selfOffset >= 0}: row i skips code
+     * {@code selfOffset + i}.
      */
-    private static NDArray[] tiledMinimum(
-            NDManager sub, NDArray xs, NDArray cs, NDArray norms, Tiling tiling, boolean javaRowScan) {
+    private static NDArray[] tiledMinimum(NDManager sub, NDArray xs, NDArray cs, NDArray norms, Tiling tiling,
+            boolean javaRowScan, long selfOffset) {
         long n = xs.getShape().get(0);
         long k = cs.getShape().get(0);
         NDArray minusTwoX = xs.mul(-2f);
@@ -306,7 +335,7 @@ public final class NearestCodeSearch {
                 NDArray chunkT = chunk.transpose(); // view; gemm reads it transposed
                 for (int b = 0; b < blocks; b++) {
                     NDArray partial = xBlocks[b].matMul(chunkT); // (nv, kc) = -2 x.c
-                    minima.fold(partial, columnNorms, Math.toIntExact(b * tiling.vectorBlock()), k0);
+                    minima.fold(partial, columnNorms, Math.toIntExact(b * tiling.vectorBlock()), k0, selfOffset);
                     partial.close();
                 }
                 chunkT.close();
@@ -319,6 +348,9 @@ public final class NearestCodeSearch {
             NDArray augmentedCodesT = augmentedCodes.transpose(); // view; gemm reads it transposed
             for (int b = 0; b < blocks; b++) {
                 NDArray partial = xBlocks[b].matMul(augmentedCodesT); // (nv, kc) = ||c||^2 - 2 x.c
+                if (selfOffset >= 0) {
+                    excludeSelf(partial, selfOffset + b * tiling.vectorBlock() - k0);
+                }
                 NDArray index = partial.argMin(1);
                 NDArray indexColumn = index.expandDims(1);
                 NDArray gathered = partial.gather(indexColumn, 1);
@@ -361,6 +393,25 @@ public final class NearestCodeSearch {
         return new NDArray[] {
             NDArrays.concat(new NDList(bestIndex)), NDArrays.concat(new NDList(bestValue))
         };
+    }
+
+    /**
+     * Sets +inf where a tile row meets its own code: row r's own column is {@code r + shift} (the
+     * tile's first query minus its first code, plus r), where it falls inside the tile.
+     */
+    private static void excludeSelf(NDArray tile, long shift) {
+        long rows = tile.getShape().get(0);
+        long cols = tile.getShape().get(1);
+        long from = Math.max(0, -shift);
+        long to = Math.min(rows, cols - shift);
+        if (from >= to) {
+            return;
+        }
+        NDManager m = tile.getManager();
+        try (NDArray r = m.arange(Math.toIntExact(from), Math.toIntExact(to), 1, DataType.INT64);
+                NDArray c = m.arange(Math.toIntExact(from + shift), Math.toIntExact(to + shift), 1, DataType.INT64)) {
+            tile.set(new NDIndex("{}, {}", r, c), Float.POSITIVE_INFINITY);
+        }
     }
 
     /** A detached view of {@code array}, owned by {@code sub} (stopGradient attaches to the source's manager). */

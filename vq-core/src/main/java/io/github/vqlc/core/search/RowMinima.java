@@ -31,28 +31,39 @@ final class RowMinima {
     /**
      * Folds a contiguous (rows, cols) float32 CPU tile of -2 x.c, whose row r is query {@code
      * firstRow + r} and whose column c is code {@code firstCode + c} with {@code ||c||^2 =
-     * columnNorms[c]}: the value compared is ||c||^2 - 2 x.c.
+     * columnNorms[c]}: the value compared is ||c||^2 - 2 x.c. With {@code selfOffset >= 0}, query
+     * i is code {@code selfOffset + i} and never matches itself.
      */
-    void fold(NDArray tile, float[] columnNorms, int firstRow, long firstCode) {
+    void fold(NDArray tile, float[] columnNorms, int firstRow, long firstCode, long selfOffset) {
         int rows = Math.toIntExact(tile.getShape().get(0));
         int cols = Math.toIntExact(tile.getShape().get(1));
         // direct buffer over the tensor's memory (a matMul result is contiguous, so no copy is made)
         FloatBuffer data = ((PtNDArray) tile).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         for (int r = 0; r < rows; r++) {
+            int i = firstRow + r;
+            long self = selfOffset < 0 ? -1 : selfOffset + i - firstCode; // the row's own column, if any
+            int skip = self >= 0 && self < cols ? (int) self : cols;
             int base = r * cols;
-            float best = value[firstRow + r];
-            int column = -1;
-            for (int c = 0; c < cols; c++) {
-                float v = data.get(base + c) + columnNorms[c];
-                if (v < best) {
-                    best = v;
-                    column = c;
-                }
+            // two plain loops around the skipped column keep the inner loop free of a test
+            scan(data, columnNorms, base, 0, skip, i, firstCode);
+            scan(data, columnNorms, base, skip + 1, cols, i, firstCode);
+        }
+    }
+
+    /** Folds columns [from, to) of the tile row starting at {@code base} into query i's minimum. */
+    private void scan(FloatBuffer data, float[] columnNorms, int base, int from, int to, int i, long firstCode) {
+        float best = value[i];
+        int column = -1;
+        for (int c = from; c < to; c++) {
+            float v = data.get(base + c) + columnNorms[c];
+            if (v < best) {
+                best = v;
+                column = c;
             }
-            if (column >= 0) {
-                value[firstRow + r] = best;
-                index[firstRow + r] = firstCode + column;
-            }
+        }
+        if (column >= 0) {
+            value[i] = best;
+            index[i] = firstCode + column;
         }
     }
 

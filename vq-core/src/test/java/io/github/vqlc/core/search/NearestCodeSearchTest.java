@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -355,7 +357,55 @@ class NearestCodeSearchTest {
         }
     }
 
-    /** One shot, default, and several forced tilings (including 1-vector and 10-code tiles). */
+    @Test
+    void searchExcludingSelfFindsEveryCodesNearestOtherCodeUnderEveryTiling() {
+        int k = 300;
+        int d = 5;
+        float[] codesHost = gaussian(new Random(21), k * d);
+        long[] expected = new long[k];
+        double[] expectedDistance = new double[k];
+        for (int i = 0; i < k; i++) {
+            expectedDistance[i] = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                double dist = distance(codesHost, codesHost, d, i, c);
+                if (c != i && dist < expectedDistance[i]) {
+                    expectedDistance[i] = dist;
+                    expected[i] = c;
+                }
+            }
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray codes = m.create(codesHost, new Shape(k, d));
+            NDArray run = codes.get(new NDIndex().addSliceDim(120, 190)); // rows 120..189 of the codebook
+            for (NearestCodeSearch s : allTilings()) {
+                try (SearchResult all = s.searchExcludingSelf(codes, codes, null, 0);
+                        SearchResult part = s.searchExcludingSelf(run, codes, null, 120)) {
+                    assertThat(all.indices().toLongArray()).containsExactly(expected);
+                    float[] dist = all.distances().toFloatArray();
+                    for (int i = 0; i < k; i++) {
+                        assertThat((double) dist[i]).isCloseTo(expectedDistance[i], offset(1e-4 * expectedDistance[i] + 1e-5));
+                    }
+                    assertThat(part.indices().toLongArray()).containsExactly(Arrays.copyOfRange(expected, 120, 190));
+                }
+            }
+        }
+    }
+
+    @Test
+    void searchExcludingSelfRejectsRowsThatAreNotCodesAndOneCodeCodebooks() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray codes = m.randomNormal(new Shape(10, 3));
+            NearestCodeSearch s = NearestCodeSearch.create();
+            assertThatThrownBy(() -> s.searchExcludingSelf(codes, codes, null, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows 1..10 are not codes of a codebook of 10");
+            assertThatThrownBy(() -> s.searchExcludingSelf(codes, codes, null, -1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            NDArray one = m.randomNormal(new Shape(1, 3));
+            assertThatThrownBy(() -> s.searchExcludingSelf(one, one, null, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("K >= 2");
+        }
+    }
+
     /** Every tiling, each with the Java row scan (CPU default) and with the engine's argMin. */
     private static NearestCodeSearch[] allTilings() {
         List<NearestCodeSearch> searches = new ArrayList<>();

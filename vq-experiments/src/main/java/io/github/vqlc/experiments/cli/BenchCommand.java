@@ -110,6 +110,11 @@ final class BenchCommand implements Runnable {
                         + " 1 = PyTorch's own threads; 0 = auto (default ${DEFAULT-VALUE}).")
         int searchThreads;
 
+        @Option(names = "--no-prune",
+                description = "Search every point in every assignment (plain Lloyd, as scikit-learn's"
+                        + " algorithm=\"lloyd\"); by default points provably still nearest their centre are skipped.")
+        boolean noPrune;
+
         @Option(names = "--export", description = "Directory to write points.npy and init.npy into.")
         Path export;
 
@@ -122,7 +127,7 @@ final class BenchCommand implements Runnable {
                         "bench kmeans: --init " + init + " is not one of: random, k-means++");
             };
             try {
-                KMeansBenchmark.run(points, dim, k, iters, seed, start, searchThreads, export, System.out);
+                KMeansBenchmark.run(points, dim, k, iters, seed, start, searchThreads, !noPrune, export, System.out);
             } catch (IllegalArgumentException e) {
                 throw new io.github.vqlc.core.UserException("bench kmeans: " + e.getMessage(), e);
             }

@@ -24,6 +24,7 @@ import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.features.FeatureCollector;
 import io.github.vqlc.quantizers.kmeans.KMeans;
 import io.github.vqlc.quantizers.kmeans.KMeansConfig;
+import io.github.vqlc.quantizers.kmeans.KMeansObserver;
 import io.github.vqlc.quantizers.kmeans.KMeansResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -196,8 +197,7 @@ public final class CodebookBuild {
             long t0 = System.nanoTime();
             try (NDManager sub = manager.newSubManager()) {
                 NDArray points = sub.create(pts, new Shape(members.size(), d));
-                KMeans kmeans = km.builder(k, seed + index).optObserver((it, in, s) ->
-                        out.printf(Locale.ROOT, "  iteration %d: inertia %.6g (%.1f s)%n", it, in, s)).build();
+                KMeans kmeans = km.builder(k, seed + index).optObserver(new IterationLines(out)).build();
                 try (KMeansResult r = kmeans.fit(points)) {
                     System.arraycopy(r.centroids().toFloatArray(), 0, codebook, row * d, k * d);
                     System.arraycopy(r.clusterSizes(), 0, sizes, row, k);
@@ -224,6 +224,7 @@ public final class CodebookBuild {
         k.addProperty("max_iterations", km.iterations());
         k.addProperty("tolerance", km.tolerance());
         k.addProperty("mini_batch", km.miniBatch());
+        k.addProperty("prune", km.prune());
         k.addProperty("final_inertia", inertia);
         k.addProperty("empty_clusters_repaired", repaired);
         if (cb.perClass()) {
@@ -239,5 +240,26 @@ public final class CodebookBuild {
         k.add("cluster_sizes", stats);
         side.add("kmeans", k);
         return codebook;
+    }
+
+    /** One line per k-means iteration: inertia, time, and the share of vectors searched. */
+    private static final class IterationLines implements KMeansObserver {
+        private final PrintStream out;
+        private double searched = 1;
+
+        IterationLines(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onAssignment(int pass, long searchedPoints, long points) {
+            searched = points == 0 ? 1 : (double) searchedPoints / points;
+        }
+
+        @Override
+        public void onIteration(int iteration, double inertia, double seconds) {
+            out.printf(Locale.ROOT, "  iteration %d: inertia %.6g (%.1f s, %.0f%% of the vectors searched)%n",
+                    iteration, inertia, seconds, 100 * searched);
+        }
     }
 }

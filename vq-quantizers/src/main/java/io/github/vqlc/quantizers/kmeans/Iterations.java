@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The iteration loops of {@link KMeans} (full Lloyd and mini-batch) over points {@code x} (N, D)
@@ -23,12 +24,18 @@ final class Iterations {
     private final KMeansObserver observer;
     private final int maxIterations;
     private final double tolerance;
+    private final boolean prune;
 
-    Iterations(SplitSearch search, KMeansObserver observer, int maxIterations, double tolerance) {
+    /**
+     * @param prune full Lloyd mode: search only the points that {@link KeepRadii} cannot prove still
+     *     nearest their previous centre
+     */
+    Iterations(SplitSearch search, KMeansObserver observer, int maxIterations, double tolerance, boolean prune) {
         this.search = search;
         this.observer = observer;
         this.maxIterations = maxIterations;
         this.tolerance = tolerance;
+        this.prune = prune;
     }
 
     /**
@@ -50,7 +57,7 @@ final class Iterations {
             boolean converged;
             try (NDManager step = m.newSubManager()) {
                 centres.attach(step); // the old centres and every temporary die with the step
-                SearchResult assigned = assign(x, centres, step);
+                SearchResult assigned = reassign(x, centres, previous, it, step);
                 inertia = sum(assigned.distances());
                 Update u = update(augmented, assigned, centres, k);
                 repaired += u.repaired();
@@ -71,11 +78,12 @@ final class Iterations {
                 break;
             }
         }
+        augmented.close();
+        KMeans.Outcome outcome = finish(x, centres, previous, history, repaired);
         if (previous != null) {
             previous.close();
         }
-        augmented.close();
-        return finish(x, centres, history, repaired);
+        return outcome;
     }
 
     /**
@@ -139,7 +147,7 @@ final class Iterations {
             }
         }
         seen.close();
-        return finish(x, centres, history, repaired);
+        return finish(x, centres, null, history, repaired);
     }
 
     /**
@@ -190,13 +198,16 @@ final class Iterations {
         return new Update(next, repaired);
     }
 
-    /** Final assignment with the final centres: inertia and cluster sizes. */
-    private KMeans.Outcome finish(NDArray x, NDArray centres, List<Double> history, int repaired) {
+    /**
+     * Final assignment with the final centres: inertia and cluster sizes; {@code previous} (may be
+     * null) is the last iteration's assignment.
+     */
+    private KMeans.Outcome finish(NDArray x, NDArray centres, NDArray previous, List<Double> history, int repaired) {
         long k = centres.getShape().get(0);
         double inertia;
         long[] sizes = new long[Math.toIntExact(k)];
         try (NDManager step = x.getManager().newSubManager()) {
-            SearchResult assigned = assign(x, centres, step);
+            SearchResult assigned = reassign(x, centres, previous, history.size() + 1, step);
             inertia = sum(assigned.distances());
             NDArray ones = step.ones(new Shape(x.getShape().get(0), 1));
             float[] counts = Segments.sumByIndex(ones, assigned.indices(), k).toFloatArray();
@@ -209,21 +220,84 @@ final class Iterations {
     }
 
     /**
+     * As {@link #assign}, given the previous assignment ({@code null}: none): with pruning on, a
+     * point keeps its previous centre without a search when it lies within that centre's {@link
+     * KeepRadii} radius, which proves the centre still strictly nearest; only the other points are
+     * searched. Same indices as a full search (up to the search's own rounding), and the same exact
+     * distances. The test, the search and the distances run per row part on the search threads.
+     * Reports the searched count to the observer.
+     */
+    private SearchResult reassign(NDArray x, NDArray centres, NDArray previous, int pass, NDManager step) {
+        long n = x.getShape().get(0);
+        if (previous == null || !prune) {
+            observer.onAssignment(pass, n, n);
+            return assign(x, centres, step);
+        }
+        NDArray norms = NearestCodeSearch.codeSqNorms(centres);
+        norms.attach(step);
+        NDArray radii = KeepRadii.squared(centres, search);
+        radii.attach(step);
+        AtomicLong searched = new AtomicLong();
+        SearchResult r = search.byRows(x, (rows, from) -> {
+            NDManager part = rows.getManager();
+            long count = rows.getShape().get(0);
+            try (NDManager scratch = part.newSubManager()) {
+                NDArray kept = previous.get(new NDIndex().addSliceDim(from, from + count));
+                kept.attach(scratch);
+                NDArray indices = kept.duplicate(); // a copy: the misses are written into it
+                NDArray distances = squaredDistances(rows, centres, indices);
+                distances.attach(scratch);
+                NDArray limits = radii.get(indices);
+                limits.attach(scratch);
+                NDArray misses = distances.gte(limits).nonzero().squeeze(1); // (M) int64
+                long m = misses.getShape().get(0);
+                if (m > 0) {
+                    NDArray points = rows.get(misses);
+                    points.attach(scratch);
+                    SearchResult found = nearest(points, centres, norms);
+                    NDIndex at = new NDIndex("{}", misses);
+                    indices.set(at, found.indices());
+                    distances.set(at, found.distances());
+                }
+                searched.addAndGet(m);
+                indices.attach(part);
+                distances.attach(part);
+                return new SearchResult(indices, distances);
+            }
+        });
+        r.indices().attach(step);
+        r.distances().attach(step);
+        observer.onAssignment(pass, searched.get(), n);
+        return r;
+    }
+
+    /**
      * Nearest centre of every point; the distances returned are recomputed as {@code ||x -
      * c_idx||^2} from the differences (O(N*D), exact to float32 rounding), because the search's
      * expansion {@code ||x||^2 - 2 x.c + ||c||^2} loses digits when the norms dwarf the distances.
+     * Runs per row part on the search threads.
      */
     private SearchResult assign(NDArray x, NDArray centres, NDManager step) {
         NDArray norms = NearestCodeSearch.codeSqNorms(centres);
         norms.attach(step);
-        SearchResult r = search.search(x, centres, norms);
+        SearchResult r = search.byRows(x, (rows, from) -> nearest(rows, centres, norms));
         r.indices().attach(step);
+        r.distances().attach(step);
+        return r;
+    }
+
+    /** {@link #assign} of some rows on the calling thread; results in {@code rows}' manager. */
+    private SearchResult nearest(NDArray rows, NDArray centres, NDArray norms) {
+        SearchResult r = search.single().search(rows, centres, norms);
         r.distances().close();
-        NDArray nearest = centres.get(r.indices()); // (N, D)
-        nearest.attach(step);
-        NDArray distances = x.sub(nearest).square().sum(new int[] {1});
-        distances.attach(step);
-        return new SearchResult(r.indices(), distances);
+        return new SearchResult(r.indices(), squaredDistances(rows, centres, r.indices()));
+    }
+
+    /** {@code ||x_i - c_{indices_i}||^2} (N) from the differences, in {@code x}'s manager. */
+    private static NDArray squaredDistances(NDArray x, NDArray centres, NDArray indices) {
+        try (NDArray nearest = centres.get(indices); NDArray diff = x.sub(nearest); NDArray sq = diff.square()) {
+            return sq.sum(new int[] {1});
+        }
     }
 
     private boolean improvementAtMostTolerance(double previous, double current) {

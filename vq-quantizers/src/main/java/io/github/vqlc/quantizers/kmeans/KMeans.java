@@ -36,7 +36,10 @@ import java.util.List;
  * maxIterations}, when an iteration changes no assignment, or when the relative inertia decrease
  * {@code (I_{t-1} - I_t) / I_{t-1}} between consecutive assignment steps is at most {@code
  * tolerance} (0 disables this test; note scikit-learn's {@code tol} measures centre shift
- * instead). Inertia never increases between iterations, up to float32 rounding.
+ * instead). Inertia never increases between iterations, up to float32 rounding. From the second
+ * assignment on, only the points not provably still nearest their previous centre are searched
+ * ({@link Builder#optPrune}, on by default): the same assignments in less time, more so as the
+ * clusters separate and settle.
  *
  * <p>Mini-batch mode ({@code miniBatchSize = b > 0}, Sculley 2010): each pass over the data
  * shuffles it and walks it in batches of b; every batch is assigned to the current centroids and
@@ -81,6 +84,7 @@ public final class KMeans {
     private final NearestCodeSearch search;
     private final int searchThreads;
     private final int initBatch;
+    private final boolean prune;
     private final KMeansObserver observer;
 
     /** Passes over the points that the automatic k-means++ batch aims at. */
@@ -96,6 +100,7 @@ public final class KMeans {
         this.search = b.search;
         this.searchThreads = b.searchThreads;
         this.initBatch = b.initBatch;
+        this.prune = b.prune;
         this.observer = b.observer;
     }
 
@@ -233,7 +238,7 @@ public final class KMeans {
         // opened first: on CPU, k-means++ also runs with single-threaded ops (no fork-join per op)
         try (SplitSearch split = splitSearch(x)) {
             NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
-            Iterations iterations = new Iterations(split, observer, maxIterations, tolerance);
+            Iterations iterations = new Iterations(split, observer, maxIterations, tolerance, prune);
             o = miniBatchSize > 0
                     ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
                     : iterations.lloyd(centred, centres);
@@ -309,6 +314,7 @@ public final class KMeans {
         private NearestCodeSearch search = NearestCodeSearch.create();
         private int searchThreads;
         private int initBatch;
+        private boolean prune = true;
         private KMeansObserver observer = KMeansObserver.NONE;
 
         private Builder() {}
@@ -378,6 +384,19 @@ public final class KMeans {
             return this;
         }
 
+        /**
+         * Full Lloyd mode: from the second assignment on, a point keeps its previous centre without
+         * a search when it is closer to it than half the distance from that centre to its nearest
+         * other centre (the triangle inequality then proves the centre still strictly nearest;
+         * {@code KeepRadii}); only the other points are searched. The assignments are those of a
+         * full search, so the result is the same; only the time differs (default true; false =
+         * search every point every time, for comparisons).
+         */
+        public Builder optPrune(boolean prune) {
+            this.prune = prune;
+            return this;
+        }
+
         /** Progress callbacks (default none). */
         public Builder optObserver(KMeansObserver observer) {
             this.observer = observer;
@@ -417,6 +436,6 @@ public final class KMeans {
     @Override
     public String toString() {
         return "KMeans[k=" + k + ", init=" + init + ", maxIterations=" + maxIterations + ", tolerance=" + tolerance
-                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", initBatch=" + initBatch + ", searchThreads=" + searchThreads + "]";
+                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", initBatch=" + initBatch + ", searchThreads=" + searchThreads + ", prune=" + prune + "]";
     }
 }

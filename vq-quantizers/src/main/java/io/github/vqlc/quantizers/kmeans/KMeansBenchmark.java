@@ -69,9 +69,10 @@ public final class KMeansBenchmark {
      *
      * @param init {@link KMeans.Init#RANDOM} or {@link KMeans.Init#KMEANS_PLUS_PLUS}
      * @param searchThreads as {@link KMeans.Builder#optSearchThreads} (0 = auto)
+     * @param prune as {@link KMeans.Builder#optPrune}
      */
     public static Report run(int points, int dim, int k, int iters, long seed, KMeans.Init init, int searchThreads,
-            Path exportDir, PrintStream out) {
+            boolean prune, Path exportDir, PrintStream out) {
         if (points < 1 || dim < 1 || k < 1 || iters < 1 || k > points) {
             throw new IllegalArgumentException("need points, dim, k, iters >= 1 and k <= points, got "
                     + points + ", " + dim + ", " + k + ", " + iters);
@@ -89,9 +90,18 @@ public final class KMeansBenchmark {
                 out.printf(Locale.ROOT, "wrote %s and %s%n", exportDir.resolve("points.npy"), exportDir.resolve("init.npy"));
             }
             List<Double> times = new ArrayList<>();
-            KMeans kMeans = builder.optObserver((it, inertia, seconds) -> {
-                times.add(seconds);
-                out.printf(Locale.ROOT, "iteration %d: %.3f s, inertia before update %.6e%n", it, seconds, inertia);
+            KMeans kMeans = builder.optPrune(prune).optObserver(new KMeansObserver() {
+                @Override
+                public void onAssignment(int pass, long searched, long all) {
+                    out.printf(Locale.ROOT, "assignment %d: searched %d of %d points (%.1f%%)%n",
+                            pass, searched, all, 100.0 * searched / all);
+                }
+
+                @Override
+                public void onIteration(int it, double inertia, double seconds) {
+                    times.add(seconds);
+                    out.printf(Locale.ROOT, "iteration %d: %.3f s, inertia before update %.6e%n", it, seconds, inertia);
+                }
             }).build();
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
@@ -105,10 +115,10 @@ public final class KMeansBenchmark {
                     fitSeconds, fitCpuSeconds, inertia);
             double others = CpuShare.othersShare(cpuBefore, CpuShare.ticks());
             out.printf(Locale.ROOT, "k-means (ours): N=%d D=%d K=%d, %d Lloyd iterations from %s centres (seed %d),"
-                            + " device %s, ai.djl.pytorch.num_threads=%s, search threads %s%n",
+                            + " device %s, ai.djl.pytorch.num_threads=%s, search threads %s, pruning %s%n",
                     points, dim, k, report.iterationSeconds().length, init == KMeans.Init.RANDOM ? "random" : "k-means++",
                     seed, x.getDevice(), System.getProperty("ai.djl.pytorch.num_threads", "unset"),
-                    searchThreads == 0 ? "auto" : searchThreads);
+                    searchThreads == 0 ? "auto" : searchThreads, prune ? "on" : "off");
             out.printf(Locale.ROOT, "init %.2f s; fit %.2f s (centering, iterations, final assignment)%n",
                     initSeconds, fitSeconds);
             out.printf(Locale.ROOT, "other processes used %s of the cores' time%n",

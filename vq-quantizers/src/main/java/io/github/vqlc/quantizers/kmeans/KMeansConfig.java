@@ -17,6 +17,8 @@ import io.github.vqlc.core.search.NearestCodeSearch;
  * @param miniBatch 0 = full Lloyd; b &gt; 0 = mini-batch k-means with batches of b points
  * @param seedOffset added to {@code run.seed} to seed the k-means draws
  * @param searchBudgetMb memory budget of the nearest-centroid search's distance tiles, MiB
+ * @param prune skip the search for points provably still nearest their centre ({@link
+ *     KMeans.Builder#optPrune})
  */
 public record KMeansConfig(
         KMeans.Init init,
@@ -25,7 +27,8 @@ public record KMeansConfig(
         double tolerance,
         int miniBatch,
         long seedOffset,
-        int searchBudgetMb) {
+        int searchBudgetMb,
+        boolean prune) {
 
     /** Where the lead's codebook command mounts this section; used in messages. */
     public static final String PATH = "codebook.kmeans";
@@ -46,7 +49,8 @@ public record KMeansConfig(
                 v.doubleIn("tolerance", 0, 1),
                 v.intAtLeast("mini-batch", 0),
                 v.longValue("seed-offset"),
-                v.intIn("search-budget-mb", 1, 1 << 20));
+                v.intIn("search-budget-mb", 1, 1 << 20),
+                v.bool("prune"));
     }
 
     /**
@@ -63,6 +67,7 @@ public record KMeansConfig(
                 .optTolerance(tolerance)
                 .optMiniBatchSize(miniBatch)
                 .optSeed(runSeed + seedOffset)
+                .optPrune(prune)
                 .optSearch(NearestCodeSearch.builder().optMemoryBudgetBytes(searchBudgetMb * 1024L * 1024L).build());
     }
 }

@@ -1,8 +1,8 @@
 package io.github.vqlc.quantizers.kmeans;
 
 /**
- * Progress callbacks of {@link KMeans}, called on the fitting thread. Both methods default to doing
- * nothing, so a lambda can implement {@link #onIteration} alone.
+ * Progress callbacks of {@link KMeans}, called on the fitting thread. All but {@link #onIteration}
+ * default to doing nothing, so a lambda can implement {@link #onIteration} alone.
  */
 @FunctionalInterface
 public interface KMeansObserver {
@@ -18,6 +18,17 @@ public interface KMeansObserver {
      * @param seconds wall time of this iteration
      */
     void onIteration(int iteration, double inertia, double seconds);
+
+    /**
+     * After each full assignment pass (full Lloyd mode: one per iteration, then the final one that
+     * measures the inertia): how many points were searched; the others kept their centre by the
+     * {@link KMeans.Builder#optPrune} bound.
+     *
+     * @param pass 1-based; the final assignment is {@code iterations + 1}
+     * @param searched points searched against all centres
+     * @param points all points
+     */
+    default void onAssignment(int pass, long searched, long points) {}
 
     /**
      * Before the k-means of one class starts ({@link KMeans#fitPerClass} only).

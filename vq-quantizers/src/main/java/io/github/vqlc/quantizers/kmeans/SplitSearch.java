@@ -69,10 +69,40 @@ final class SplitSearch implements AutoCloseable {
      * x}'s manager.
      */
     SearchResult search(NDArray x, NDArray codes, NDArray codeSqNorms) {
+        return byRows(x, (rows, from) -> search.search(rows, codes, codeSqNorms));
+    }
+
+    /**
+     * Every code's nearest other code, as {@link NearestCodeSearch#searchExcludingSelf} with the
+     * whole codebook as queries (K &ge; 2); results attached to {@code codes}' manager.
+     */
+    SearchResult searchOthers(NDArray codes, NDArray codeSqNorms) {
+        return byRows(codes, (rows, from) -> search.searchExcludingSelf(rows, codes, codeSqNorms, from));
+    }
+
+    /** The underlying search, for use on one thread (inside a {@link PartSearch}). */
+    NearestCodeSearch single() {
+        return search;
+    }
+
+    /**
+     * One part's work: a result per row of {@code rows} (rows {@code from ..} of the queries),
+     * attached to {@code rows}' manager; runs on a pool thread with single-threaded PyTorch ops.
+     */
+    interface PartSearch {
+        SearchResult apply(NDArray rows, long from);
+    }
+
+    /**
+     * Runs {@code part} over row ranges of {@code x} on the pool (or over all of {@code x} on the
+     * caller's thread when there is one thread or few rows) and concatenates the results, attached
+     * to {@code x}'s manager.
+     */
+    SearchResult byRows(NDArray x, PartSearch part) {
         long n = x.getShape().get(0);
         int parts = (int) Math.min(4L * threads, n / MIN_ROWS_PER_PART);
         if (pool == null || parts < 2) {
-            return search.search(x, codes, codeSqNorms);
+            return part.apply(x, 0);
         }
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
@@ -83,7 +113,7 @@ final class SplitSearch implements AutoCloseable {
                 futures.add(pool.submit(() -> {
                     NDArray rows = x.get(new NDIndex().addSliceDim(from, to));
                     rows.attach(scope);
-                    return search.search(rows, codes, codeSqNorms); // attached to scope
+                    return part.apply(rows, from); // attached to scope
                 }));
             }
             NDList indices = new NDList();

@@ -20,7 +20,7 @@ class KMeansConfigTest {
     @Test
     void defaultsComeFromReferenceConf() {
         KMeansConfig c = KMeansConfig.from(section(""));
-        assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.KMEANS_PLUS_PLUS, 0, 20, 1e-4, 0, 0, 64));
+        assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.KMEANS_PLUS_PLUS, 0, 20, 1e-4, 0, 0, 64, true));
         KMeans k = c.builder(100, 42).build();
         assertThat(k.k()).isEqualTo(100);
         assertThat(k.toString()).contains("seed=42", "maxIterations=20", "KMEANS_PLUS_PLUS");
@@ -30,7 +30,7 @@ class KMeansConfigTest {
     void userValuesAreRead() {
         KMeansConfig c = KMeansConfig.from(section(
                 "codebook.kmeans { init = random, init-batch = 3, iterations = 5, tolerance = 0, mini-batch = 4096, seed-offset = 7 }"));
-        assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.RANDOM, 3, 5, 0.0, 4096, 7, 64));
+        assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.RANDOM, 3, 5, 0.0, 4096, 7, 64, true));
         assertThat(c.builder(10, 1).build().toString()).contains("seed=8", "miniBatchSize=4096", "initBatch=3");
     }
 

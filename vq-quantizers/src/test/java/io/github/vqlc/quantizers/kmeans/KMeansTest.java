@@ -240,6 +240,46 @@ class KMeansTest {
     }
 
     @Test
+    void pruningSkipsSettledPointsAndChangesNoResult() {
+        // the benchmark's kind of data: K blobs with centres N(0, 4^2), points N(centre, 1), random start
+        float[] flat = KMeansBenchmark.blobs(6000, 16, 300, 4);
+        float[][] host = new float[6000][16];
+        for (int i = 0; i < host.length; i++) {
+            System.arraycopy(flat, i * 16, host[i], 0, 16);
+        }
+        List<Long> searched = new ArrayList<>();
+        KMeansObserver counts = new KMeansObserver() {
+            @Override
+            public void onIteration(int iteration, double inertia, double seconds) {}
+
+            @Override
+            public void onAssignment(int pass, long searchedPoints, long points) {
+                assertThat(points).isEqualTo(6000);
+                searched.add(searchedPoints);
+            }
+        };
+        KMeans.Builder b = KMeans.builder().setK(300).optInit(KMeans.Init.RANDOM).optMaxIterations(6).optSeed(3);
+        int iterations;
+        try (KMeansResult plain = b.optPrune(false).build().fit(array(host));
+                KMeansResult pruned = b.optPrune(true).optObserver(counts).build().fit(array(host))) {
+            assertThat(pruned.iterations()).isEqualTo(plain.iterations());
+            assertThat(pruned.centroids().toFloatArray()).containsExactly(plain.centroids().toFloatArray());
+            assertThat(pruned.clusterSizes()).containsExactly(plain.clusterSizes());
+            double[] a = plain.inertiaHistory();
+            double[] p = pruned.inertiaHistory();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(p[i]).isCloseTo(a[i], within(1e-9 * a[i]));
+            }
+            assertThat(pruned.inertia()).isCloseTo(plain.inertia(), within(1e-9 * plain.inertia()));
+            iterations = pruned.iterations();
+        }
+        assertThat(iterations).isGreaterThanOrEqualTo(3);
+        assertThat(searched).hasSize(iterations + 1); // every iteration and the final assignment
+        assertThat(searched.get(0)).isEqualTo(6000); // nothing to keep before the first assignment
+        assertThat(searched.get(iterations)).as("searched in the final pass").isLessThan(4000);
+    }
+
+    @Test
     void kMeansPlusPlusFindsEveryBlobWhereRandomInitDoesNot() {
         // one big blob holding most points and nine small ones: uniform draws mostly hit the big blob
         int[] sizes = {910, 10, 10, 10, 10, 10, 10, 10, 10, 10};
