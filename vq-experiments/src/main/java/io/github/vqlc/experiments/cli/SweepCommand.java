@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --dry-run",
                 "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --parallel 2 -o train.steps=500",
                 "  vqlc sweep -c configs/sweeps/imagenet-table2.conf --emit slurm   # then: sbatch <printed path>",
-                "", "Exit codes: 0 all cells finished, 2 a user error or at least one failed cell."})
+                "", "Exit codes: 0 all cells finished, 2 a user error, a failed cell, or a cell another run holds."})
 final class SweepCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Sweep spec (HOCON, a `sweep { ... }` section).")
@@ -95,15 +95,19 @@ final class SweepCommand implements Callable<Integer> {
         System.out.println("sweep " + spec.name() + ": " + cells.size() + " cells in " + spec.dir() + ", " + parallel
                 + " at a time");
         ChildJvm jvm = ChildJvm.ofThisJvm(Main.class.getName(), parallel);
-        var failures = new LocalSweepRunner(jvm, spec.dir().resolve(SweepDirectory.SPEC), parallel, System.out)
+        var outcome = new LocalSweepRunner(jvm, spec.dir().resolve(SweepDirectory.SPEC), parallel, System.out)
                 .run(cells, configs, spec.downstream());
         aggregate(spec, cells);
-        System.out.println("sweep " + spec.name() + ": " + (cells.size() - failures.size()) + " of " + cells.size()
-                + " cells finished" + (failures.isEmpty() ? "" : ", " + failures.size() + " failed:"));
+        var failures = outcome.failures();
+        System.out.println("sweep " + spec.name() + ": " + (cells.size() - outcome.unfinished()) + " of " + cells.size()
+                + " cells finished"
+                + (outcome.busy().isEmpty() ? "" : ", " + outcome.busy().size()
+                        + " being run by another process (rerun this command after it to aggregate them)")
+                + (failures.isEmpty() ? "" : ", " + failures.size() + " failed:"));
         for (var f : failures) {
             System.out.println("  FAILED " + f.cell().name() + ": " + f.lastError() + "  (log: " + f.log() + ")");
         }
-        return failures.isEmpty() ? 0 : Main.USER_ERROR;
+        return outcome.unfinished() == 0 ? 0 : Main.USER_ERROR;
     }
 
     private int cellIndex(List<Cell> cells) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -68,6 +69,29 @@ public final class CellRun {
         Path dir = config.run().dir();
         return CellState.finished(dir, config.train().steps())
                 && (!downstream.appliesTo(cell) || DownstreamStage.finished(dir));
+    }
+
+    /**
+     * Whether another run holds the cell's lock now (another process, or this JVM): the local
+     * runner then leaves the cell alone instead of starting a child that would stop at once.
+     */
+    public static boolean lockedElsewhere(Path dir) {
+        Path file = dir.resolve(".lock");
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this JVM
+        } catch (IOException e) {
+            return false; // no locks on this file system: no protection, as in run()
+        }
     }
 
     /** The lock; null on a file system without locks (no protection there). */

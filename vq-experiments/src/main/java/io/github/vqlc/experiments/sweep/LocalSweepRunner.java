@@ -31,6 +31,20 @@ public final class LocalSweepRunner {
     /** A cell whose process ended badly. */
     public record Failure(Cell cell, int exitCode, String lastError, Path log) {}
 
+    /**
+     * What a run left unfinished, in cell order.
+     *
+     * @param failures cells whose process ended badly
+     * @param busy cells not started because another run held their lock
+     */
+    public record Outcome(List<Failure> failures, List<Cell> busy) {
+
+        /** Cells that did not finish in this run. */
+        public int unfinished() {
+            return failures.size() + busy.size();
+        }
+    }
+
     private final ChildJvm jvm;
     private final Path sweepConf;
     private final int parallel;
@@ -44,9 +58,13 @@ public final class LocalSweepRunner {
         this.out = out;
     }
 
-    /** Runs every unfinished cell; returns the failures in cell order. */
-    public List<Failure> run(List<Cell> cells, List<ExperimentConfig> configs, DownstreamOptions downstream) {
+    /**
+     * Runs every unfinished cell whose lock no other run holds; returns the failures and the cells
+     * left to other runs.
+     */
+    public Outcome run(List<Cell> cells, List<ExperimentConfig> configs, DownstreamOptions downstream) {
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Cell> busy = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         Thread killChildren = new Thread(() -> running.forEach(Process::destroy));
         Runtime.getRuntime().addShutdownHook(killChildren);
@@ -57,6 +75,12 @@ public final class LocalSweepRunner {
                 ExperimentConfig config = configs.get(i);
                 if (CellRun.complete(cell, config, downstream)) {
                     status(cell, cells.size(), "skip", "(finished)");
+                    continue;
+                }
+                if (CellRun.lockedElsewhere(config.run().dir())) {
+                    busy.add(cell);
+                    status(cell, cells.size(), "busy", "(another run holds " + config.run().dir().resolve(".lock")
+                            + "; not started here)");
                     continue;
                 }
                 futures.add(pool.submit(() -> runOne(cell, cells.size(), config.run().dir(), failures)));
@@ -80,7 +104,7 @@ public final class LocalSweepRunner {
         }
         List<Failure> sorted = new ArrayList<>(failures);
         sorted.sort((a, b) -> Integer.compare(a.cell().index(), b.cell().index()));
-        return sorted;
+        return new Outcome(sorted, busy);
     }
 
     private void runOne(Cell cell, int total, Path dir, List<Failure> failures) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vqlc.experiments.cli.CliRun;
 import io.github.vqlc.experiments.cli.Main;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,24 @@ class SweepProcessesTest {
         assertThat(Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json")).toMillis()).isEqualTo(doneA);
         assertThat(out.resolve("table.md")).content().contains("| a | 64 | 16 |").contains("| bad | 64 | 16 |");
         assertThat(Files.list(out).map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("sweep-")); // old spec kept
+    }
+
+    @Test
+    void aCellLockedByAnotherRunIsLeftAloneAndReportedBusy() throws Exception {
+        Path spec = TinySweeps.write(dir, AXES.formatted(""));
+        Path out = dir.resolve("out");
+        Path cellA = out.resolve("a_seed=0");
+        Files.createDirectories(cellA);
+        try (FileChannel channel = FileChannel.open(cellA.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+                FileLock held = channel.lock()) { // another run of cell a
+            CliRun run = CliRun.of("sweep", "-c", spec.toString(), "--parallel", "1");
+            assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
+            assertThat(run.out()).contains("busy   a_seed=0  (another run holds " + cellA.resolve(".lock"))
+                    .contains("done   bad_seed=0").doesNotContain("start  a_seed=0").doesNotContain("FAILED")
+                    .contains("1 of 2 cells finished, 1 being run by another process");
+            assertThat(cellA.resolve("train.log")).doesNotExist();
+        }
     }
 
     @Test
