@@ -22,9 +22,13 @@ import java.util.concurrent.Future;
  * 1.5-3x faster when other processes compete for the cores (each fork-join waits for its slowest,
  * possibly descheduled, thread), see docs/benchmarks.md.
  *
+ * <p>{@link #byRows} runs any per-row work this way (k-means runs the search, the exact distances
+ * and the pruning test of each part in one piece); {@link #searchOthers} finds every centre's
+ * nearest other centre.
+ *
  * <p>While an instance is open, PyTorch's process-wide intra-op thread count is 1 (it is restored
  * by {@link #close()}): the workers run single-threaded ops, and so do the caller's other ops of
- * the k-means iterations (all O(N*D), small next to the search), and any other thread of the
+ * the k-means iterations (the centroid update and k-means++, O(N*D)), and any other thread of the
  * process that runs PyTorch ops meanwhile. The workers are daemon threads. Results do not depend
  * on the number of threads: every row's nearest centre is computed independently.
  */
@@ -62,14 +66,6 @@ final class SplitSearch implements AutoCloseable {
     /** PyTorch's intra-op thread count (the cores it was told to use). */
     static int intraOpThreads() {
         return Math.max(1, JniUtils.getNumThreads());
-    }
-
-    /**
-     * As {@link NearestCodeSearch#search(NDArray, NDArray, NDArray)}; results attached to {@code
-     * x}'s manager.
-     */
-    SearchResult search(NDArray x, NDArray codes, NDArray codeSqNorms) {
-        return byRows(x, (rows, from) -> search.search(rows, codes, codeSqNorms));
     }
 
     /**
