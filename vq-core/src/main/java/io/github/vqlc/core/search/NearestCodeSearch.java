@@ -331,25 +331,51 @@ public final class NearestCodeSearch {
             NDArray chunk = cs.get(rows);
             NDArray chunkNorms = norms == null ? squaredNorms(chunk) : norms.get(rows);
             if (minima != null) {
-                float[] columnNorms = chunkNorms.toFloatArray();
-                NDArray chunkT = chunk.transpose(); // view; gemm reads it transposed
-                for (int b = 0; b < blocks; b++) {
-                    NDArray partial = xBlocks[b].matMul(chunkT); // (nv, kc) = -2 x.c
-                    minima.fold(partial, columnNorms, Math.toIntExact(b * tiling.vectorBlock()), k0, selfOffset);
-                    partial.close();
-                }
-                chunkT.close();
-                chunkNorms.close();
-                chunk.close();
-                continue;
+                scanChunk(minima, xBlocks, tiling.vectorBlock(), chunk, chunkNorms, k0, selfOffset);
+            } else {
+                argMinChunk(bestIndex, bestValue, xBlocks, tiling.vectorBlock(), chunk, chunkNorms, k0, selfOffset);
             }
-            NDArray chunkNormColumn = chunkNorms.expandDims(1);
-            NDArray augmentedCodes = chunk.concat(chunkNormColumn, 1); // (kc, D+1)
-            NDArray augmentedCodesT = augmentedCodes.transpose(); // view; gemm reads it transposed
-            for (int b = 0; b < blocks; b++) {
+            chunkNorms.close();
+            chunk.close();
+        }
+        if (minima != null) {
+            return minima.toArrays(sub);
+        }
+        if (blocks == 1) {
+            return new NDArray[] {bestIndex[0], bestValue[0]};
+        }
+        return new NDArray[] {
+            NDArrays.concat(new NDList(bestIndex)), NDArrays.concat(new NDList(bestValue))
+        };
+    }
+
+    /** Java-scan path: folds one code chunk (codes from k0) into the running row minima. */
+    private static void scanChunk(RowMinima minima, NDArray[] xBlocks, long vectorBlock, NDArray chunk,
+            NDArray chunkNorms, long k0, long selfOffset) {
+        float[] columnNorms = chunkNorms.toFloatArray();
+        try (NDArray chunkT = chunk.transpose()) { // view; gemm reads it transposed
+            for (int b = 0; b < xBlocks.length; b++) {
+                try (NDArray partial = xBlocks[b].matMul(chunkT)) { // (nv, kc) = -2 x.c
+                    minima.fold(partial, columnNorms, Math.toIntExact(b * vectorBlock), k0, selfOffset);
+                }
+            }
+        }
+    }
+
+    /**
+     * Engine path: per query block, argMin of one chunk's tile of the augmented product, merged
+     * into the block's running minimum ({@code bestIndex[b]}, {@code bestValue[b]}; null before the
+     * first chunk).
+     */
+    private static void argMinChunk(NDArray[] bestIndex, NDArray[] bestValue, NDArray[] xBlocks, long vectorBlock,
+            NDArray chunk, NDArray chunkNorms, long k0, long selfOffset) {
+        try (NDArray chunkNormColumn = chunkNorms.expandDims(1);
+                NDArray augmentedCodes = chunk.concat(chunkNormColumn, 1); // (kc, D+1)
+                NDArray augmentedCodesT = augmentedCodes.transpose()) { // view; gemm reads it transposed
+            for (int b = 0; b < xBlocks.length; b++) {
                 NDArray partial = xBlocks[b].matMul(augmentedCodesT); // (nv, kc) = ||c||^2 - 2 x.c
                 if (selfOffset >= 0) {
-                    excludeSelf(partial, selfOffset + b * tiling.vectorBlock() - k0);
+                    excludeSelf(partial, selfOffset + b * vectorBlock - k0);
                 }
                 NDArray index = partial.argMin(1);
                 NDArray indexColumn = index.expandDims(1);
@@ -378,21 +404,7 @@ public final class NearestCodeSearch {
                     bestIndex[b] = mergedIndex;
                 }
             }
-            augmentedCodesT.close();
-            augmentedCodes.close();
-            chunkNormColumn.close();
-            chunkNorms.close();
-            chunk.close();
         }
-        if (minima != null) {
-            return minima.toArrays(sub);
-        }
-        if (blocks == 1) {
-            return new NDArray[] {bestIndex[0], bestValue[0]};
-        }
-        return new NDArray[] {
-            NDArrays.concat(new NDList(bestIndex)), NDArrays.concat(new NDList(bestValue))
-        };
     }
 
     /**
