@@ -71,8 +71,12 @@ final class ConfigKeyChecker {
         if (typeDeclared) {
             valid.addAll(leafKeys(reference.getConfig(defaults)));
         } else if (reference.hasPath(s.typesRoot())) {
-            where = s.path() + " (type " + (type.isEmpty() ? "unset" : "'" + type + "' declares no keys") + "; declared types: "
-                    + String.join(", ", new TreeSet<>(reference.getConfig(s.typesRoot()).root().keySet())) + ")";
+            where = s.path() + " (type " + (type.isEmpty() ? "unset" : "'" + type + "' declares no keys")
+                    + "; declared types: "
+                    + String.join(
+                            ", ",
+                            new TreeSet<>(
+                                    reference.getConfig(s.typesRoot()).root().keySet())) + ")";
         }
         throw unknown(path, origin, valid, where);
     }
@@ -87,8 +91,8 @@ final class ConfigKeyChecker {
     }
 
     private static UserException unknown(String path, ConfigOrigin origin, TreeSet<String> valid, String where) {
-        return new UserException("unknown config key '" + path + "' (" + describe(origin) + "); valid keys in "
-                + where + ": " + String.join(", ", valid));
+        return new UserException("unknown config key '" + path + "' (" + describe(origin) + "); valid keys in " + where
+                + ": " + String.join(", ", valid));
     }
 
     /** "file.conf:12" for files, "command line" for overrides. */

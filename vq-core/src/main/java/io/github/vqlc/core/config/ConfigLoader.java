@@ -42,7 +42,8 @@ public final class ConfigLoader {
         Config user = userLayer(file, overrides, layer);
         try {
             Config resolved = user.withFallback(reference).resolve();
-            Config userResolved = user.resolveWith(resolved, ConfigResolveOptions.defaults().setAllowUnresolved(true));
+            Config userResolved =
+                    user.resolveWith(resolved, ConfigResolveOptions.defaults().setAllowUnresolved(true));
             ConfigKeyChecker.check(userResolved, resolved, reference);
             return ExperimentConfig.from(resolved);
         } catch (ConfigException e) {
@@ -62,7 +63,8 @@ public final class ConfigLoader {
                 throw new UserException("config file not found: " + file);
             }
             try {
-                user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+                user = ConfigFactory.parseFile(
+                        file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
             } catch (ConfigException e) {
                 throw new UserException("config: " + e.getMessage(), e);
             }
@@ -80,8 +82,8 @@ public final class ConfigLoader {
             throw new UserException("override '" + override + "' is not of the form key=value");
         }
         try {
-            return ConfigFactory.parseString(override,
-                    ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE));
+            return ConfigFactory.parseString(
+                    override, ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE));
         } catch (ConfigException e) {
             throw new UserException("override '" + override + "': " + e.getMessage(), e);
         }

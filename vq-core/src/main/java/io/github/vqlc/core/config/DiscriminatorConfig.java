@@ -19,7 +19,10 @@ public record DiscriminatorConfig(int layers, int filters, String norm, double l
 
     static DiscriminatorConfig from(Config c) {
         Values v = new Values(c, "discriminator");
-        return new DiscriminatorConfig(v.intIn("n-layers", 0, 8), v.intAtLeast("filters", 1),
-                v.oneOf("norm", "batch", "none"), v.doubleIn("lr", 0, 1));
+        return new DiscriminatorConfig(
+                v.intIn("n-layers", 0, 8),
+                v.intAtLeast("filters", 1),
+                v.oneOf("norm", "batch", "none"),
+                v.doubleIn("lr", 0, 1));
     }
 }

@@ -20,16 +20,32 @@ import java.nio.file.Path;
  *     extractor factory reads
  * @param lpipsPath TorchScript LPIPS network, or null for none
  */
-public record EvalConfig(String split, int limit, int batchSize, String utilizationSplit, String psnrChannel,
-        Path cacheDir, String fidExtractorType, Config fidExtractor, Path lpipsPath) {
+public record EvalConfig(
+        String split,
+        int limit,
+        int batchSize,
+        String utilizationSplit,
+        String psnrChannel,
+        Path cacheDir,
+        String fidExtractorType,
+        Config fidExtractor,
+        Path lpipsPath) {
 
     /** The extractor type that turns rFID off. */
     public static final String NO_EXTRACTOR = "none";
 
     /** Convenience for tests and tools: defaults for everything but split, limit and batch size. */
     public EvalConfig(String split, int limit, int batchSize) {
-        this(split, limit, batchSize, "same", "rgb", Path.of("runs/.fid-cache"), NO_EXTRACTOR,
-                ConfigFactory.parseString("type = none"), null);
+        this(
+                split,
+                limit,
+                batchSize,
+                "same",
+                "rgb",
+                Path.of("runs/.fid-cache"),
+                NO_EXTRACTOR,
+                ConfigFactory.parseString("type = none"),
+                null);
     }
 
     public boolean hasFidExtractor() {
@@ -56,8 +72,15 @@ public record EvalConfig(String split, int limit, int batchSize, String utilizat
         String defaults = "extractor-types." + ConfigUtil.joinPath(type);
         Config section = root.hasPath(defaults) ? extractor.withFallback(root.getConfig(defaults)) : extractor;
         String lpips = c.getString("lpips.path");
-        return new EvalConfig(v.oneOf("split", "train", "test"), v.intAtLeast("limit", 0), v.intAtLeast("batch-size", 1),
-                v.oneOf("utilization-split", "same", "train", "test"), v.oneOf("psnr-channel", "rgb", "y"),
-                Path.of(cache), type, section, lpips.isBlank() ? null : Path.of(lpips));
+        return new EvalConfig(
+                v.oneOf("split", "train", "test"),
+                v.intAtLeast("limit", 0),
+                v.intAtLeast("batch-size", 1),
+                v.oneOf("utilization-split", "same", "train", "test"),
+                v.oneOf("psnr-channel", "rgb", "y"),
+                Path.of(cache),
+                type,
+                section,
+                lpips.isBlank() ? null : Path.of(lpips));
     }
 }

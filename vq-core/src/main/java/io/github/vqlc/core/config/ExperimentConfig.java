@@ -51,6 +51,7 @@ public record ExperimentConfig(
 
     /** The resolved configuration as HOCON, without origin comments. */
     public String render() {
-        return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+        return resolved.root()
+                .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
     }
 }

@@ -21,7 +21,8 @@ public record ExtractorConfig(String path, String type, Config section) {
     /** The extractor section at {@code s.path()} of a resolved config, if there is one with a type. */
     public static Optional<ExtractorConfig> find(Config root, TypedSection s) {
         return s.resolve(root).map(section -> {
-            if (!section.hasPath(TypedSection.TYPE) || section.getString(TypedSection.TYPE).isBlank()) {
+            if (!section.hasPath(TypedSection.TYPE)
+                    || section.getString(TypedSection.TYPE).isBlank()) {
                 throw new UserException(s.path() + ".type is not set; set it to a feature extractor type"
                         + " (feature-net, torchscript, patches, encoder, or one a plugin registers)");
             }
@@ -31,8 +32,9 @@ public record ExtractorConfig(String path, String type, Config section) {
 
     /** Like {@link #find} but a missing section is a user error naming it. */
     public static ExtractorConfig of(Config root, TypedSection s) {
-        return find(root, s).orElseThrow(() -> new UserException("the config has no " + s.path()
-                + " section; add one, e.g. " + s.path() + " { type = feature-net }"));
+        return find(root, s)
+                .orElseThrow(() -> new UserException("the config has no " + s.path() + " section; add one, e.g. "
+                        + s.path() + " { type = feature-net }"));
     }
 
     /** Creates the extractor through {@code registry}; {@code context}'s section name is set to {@link #path}. */

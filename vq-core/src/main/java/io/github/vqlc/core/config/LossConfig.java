@@ -46,10 +46,15 @@ public record LossConfig(Perceptual perceptual, Gan gan) {
         Values p = new Values(c.getConfig("perceptual"), "loss.perceptual");
         Values g = new Values(c.getConfig("gan"), "loss.gan");
         return new LossConfig(
-                new Perceptual(p.oneOf("type", "none", "lpips-torchscript", "feature-net"),
-                        p.doubleIn("weight", 0, 1e6), p.string("path")),
-                new Gan(g.intAtLeast("start-step", 1), g.doubleIn("weight", 0, 1e6),
-                        g.oneOf("loss", "hinge", "non-saturating"), g.bool("adaptive-weight"),
+                new Perceptual(
+                        p.oneOf("type", "none", "lpips-torchscript", "feature-net"),
+                        p.doubleIn("weight", 0, 1e6),
+                        p.string("path")),
+                new Gan(
+                        g.intAtLeast("start-step", 1),
+                        g.doubleIn("weight", 0, 1e6),
+                        g.oneOf("loss", "hinge", "non-saturating"),
+                        g.bool("adaptive-weight"),
                         g.doubleIn("max-adaptive-weight", 0, 1e12)));
     }
 }

@@ -12,7 +12,10 @@ public record RunConfig(String name, Path dir, long seed, String device) {
 
     static RunConfig from(Config c) {
         Values v = new Values(c, "run");
-        return new RunConfig(v.string("name"), Path.of(v.string("dir")), v.longValue("seed"),
+        return new RunConfig(
+                v.string("name"),
+                Path.of(v.string("dir")),
+                v.longValue("seed"),
                 v.oneOf("device", "auto", "cpu", "gpu"));
     }
 }

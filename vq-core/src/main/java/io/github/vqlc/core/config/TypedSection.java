@@ -55,7 +55,8 @@ public record TypedSection(String path, String typesRoot) {
         Config user = root.getConfig(path);
         String type = user.hasPath(TYPE) ? user.getString(TYPE) : "";
         String defaults = typeDefaults(type);
-        Config typeDefaults = !type.isEmpty() && root.hasPath(defaults) ? root.getConfig(defaults) : ConfigFactory.empty();
+        Config typeDefaults =
+                !type.isEmpty() && root.hasPath(defaults) ? root.getConfig(defaults) : ConfigFactory.empty();
         return Optional.of(user.withFallback(typeDefaults));
     }
 }

@@ -65,8 +65,8 @@ public final class Values {
     public String oneOf(String key, String... allowed) {
         String v = config.getString(key);
         if (!Arrays.asList(allowed).contains(v)) {
-            throw new UserException(prefix + key + " = '" + v + "' (" + origin(key) + ") is not valid; expected one of: "
-                    + String.join(", ", allowed));
+            throw new UserException(prefix + key + " = '" + v + "' (" + origin(key)
+                    + ") is not valid; expected one of: " + String.join(", ", allowed));
         }
         return v;
     }
@@ -82,7 +82,8 @@ public final class Values {
     }
 
     public UserException outOfRange(String key, Object value, String expected) {
-        return new UserException(prefix + key + " = " + value + " (" + origin(key) + ") is out of range: expected " + expected);
+        return new UserException(
+                prefix + key + " = " + value + " (" + origin(key) + ") is out of range: expected " + expected);
     }
 
     private String origin(String key) {

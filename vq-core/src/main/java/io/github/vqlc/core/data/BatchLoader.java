@@ -57,11 +57,13 @@ public final class BatchLoader implements AutoCloseable {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.numWorkers = b.workers;
-        this.workers = b.workers > 1 ? Executors.newFixedThreadPool(b.workers, r -> {
-            Thread t = new Thread(r, "vqlc-batch-loader");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.workers = b.workers > 1
+                ? Executors.newFixedThreadPool(b.workers, r -> {
+                    Thread t = new Thread(r, "vqlc-batch-loader");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
     }
 
     /** Starts a builder; {@link Builder#setBatchSize} is required. */

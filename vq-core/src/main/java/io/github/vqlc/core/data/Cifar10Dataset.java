@@ -27,8 +27,8 @@ public final class Cifar10Dataset implements ImageDataset {
     /** Default location. */
     public static final Path DEFAULT_DIR = Path.of("data", "cifar10");
     /** Class names, index = label. */
-    public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
-            "horse", "ship", "truck");
+    public static final List<String> CLASSES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
     private static final int SIDE = 32;
     private static final int PLANE = SIDE * SIDE;
@@ -64,8 +64,13 @@ public final class Cifar10Dataset implements ImageDataset {
     /** Opens the split from {@code config.root()} (or its {@code cifar-10-batches-bin}), else from the default root. */
     public static Cifar10Dataset open(DataConfig config, Split split) {
         Path base = config.root() != null ? config.root() : DEFAULT_DIR;
-        Path dir = DataRoots.resolve("cifar10", null, List.of(base, base.resolve("cifar-10-batches-bin")),
-                fileNames(split), false, "run scripts/fetch-data.sh cifar10");
+        Path dir = DataRoots.resolve(
+                "cifar10",
+                null,
+                List.of(base, base.resolve("cifar-10-batches-bin")),
+                fileNames(split),
+                false,
+                "run scripts/fetch-data.sh cifar10");
         return fromDirectory(dir, split, config.imageSize(), config.channels());
     }
 
@@ -82,8 +87,9 @@ public final class Cifar10Dataset implements ImageDataset {
         for (Path f : files) {
             long size = size(f);
             if (size == 0 || size % RECORD_BYTES != 0) {
-                throw new DataException(f + ": size " + size + " is not a positive multiple of " + RECORD_BYTES
-                        + " (1 label byte + 3072 pixel bytes per record); the file is truncated or not CIFAR-10 binary");
+                throw new DataException(
+                        f + ": size " + size + " is not a positive multiple of " + RECORD_BYTES
+                                + " (1 label byte + 3072 pixel bytes per record); the file is truncated or not CIFAR-10 binary");
             }
             total += size;
         }
@@ -166,7 +172,8 @@ public final class Cifar10Dataset implements ImageDataset {
         } else {
             src = new float[PLANE];
             for (int k = 0; k < PLANE; k++) {
-                src[k] = ImageOps.luma(ImageOps.UNIT[records[base + k] & 0xff],
+                src[k] = ImageOps.luma(
+                        ImageOps.UNIT[records[base + k] & 0xff],
                         ImageOps.UNIT[records[base + PLANE + k] & 0xff],
                         ImageOps.UNIT[records[base + 2 * PLANE + k] & 0xff]);
             }
@@ -175,8 +182,8 @@ public final class Cifar10Dataset implements ImageDataset {
                 return;
             }
         }
-        ImageOps.resizeWindow(src, channels, SIDE, SIDE, imageSize, imageSize, 0, 0, imageSize, imageSize, false,
-                dst, offset);
+        ImageOps.resizeWindow(
+                src, channels, SIDE, SIDE, imageSize, imageSize, 0, 0, imageSize, imageSize, false, dst, offset);
     }
 
     @Override

@@ -33,14 +33,16 @@ public record DataConfig(String name, Path root, int imageSize, int channels, bo
             throw new IllegalArgumentException("name must not be blank; expected one of: " + String.join(", ", NAMES));
         }
         if (imageSize < MIN_IMAGE_SIZE || imageSize > MAX_IMAGE_SIZE) {
-            throw new IllegalArgumentException("image-size = " + imageSize + " is out of range; expected an integer in ["
-                    + MIN_IMAGE_SIZE + ", " + MAX_IMAGE_SIZE + "]");
+            throw new IllegalArgumentException("image-size = " + imageSize
+                    + " is out of range; expected an integer in [" + MIN_IMAGE_SIZE + ", " + MAX_IMAGE_SIZE + "]");
         }
         if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("channels = " + channels + " is not valid; expected 1 (gray) or 3 (RGB)");
+            throw new IllegalArgumentException(
+                    "channels = " + channels + " is not valid; expected 1 (gray) or 3 (RGB)");
         }
         if (limit < 0) {
-            throw new IllegalArgumentException("limit = " + limit + " is out of range; expected an integer >= 0 (0 = all)");
+            throw new IllegalArgumentException(
+                    "limit = " + limit + " is out of range; expected an integer >= 0 (0 = all)");
         }
     }
 

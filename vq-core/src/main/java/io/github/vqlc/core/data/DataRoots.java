@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
  */
 final class DataRoots {
 
-    private DataRoots() {
-    }
+    private DataRoots() {}
 
     /**
      * @param dataset dataset name used in messages and in the fetch hint
@@ -25,8 +24,8 @@ final class DataRoots {
      * @param gzipOk whether each required file may also exist as {@code name.gz} (see {@link #find})
      * @param fetchHint what to run to get the data, e.g. "run scripts/fetch-data.sh mnist"
      */
-    static Path resolve(String dataset, Path root, List<Path> candidates, List<String> required, boolean gzipOk,
-                        String fetchHint) {
+    static Path resolve(
+            String dataset, Path root, List<Path> candidates, List<String> required, boolean gzipOk, String fetchHint) {
         List<Path> tried = root != null ? List.of(root) : candidates;
         for (Path dir : tried) {
             if (missing(dir, required, gzipOk).isEmpty()) {
@@ -34,10 +33,12 @@ final class DataRoots {
             }
         }
         if (root != null) {
-            throw new DataException(dataset + ": " + root + " lacks " + describe(missing(root, required, gzipOk), gzipOk)
-                    + "; " + fetchHint + " or fix data.root");
+            throw new DataException(dataset + ": " + root + " lacks "
+                    + describe(missing(root, required, gzipOk), gzipOk) + "; " + fetchHint + " or fix data.root");
         }
-        String dirs = tried.stream().map(p -> p.toAbsolutePath().normalize().toString()).collect(Collectors.joining(", "));
+        String dirs = tried.stream()
+                .map(p -> p.toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(", "));
         throw new DataException(dataset + ": dataset not found; tried " + dirs + "; " + fetchHint);
     }
 

@@ -14,10 +14,10 @@ public final class Datasets {
 
     /** Synthetic split sizes when no limit is set. */
     public static final int SYNTHETIC_TRAIN_SIZE = 2048;
+
     public static final int SYNTHETIC_TEST_SIZE = 512;
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /**
      * @param seed used only by datasets generated from a seed ({@code synthetic}); the two splits
@@ -28,11 +28,18 @@ public final class Datasets {
             case "fashion-mnist", "mnist" -> IdxDataset.open(config, split);
             case "cifar10" -> Cifar10Dataset.open(config, split);
             case "image-folder" -> ImageFolderDataset.open(config, split);
-            case "synthetic" -> new SyntheticDataset(
-                    config.limit() > 0 ? config.limit() : split == Split.TRAIN ? SYNTHETIC_TRAIN_SIZE : SYNTHETIC_TEST_SIZE,
-                    10, config.channels(), config.imageSize(), Seeds.mix(seed, split.ordinal()));
-            default -> throw new DataException("unknown dataset '" + config.name() + "'; valid names: "
-                    + String.join(", ", DataConfig.NAMES));
+            case "synthetic" ->
+                new SyntheticDataset(
+                        config.limit() > 0
+                                ? config.limit()
+                                : split == Split.TRAIN ? SYNTHETIC_TRAIN_SIZE : SYNTHETIC_TEST_SIZE,
+                        10,
+                        config.channels(),
+                        config.imageSize(),
+                        Seeds.mix(seed, split.ordinal()));
+            default ->
+                throw new DataException(
+                        "unknown dataset '" + config.name() + "'; valid names: " + String.join(", ", DataConfig.NAMES));
         };
         return limit(ds, config.limit());
     }

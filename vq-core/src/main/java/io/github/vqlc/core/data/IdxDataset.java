@@ -29,8 +29,8 @@ public final class IdxDataset implements ImageDataset {
     public static final List<Path> MNIST_DIRS = List.of(Path.of("data", "mnist"));
 
     /** Fashion-MNIST class names, index = label. */
-    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
-            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> FASHION_MNIST_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     private static final int NUM_CLASSES = 10;
 
@@ -68,7 +68,12 @@ public final class IdxDataset implements ImageDataset {
         String prefix = split == Split.TRAIN ? "train" : "t10k";
         String imagesName = prefix + "-images-idx3-ubyte";
         String labelsName = prefix + "-labels-idx1-ubyte";
-        Path dir = DataRoots.resolve(config.name(), config.root(), candidates, List.of(imagesName, labelsName), true,
+        Path dir = DataRoots.resolve(
+                config.name(),
+                config.root(),
+                candidates,
+                List.of(imagesName, labelsName),
+                true,
                 "run scripts/fetch-data.sh " + config.name());
         Path images = DataRoots.find(dir, imagesName).orElseThrow();
         Path labels = DataRoots.find(dir, labelsName).orElseThrow();
@@ -76,7 +81,8 @@ public final class IdxDataset implements ImageDataset {
     }
 
     /** Reads one images/labels pair of IDX files; labels must be in [0, 10). */
-    public static IdxDataset fromFiles(String name, Split split, Path images, Path labels, int imageSize, int channels) {
+    public static IdxDataset fromFiles(
+            String name, Split split, Path images, Path labels, int imageSize, int channels) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }

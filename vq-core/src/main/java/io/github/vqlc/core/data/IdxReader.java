@@ -26,12 +26,10 @@ public final class IdxReader {
 
     private static final int MAX_PAYLOAD = Integer.MAX_VALUE - 8;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Images of one IDX file: {@code count} images of {@code rows x cols} bytes, row-major, in {@code pixels}. */
-    public record Images(int count, int rows, int cols, byte[] pixels) {
-    }
+    public record Images(int count, int rows, int cols, byte[] pixels) {}
 
     /** Images with their labels (same count, checked). */
     public record Labeled(Images images, byte[] labels) {
@@ -64,8 +62,8 @@ public final class IdxReader {
             }
             long n = (long) count * rows * cols;
             if (n > MAX_PAYLOAD) {
-                throw new DataException(file + ": dimensions " + count + " x " + rows + " x " + cols
-                        + " too large (" + n + " bytes)");
+                throw new DataException(
+                        file + ": dimensions " + count + " x " + rows + " x " + cols + " too large (" + n + " bytes)");
             }
             byte[] pixels = new byte[(int) n];
             readPayload(in, pixels, file, "pixels");
@@ -130,8 +128,8 @@ public final class IdxReader {
         }
         if (got < length) {
             String article = length == 8 ? "an " : "a ";
-            throw new DataException(file + ": truncated: expected " + article + length + "-byte header, found " + got
-                    + " bytes");
+            throw new DataException(
+                    file + ": truncated: expected " + article + length + "-byte header, found " + got + " bytes");
         }
         return header;
     }
@@ -147,7 +145,8 @@ public final class IdxReader {
     private static void readPayload(InputStream in, byte[] dst, Path file, String what) throws IOException {
         int got = readFully(in, dst, file);
         if (got < dst.length) {
-            throw new DataException(file + ": truncated: expected " + dst.length + " bytes of " + what + ", found " + got);
+            throw new DataException(
+                    file + ": truncated: expected " + dst.length + " bytes of " + what + ", found " + got);
         }
         int extra;
         try {

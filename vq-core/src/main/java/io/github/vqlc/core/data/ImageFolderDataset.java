@@ -46,8 +46,16 @@ public final class ImageFolderDataset implements ImageDataset {
     private final int channels;
     private final boolean augment;
 
-    private ImageFolderDataset(Path root, Split split, Path splitDir, List<String> classes, String[] files,
-                               int[] labels, int imageSize, int channels, boolean augment) {
+    private ImageFolderDataset(
+            Path root,
+            Split split,
+            Path splitDir,
+            List<String> classes,
+            String[] files,
+            int[] labels,
+            int imageSize,
+            int channels,
+            boolean augment) {
         this.root = root;
         this.split = split;
         this.splitDir = splitDir;
@@ -81,7 +89,8 @@ public final class ImageFolderDataset implements ImageDataset {
             throw new DataException("image-folder: " + root + " is not a directory");
         }
         Path trainDir = root.resolve("train");
-        Path splitDir = split == Split.TRAIN ? trainDir
+        Path splitDir = split == Split.TRAIN
+                ? trainDir
                 : Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
         if (!Files.isDirectory(splitDir)) {
             String expected = split == Split.TRAIN ? "train" : "val (or test)";
@@ -112,8 +121,16 @@ public final class ImageFolderDataset implements ImageDataset {
         if (names.isEmpty()) {
             throw new DataException("image-folder: no .jpg/.jpeg/.png files in the class folders of " + splitDir);
         }
-        return new ImageFolderDataset(root, split, splitDir, classes, names.toArray(String[]::new),
-                labelList.stream().mapToInt(Integer::intValue).toArray(), imageSize, channels, augment);
+        return new ImageFolderDataset(
+                root,
+                split,
+                splitDir,
+                classes,
+                names.toArray(String[]::new),
+                labelList.stream().mapToInt(Integer::intValue).toArray(),
+                imageSize,
+                channels,
+                augment);
     }
 
     private static List<String> subfolders(Path dir) {

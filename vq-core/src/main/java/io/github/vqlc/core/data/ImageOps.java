@@ -9,8 +9,7 @@ package io.github.vqlc.core.data;
  */
 final class ImageOps {
 
-    private ImageOps() {
-    }
+    private ImageOps() {}
 
     /** {@code UNIT[v]} = v / 127.5 - 1 for v in 0..255. */
     static final float[] UNIT = new float[256];
@@ -37,11 +36,23 @@ final class ImageOps {
      * {@code oh x ow} output pixels starting at row {@code y0}, column {@code x0} into {@code dst}
      * at {@code dstOff} (CHW, oh x ow per plane), optionally mirrored left-right.
      */
-    static void resizeWindow(float[] src, int c, int sh, int sw, int dh, int dw,
-                             int y0, int x0, int oh, int ow, boolean flip, float[] dst, int dstOff) {
+    static void resizeWindow(
+            float[] src,
+            int c,
+            int sh,
+            int sw,
+            int dh,
+            int dw,
+            int y0,
+            int x0,
+            int oh,
+            int ow,
+            boolean flip,
+            float[] dst,
+            int dstOff) {
         if (y0 < 0 || x0 < 0 || y0 + oh > dh || x0 + ow > dw) {
-            throw new IllegalArgumentException("window " + oh + "x" + ow + " at (" + y0 + ", " + x0
-                    + ") outside " + dh + "x" + dw);
+            throw new IllegalArgumentException(
+                    "window " + oh + "x" + ow + " at (" + y0 + ", " + x0 + ") outside " + dh + "x" + dw);
         }
         Kernel kx = Kernel.of(sw, dw, x0, ow);
         Kernel ky = Kernel.of(sh, dh, y0, oh);

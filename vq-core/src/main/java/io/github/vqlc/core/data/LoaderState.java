@@ -13,8 +13,8 @@ public record LoaderState(long epoch, int cursor) {
 
     public LoaderState {
         if (epoch < 0 || cursor < 0) {
-            throw new IllegalArgumentException("loader state needs epoch >= 0 and cursor >= 0, got epoch=" + epoch
-                    + " cursor=" + cursor);
+            throw new IllegalArgumentException(
+                    "loader state needs epoch >= 0 and cursor >= 0, got epoch=" + epoch + " cursor=" + cursor);
         }
     }
 }

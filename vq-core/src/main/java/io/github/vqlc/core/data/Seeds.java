@@ -7,8 +7,7 @@ package io.github.vqlc.core.data;
  */
 final class Seeds {
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     static long mix(long seed, long a) {
         return fmix(seed ^ fmix(a + 0x9E3779B97F4A7C15L));

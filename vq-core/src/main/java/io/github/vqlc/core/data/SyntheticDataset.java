@@ -80,7 +80,8 @@ public final class SyntheticDataset implements ImageDataset {
         int s = imageSize;
         int plane = s * s;
         for (int c = 0; c < channels; c++) {
-            double tint = channels == 1 ? 1.0 : 0.55 + 0.45 * Math.cos(2 * Math.PI * ((double) k / numClasses + c / 3.0));
+            double tint =
+                    channels == 1 ? 1.0 : 0.55 + 0.45 * Math.cos(2 * Math.PI * ((double) k / numClasses + c / 3.0));
             for (int y = 0; y < s; y++) {
                 double v = (y + 0.5) / s;
                 for (int x = 0; x < s; x++) {

@@ -102,8 +102,9 @@ public final class CodebookFiles {
         long d = info.columns();
         long bytes = k * d * info.dataType().getNumOfBytes();
         if (bytes > Integer.MAX_VALUE - 64) {
-            throw new UserException("codebook file " + file + ": " + shapeText(info.shape()) + " " + name(info.dataType())
-                    + " is " + bytes + " bytes, more than one read buffer can hold (2 GiB); store it as float32 or float16");
+            throw new UserException("codebook file " + file + ": " + shapeText(info.shape()) + " "
+                    + name(info.dataType()) + " is " + bytes
+                    + " bytes, more than one read buffer can hold (2 GiB); store it as float32 or float16");
         }
         NDArray result;
         try (NDManager scratch = manager.newSubManager()) {
@@ -130,7 +131,8 @@ public final class CodebookFiles {
             NDArray oriented = layout.fortranOrder() ? raw.transpose() : raw;
             // flatten + reshape makes it C-contiguous; duplicate() is a copy that owns its memory
             // (raw only borrows the direct buffer, which is gone after this method)
-            NDArray contiguous = oriented.toType(DataType.FLOAT32, false).flatten().reshape(k, d);
+            NDArray contiguous =
+                    oriented.toType(DataType.FLOAT32, false).flatten().reshape(k, d);
             result = contiguous.duplicate();
             checkFinite(file, info, result);
             result.attach(manager);
@@ -150,7 +152,8 @@ public final class CodebookFiles {
         float[] values = matrix.toType(DataType.FLOAT32, false).toFloatArray();
         AtomicFiles.write(file, out -> {
             out.write(npyFloat32Header(s.getShape()));
-            ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             data.asFloatBuffer().put(values);
             out.write(data.array());
         });
@@ -186,7 +189,8 @@ public final class CodebookFiles {
             size = Files.size(file);
             int n = in.readNBytes(head, 0, head.length);
             if (n < head.length) {
-                throw new UserException("codebook file " + file + " is not a .npy or .safetensors file (only " + n + " bytes)");
+                throw new UserException(
+                        "codebook file " + file + " is not a .npy or .safetensors file (only " + n + " bytes)");
             }
         } catch (NoSuchFileException e) {
             throw new UserException("codebook file not found: " + file, e);
@@ -197,7 +201,8 @@ public final class CodebookFiles {
         if (startsWith(head, NPY_MAGIC)) {
             layout = npyLayout(file, size);
         } else {
-            long headerLength = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long headerLength =
+                    ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong();
             if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > size) {
                 throw new UserException("codebook file " + file
                         + " is neither .npy (no NUMPY magic) nor .safetensors (no valid header length)");
@@ -227,7 +232,8 @@ public final class CodebookFiles {
                 dataOffset = 10L + headerLength;
             } else if (major == 2 || major == 3) {
                 byte[] len = in.readNBytes(4);
-                headerLength = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                headerLength =
+                        ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
                 dataOffset = 12L + headerLength;
             } else {
                 throw new UserException("codebook file " + file + ": unsupported .npy format version " + major);
@@ -235,7 +241,8 @@ public final class CodebookFiles {
             if (headerLength < 0 || dataOffset > size) {
                 throw new UserException("codebook file " + file + ": corrupt .npy header");
             }
-            header = new String(in.readNBytes(headerLength), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            header = new String(
+                    in.readNBytes(headerLength), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UserException("cannot read codebook file " + file + ": " + e.getMessage(), e);
         }
@@ -281,8 +288,10 @@ public final class CodebookFiles {
             if (e instanceof UserException u) {
                 throw u;
             }
-            throw new UserException("codebook file " + file
-                    + " is neither .npy (no NUMPY magic) nor a readable .safetensors file (" + e.getMessage() + ")", e);
+            throw new UserException(
+                    "codebook file " + file + " is neither .npy (no NUMPY magic) nor a readable .safetensors file ("
+                            + e.getMessage() + ")",
+                    e);
         }
         TreeSet<String> names = new TreeSet<>(header.keySet());
         names.remove("__metadata__");
@@ -319,11 +328,14 @@ public final class CodebookFiles {
                 throw new UserException("codebook file " + file + ": tensor '" + chosen + "' " + shapeText(s) + " "
                         + dtype + " should span " + needed + " bytes but its data_offsets span " + (end - begin));
             }
-            return new Layout(new Info(file, "safetensors", s, type), 8L + headerLength + begin, ByteOrder.LITTLE_ENDIAN, false);
+            return new Layout(
+                    new Info(file, "safetensors", s, type), 8L + headerLength + begin, ByteOrder.LITTLE_ENDIAN, false);
         } catch (UserException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new UserException("codebook file " + file + ": corrupt .safetensors entry '" + chosen + "' (" + e.getMessage() + ")", e);
+            throw new UserException(
+                    "codebook file " + file + ": corrupt .safetensors entry '" + chosen + "' (" + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -349,7 +361,8 @@ public final class CodebookFiles {
                     + "; expected a 2-D (K, D) matrix, one row per code");
         }
         if (s.get(0) < 1 || s.get(1) < 1) {
-            throw new UserException("codebook file " + file + " holds an empty matrix " + shapeText(s) + "; expected (K, D) with K, D >= 1");
+            throw new UserException("codebook file " + file + " holds an empty matrix " + shapeText(s)
+                    + "; expected (K, D) with K, D >= 1");
         }
     }
 

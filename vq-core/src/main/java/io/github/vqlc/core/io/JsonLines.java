@@ -15,17 +15,24 @@ import java.util.Map;
 public final class JsonLines implements AutoCloseable {
 
     /** Non-finite numbers are written as JSON literals NaN/Infinity rather than failing. */
-    public static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls().create();
-    private static final Gson PRETTY = new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls()
-            .setPrettyPrinting().create();
+    public static final Gson GSON = new GsonBuilder()
+            .serializeSpecialFloatingPointValues()
+            .serializeNulls()
+            .create();
+
+    private static final Gson PRETTY = new GsonBuilder()
+            .serializeSpecialFloatingPointValues()
+            .serializeNulls()
+            .setPrettyPrinting()
+            .create();
 
     private final Writer writer;
 
     public JsonLines(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            this.writer = Files.newBufferedWriter(
+                    file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
         }

@@ -39,6 +39,7 @@ public final class TokenFile implements AutoCloseable {
 
     /** First four bytes of every tokens file. */
     public static final String MAGIC = "VQTK";
+
     public static final int VERSION = 1;
     public static final int HEADER_BYTES = 32;
     /** Largest codebook stored with 2-byte codes. */
@@ -142,11 +143,13 @@ public final class TokenFile implements AutoCloseable {
         byte[] magic = new byte[4];
         b.get(magic);
         if (!MAGIC.equals(new String(magic, StandardCharsets.ISO_8859_1))) {
-            throw new UserException("tokens file " + file + " is corrupt or not a tokens file (magic is not " + MAGIC + ")");
+            throw new UserException(
+                    "tokens file " + file + " is corrupt or not a tokens file (magic is not " + MAGIC + ")");
         }
         int version = b.getInt();
         if (version != VERSION) {
-            throw new UserException("tokens file " + file + " has version " + version + "; this vqlc reads version " + VERSION);
+            throw new UserException(
+                    "tokens file " + file + " has version " + version + "; this vqlc reads version " + VERSION);
         }
         int k = b.getInt();
         int gh = b.getInt();
@@ -161,12 +164,13 @@ public final class TokenFile implements AutoCloseable {
             throw new UserException("tokens file " + file + " is corrupt: " + e.getMessage());
         }
         if (width != h.codeBytes()) {
-            throw new UserException("tokens file " + file + " is corrupt: code width " + width + " bytes, but codebook size "
-                    + k + " implies " + h.codeBytes());
+            throw new UserException("tokens file " + file + " is corrupt: code width " + width
+                    + " bytes, but codebook size " + k + " implies " + h.codeBytes());
         }
         if (size != h.fileBytes()) {
             throw new UserException("tokens file " + file + " is " + (size < h.fileBytes() ? "truncated" : "corrupt")
-                    + ": " + size + " bytes, but its header (" + count + " images of " + gh + "x" + gw + " codes) implies "
+                    + ": " + size + " bytes, but its header (" + count + " images of " + gh + "x" + gw
+                    + " codes) implies "
                     + h.fileBytes());
         }
         return h;
@@ -261,9 +265,14 @@ public final class TokenFile implements AutoCloseable {
                 Files.createDirectories(parent);
                 tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
                 out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                buffer.put(MAGIC.getBytes(StandardCharsets.ISO_8859_1)).putInt(VERSION).putInt(header.codebookSize())
-                        .putInt(header.gridHeight()).putInt(header.gridWidth()).putInt(header.count())
-                        .putInt(header.labelClasses()).putInt(header.codeBytes());
+                buffer.put(MAGIC.getBytes(StandardCharsets.ISO_8859_1))
+                        .putInt(VERSION)
+                        .putInt(header.codebookSize())
+                        .putInt(header.gridHeight())
+                        .putInt(header.gridWidth())
+                        .putInt(header.count())
+                        .putInt(header.labelClasses())
+                        .putInt(header.codeBytes());
                 flushBuffer();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
@@ -281,7 +290,8 @@ public final class TokenFile implements AutoCloseable {
                     for (int j = 0; j < n; j++) {
                         long c = codes[i * n + j];
                         if (c < 0 || c >= header.codebookSize()) {
-                            throw new IllegalArgumentException("code " + c + " outside [0, " + header.codebookSize() + ")");
+                            throw new IllegalArgumentException(
+                                    "code " + c + " outside [0, " + header.codebookSize() + ")");
                         }
                         if (header.codeBytes() == 2) {
                             buffer.putShort((short) c);

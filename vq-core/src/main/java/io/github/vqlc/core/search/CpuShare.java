@@ -15,7 +15,8 @@ public final class CpuShare {
     /** {busy ticks of all CPUs, total ticks of all CPUs, ticks of this process}, or null off Linux. */
     public static long[] ticks() {
         try {
-            String[] all = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] all =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
             long total = 0;
             for (int i = 1; i <= 8 && i < all.length; i++) { // user nice system idle iowait irq softirq steal

@@ -257,8 +257,7 @@ public final class NearestCodeSearch {
     static long defaultTileBytes(Map<String, String> environment) {
         long mmapThreshold = parseLong(environment.get("MALLOC_MMAP_THRESHOLD_"));
         long trimThreshold = parseLong(environment.get("MALLOC_TRIM_THRESHOLD_"));
-        boolean keepsLargeBlocks =
-                mmapThreshold >= 2 * LARGE_TILE_BYTES && trimThreshold >= 4 * LARGE_TILE_BYTES;
+        boolean keepsLargeBlocks = mmapThreshold >= 2 * LARGE_TILE_BYTES && trimThreshold >= 4 * LARGE_TILE_BYTES;
         return keepsLargeBlocks ? LARGE_TILE_BYTES : SMALL_TILE_BYTES;
     }
 
@@ -300,8 +299,8 @@ public final class NearestCodeSearch {
      * {@code norms} may be null (then computed per chunk); {@code selfOffset >= 0}: row i skips code
      * {@code selfOffset + i}.
      */
-    private static NDArray[] tiledMinimum(NDManager sub, NDArray xs, NDArray cs, NDArray norms, Tiling tiling,
-            boolean javaRowScan, long selfOffset) {
+    private static NDArray[] tiledMinimum(
+            NDManager sub, NDArray xs, NDArray cs, NDArray norms, Tiling tiling, boolean javaRowScan, long selfOffset) {
         long n = xs.getShape().get(0);
         long k = cs.getShape().get(0);
         NDArray minusTwoX = xs.mul(-2f);
@@ -316,11 +315,9 @@ public final class NearestCodeSearch {
         NDArray[] xBlocks = new NDArray[blocks];
         for (int b = 0; b < blocks; b++) {
             long from = b * tiling.vectorBlock();
-            xBlocks[b] =
-                    blocks == 1
-                            ? augmentedX
-                            : augmentedX.get(
-                                    new NDIndex().addSliceDim(from, Math.min(n, from + tiling.vectorBlock())));
+            xBlocks[b] = blocks == 1
+                    ? augmentedX
+                    : augmentedX.get(new NDIndex().addSliceDim(from, Math.min(n, from + tiling.vectorBlock())));
         }
         NDArray[] bestValue = new NDArray[blocks];
         NDArray[] bestIndex = new NDArray[blocks];
@@ -344,14 +341,18 @@ public final class NearestCodeSearch {
         if (blocks == 1) {
             return new NDArray[] {bestIndex[0], bestValue[0]};
         }
-        return new NDArray[] {
-            NDArrays.concat(new NDList(bestIndex)), NDArrays.concat(new NDList(bestValue))
-        };
+        return new NDArray[] {NDArrays.concat(new NDList(bestIndex)), NDArrays.concat(new NDList(bestValue))};
     }
 
     /** Java-scan path: folds one code chunk (codes from k0) into the running row minima. */
-    private static void scanChunk(RowMinima minima, NDArray[] xBlocks, long vectorBlock, NDArray chunk,
-            NDArray chunkNorms, long k0, long selfOffset) {
+    private static void scanChunk(
+            RowMinima minima,
+            NDArray[] xBlocks,
+            long vectorBlock,
+            NDArray chunk,
+            NDArray chunkNorms,
+            long k0,
+            long selfOffset) {
         float[] columnNorms = chunkNorms.toFloatArray();
         try (NDArray chunkT = chunk.transpose()) { // view; gemm reads it transposed
             for (int b = 0; b < xBlocks.length; b++) {
@@ -367,8 +368,15 @@ public final class NearestCodeSearch {
      * into the block's running minimum ({@code bestIndex[b]}, {@code bestValue[b]}; null before the
      * first chunk).
      */
-    private static void argMinChunk(NDArray[] bestIndex, NDArray[] bestValue, NDArray[] xBlocks, long vectorBlock,
-            NDArray chunk, NDArray chunkNorms, long k0, long selfOffset) {
+    private static void argMinChunk(
+            NDArray[] bestIndex,
+            NDArray[] bestValue,
+            NDArray[] xBlocks,
+            long vectorBlock,
+            NDArray chunk,
+            NDArray chunkNorms,
+            long k0,
+            long selfOffset) {
         try (NDArray chunkNormColumn = chunkNorms.expandDims(1);
                 NDArray augmentedCodes = chunk.concat(chunkNormColumn, 1); // (kc, D+1)
                 NDArray augmentedCodesT = augmentedCodes.transpose()) { // view; gemm reads it transposed
@@ -443,8 +451,7 @@ public final class NearestCodeSearch {
             throw new IllegalArgumentException("codes must be (K, D), got " + cs);
         }
         if (xs.get(1) != cs.get(1)) {
-            throw new IllegalArgumentException(
-                    "x " + xs + " and codes " + cs + " differ in dimension D");
+            throw new IllegalArgumentException("x " + xs + " and codes " + cs + " differ in dimension D");
         }
         if (cs.get(0) < 1 || cs.get(1) < 1) {
             throw new IllegalArgumentException("codes must have K >= 1 and D >= 1, got " + cs);
@@ -452,11 +459,11 @@ public final class NearestCodeSearch {
         requireFloat32("x", x);
         requireFloat32("codes", codes);
         if (!x.getDevice().equals(codes.getDevice())) {
-            throw new IllegalArgumentException(
-                    "x is on " + x.getDevice() + " but codes are on " + codes.getDevice());
+            throw new IllegalArgumentException("x is on " + x.getDevice() + " but codes are on " + codes.getDevice());
         }
         if (codeSqNorms != null) {
-            if (codeSqNorms.getShape().dimension() != 1 || codeSqNorms.getShape().get(0) != cs.get(0)) {
+            if (codeSqNorms.getShape().dimension() != 1
+                    || codeSqNorms.getShape().get(0) != cs.get(0)) {
                 throw new IllegalArgumentException(
                         "codeSqNorms must be (" + cs.get(0) + "), got " + codeSqNorms.getShape());
             }

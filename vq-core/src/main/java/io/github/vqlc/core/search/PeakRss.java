@@ -46,19 +46,18 @@ final class PeakRss {
         }
         AtomicLong max = new AtomicLong(before);
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread sampler =
-                new Thread(
-                        () -> {
-                            while (running.get()) {
-                                max.accumulateAndGet(readKb("VmRSS:"), Math::max);
-                                try {
-                                    Thread.sleep(1);
-                                } catch (InterruptedException e) {
-                                    return;
-                                }
-                            }
-                        },
-                        "rss-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (running.get()) {
+                        max.accumulateAndGet(readKb("VmRSS:"), Math::max);
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
         try {

@@ -38,7 +38,10 @@ final class RowMinima {
         int rows = Math.toIntExact(tile.getShape().get(0));
         int cols = Math.toIntExact(tile.getShape().get(1));
         // direct buffer over the tensor's memory (a matMul result is contiguous, so no copy is made)
-        FloatBuffer data = ((PtNDArray) tile).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer data = ((PtNDArray) tile)
+                .toByteBuffer(true)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         for (int r = 0; r < rows; r++) {
             int i = firstRow + r;
             long self = selfOffset < 0 ? -1 : selfOffset + i - firstCode; // the row's own column, if any

@@ -76,9 +76,8 @@ public final class SearchBenchmark {
     static Report run(
             int codes, int dim, int vectors, int repeats, long seed, PrintStream out, NearestCodeSearch search) {
         if (codes < 1 || dim < 1 || vectors < 1 || repeats < 1) {
-            throw new IllegalArgumentException(
-                    "codes, dim, vectors and repeats must be >= 1, got "
-                            + codes + ", " + dim + ", " + vectors + ", " + repeats);
+            throw new IllegalArgumentException("codes, dim, vectors and repeats must be >= 1, got " + codes + ", " + dim
+                    + ", " + vectors + ", " + repeats);
         }
         String loadBefore = loadAverage();
         long[] cpuBefore = CpuShare.ticks();
@@ -118,28 +117,30 @@ public final class SearchBenchmark {
                 }
             }
 
-            PeakRss.Measurement oursMem = PeakRss.measure(() -> search.search(x, c).close());
-            PeakRss.Measurement naiveMem = PeakRss.measure(() -> naiveArgMin(x, c).close());
+            PeakRss.Measurement oursMem =
+                    PeakRss.measure(() -> search.search(x, c).close());
+            PeakRss.Measurement naiveMem =
+                    PeakRss.measure(() -> naiveArgMin(x, c).close());
 
             double oursMs = median(oursNs) / 1e6;
             double naiveMs = median(naiveNs) / 1e6;
-            NearestCodeSearch.Tiling t = search.plan(vectors, codes, dim, x.getDevice().isGpu());
-            Report report =
-                    new Report(
-                            codes,
-                            dim,
-                            vectors,
-                            repeats,
-                            oursMs,
-                            naiveMs,
-                            naiveMs / oursMs,
-                            mismatches,
-                            oursFarther,
-                            oursMem.peakExtraBytes(),
-                            naiveMem.peakExtraBytes(),
-                            oursMem.method(),
-                            t.vectorBlock() + " x " + t.codeChunk(),
-                            CpuShare.othersShare(cpuBefore, CpuShare.ticks()));
+            NearestCodeSearch.Tiling t =
+                    search.plan(vectors, codes, dim, x.getDevice().isGpu());
+            Report report = new Report(
+                    codes,
+                    dim,
+                    vectors,
+                    repeats,
+                    oursMs,
+                    naiveMs,
+                    naiveMs / oursMs,
+                    mismatches,
+                    oursFarther,
+                    oursMem.peakExtraBytes(),
+                    naiveMem.peakExtraBytes(),
+                    oursMem.method(),
+                    t.vectorBlock() + " x " + t.codeChunk(),
+                    CpuShare.othersShare(cpuBefore, CpuShare.ticks()));
             print(report, x.getDevice().toString(), loadBefore, loadAverage(), out);
             return report;
         }
@@ -150,33 +151,54 @@ public final class SearchBenchmark {
                 Locale.ROOT,
                 "nearest-code search: K=%d D=%d N=%d, median of %d (after 1 warm-up), device %s,"
                         + " %d cores, ai.djl.pytorch.num_threads=%s, OMP_WAIT_POLICY=%s%n",
-                r.codes(), r.dim(), r.vectors(), r.repeats(), device,
+                r.codes(),
+                r.dim(),
+                r.vectors(),
+                r.repeats(),
+                device,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "unset"),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         Map<String, String> env = System.getenv();
-        out.printf(Locale.ROOT, "glibc: MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s -> %d MiB CPU tiles%n",
+        out.printf(
+                Locale.ROOT,
+                "glibc: MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s -> %d MiB CPU tiles%n",
                 env.getOrDefault("MALLOC_MMAP_THRESHOLD_", "unset"),
                 env.getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
                 NearestCodeSearch.DEFAULT_TILE_BYTES >> 20);
         out.printf(Locale.ROOT, "%-28s %12s %18s%n", "method", "median ms", "peak extra MiB");
-        out.printf(Locale.ROOT, "%-28s %12.1f %18.1f%n",
-                "tiled (" + r.tiling() + ")", r.oursMillis(), r.oursPeakBytes() / 1048576.0);
-        out.printf(Locale.ROOT, "%-28s %12.1f %18.1f%n",
-                "full matrix + argMin", r.naiveMillis(), r.naivePeakBytes() / 1048576.0);
-        out.printf(Locale.ROOT,
+        out.printf(
+                Locale.ROOT,
+                "%-28s %12.1f %18.1f%n",
+                "tiled (" + r.tiling() + ")",
+                r.oursMillis(),
+                r.oursPeakBytes() / 1048576.0);
+        out.printf(
+                Locale.ROOT,
+                "%-28s %12.1f %18.1f%n",
+                "full matrix + argMin",
+                r.naiveMillis(),
+                r.naivePeakBytes() / 1048576.0);
+        out.printf(
+                Locale.ROOT,
                 "index mismatches: %d of %d (%d where ours is farther in double precision)%n",
-                r.mismatches(), r.vectors(), r.mismatchesOursFarther());
+                r.mismatches(),
+                r.vectors(),
+                r.mismatchesOursFarther());
         out.printf(Locale.ROOT, "memory: %s%n", r.memoryMethod());
-        out.printf(Locale.ROOT,
+        out.printf(
+                Locale.ROOT,
                 "other processes used %s of the %d cores' time during the run; load average before %s, after %s%n",
                 Double.isNaN(r.otherCpuShare()) ? "an unknown share" : Math.round(100 * r.otherCpuShare()) + "%",
-                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+                Runtime.getRuntime().availableProcessors(),
+                loadBefore,
+                loadAfter);
         String policy = System.getenv().getOrDefault("OMP_WAIT_POLICY", "");
         boolean oneThread = "1".equals(System.getProperty("ai.djl.pytorch.num_threads"));
         if (r.otherCpuShare() >= 0.2) {
             boolean spinning = !policy.equalsIgnoreCase("passive") && !oneThread;
-            out.printf(Locale.ROOT,
+            out.printf(
+                    Locale.ROOT,
                     "warning: the machine was shared, timings are not those of an idle machine.%s%n",
                     spinning
                             ? " With OMP_WAIT_POLICY unset, libgomp's spin-waiting slows every parallel op,"
@@ -291,9 +313,8 @@ public final class SearchBenchmark {
 
     private static void usage(String problem) {
         System.err.println("error: " + problem);
-        System.err.println(
-                "usage: SearchBenchmark [--codes K] [--dim D] [--vectors N] [--repeats R] [--seed S]"
-                        + " [--budget-bytes B] [--tile-bytes T] [--max-code-chunk C]");
+        System.err.println("usage: SearchBenchmark [--codes K] [--dim D] [--vectors N] [--repeats R] [--seed S]"
+                + " [--budget-bytes B] [--tile-bytes T] [--max-code-chunk C]");
         System.exit(2);
     }
 }

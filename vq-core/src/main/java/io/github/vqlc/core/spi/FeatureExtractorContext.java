@@ -26,7 +26,8 @@ public record FeatureExtractorContext(
     }
 
     /** A context whose section is the generic name {@code extractor}. */
-    public FeatureExtractorContext(int imageChannels, int imageSize, Device device, NDManager manager, Path baseDir, long seed) {
+    public FeatureExtractorContext(
+            int imageChannels, int imageSize, Device device, NDManager manager, Path baseDir, long seed) {
         this(imageChannels, imageSize, device, manager, baseDir, seed, "extractor");
     }
 

@@ -27,7 +27,8 @@ public final class FeatureExtractorRegistry {
         FeatureExtractorFactory previous = factories.putIfAbsent(factory.type(), factory);
         if (previous != null && previous.getClass() != factory.getClass()) {
             throw new IllegalStateException("feature extractor type '" + factory.type() + "' registered twice: "
-                    + previous.getClass().getName() + " and " + factory.getClass().getName());
+                    + previous.getClass().getName() + " and "
+                    + factory.getClass().getName());
         }
         return this;
     }

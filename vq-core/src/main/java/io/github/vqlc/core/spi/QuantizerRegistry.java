@@ -31,7 +31,8 @@ public final class QuantizerRegistry {
         QuantizerFactory previous = factories.putIfAbsent(factory.type(), factory);
         if (previous != null && previous.getClass() != factory.getClass()) {
             throw new IllegalStateException("quantizer type '" + factory.type() + "' registered twice: "
-                    + previous.getClass().getName() + " and " + factory.getClass().getName());
+                    + previous.getClass().getName() + " and "
+                    + factory.getClass().getName());
         }
         return this;
     }

@@ -24,7 +24,8 @@ public final class CodeUsage {
 
     /** Counts every index of an int64 (or int32) array of any shape. */
     public void add(NDArray indices) {
-        long[] values = indices.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        long[] values =
+                indices.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
         add(values);
     }
 
@@ -41,7 +42,8 @@ public final class CodeUsage {
     /** Adds another accumulator's counts (same codebook size). */
     public void merge(CodeUsage other) {
         if (other.counts.length != counts.length) {
-            throw new IllegalArgumentException("codebook sizes differ: " + counts.length + " vs " + other.counts.length);
+            throw new IllegalArgumentException(
+                    "codebook sizes differ: " + counts.length + " vs " + other.counts.length);
         }
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];

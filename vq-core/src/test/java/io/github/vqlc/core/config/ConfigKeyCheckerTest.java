@@ -99,18 +99,23 @@ class ConfigKeyCheckerTest {
     @Test
     void otherKeysOfAParentOfATypedSectionAreCheckedAsUsual() throws Exception {
         assertThatThrownBy(() -> check(userFile("eval.splitt = train\n")))
-                .isInstanceOf(UserException.class).hasMessageContaining("'eval.splitt'").hasMessageContaining("split");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'eval.splitt'")
+                .hasMessageContaining("split");
     }
 
     @Test
     void extractorConfigResolvesTheUserBlockOverTypeDefaultsAndCreatesThroughTheRegistry() throws Exception {
-        Config root = userFile("codebook.extractor { type = patches }\n").withFallback(REFERENCE).resolve();
+        Config root = userFile("codebook.extractor { type = patches }\n")
+                .withFallback(REFERENCE)
+                .resolve();
         ExtractorConfig ec = ExtractorConfig.of(root, TypedSection.CODEBOOK_EXTRACTOR);
         assertThat(ec.type()).isEqualTo("patches");
         assertThat(ec.section().getInt("patch-size")).isEqualTo(4);
         assertThat(ExtractorConfig.find(root, TypedSection.FID_EXTRACTOR)).isEmpty();
         assertThatThrownBy(() -> ExtractorConfig.of(root, TypedSection.FID_EXTRACTOR))
-                .isInstanceOf(UserException.class).hasMessageContaining("no eval.fid.extractor section");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("no eval.fid.extractor section");
 
         AtomicReference<FeatureExtractorContext> seen = new AtomicReference<>();
         FeatureExtractorRegistry registry = new FeatureExtractorRegistry().register(new FeatureExtractorFactory() {
@@ -135,10 +140,13 @@ class ConfigKeyCheckerTest {
         assertThat(seen.get().section()).isEqualTo("codebook.extractor");
         assertThat(seen.get().resolve("a/../b")).isEqualTo(dir.resolve("b"));
 
-        Config other = userFile("codebook.extractor { type = clip }\n").withFallback(REFERENCE).resolve();
-        assertThatThrownBy(() -> ExtractorConfig.of(other, TypedSection.CODEBOOK_EXTRACTOR).create(registry,
-                new FeatureExtractorContext(1, 32, Device.cpu(), null, dir, 0)))
-                .isInstanceOf(UserException.class).hasMessageContaining("unknown feature extractor type 'clip'")
+        Config other = userFile("codebook.extractor { type = clip }\n")
+                .withFallback(REFERENCE)
+                .resolve();
+        assertThatThrownBy(() -> ExtractorConfig.of(other, TypedSection.CODEBOOK_EXTRACTOR)
+                        .create(registry, new FeatureExtractorContext(1, 32, Device.cpu(), null, dir, 0)))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("unknown feature extractor type 'clip'")
                 .hasMessageContaining("patches");
     }
 

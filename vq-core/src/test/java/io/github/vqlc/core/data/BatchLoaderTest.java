@@ -78,8 +78,9 @@ class BatchLoaderTest {
     @Test
     void batchShapesTypesAndContents() {
         SyntheticDataset ds = new SyntheticDataset(50, 5, 3, 8, 1);
-        try (BatchLoader loader = BatchLoader.builder(ds).setBatchSize(16).optSeed(4).build();
-             NDManager sub = manager.newSubManager()) {
+        try (BatchLoader loader =
+                        BatchLoader.builder(ds).setBatchSize(16).optSeed(4).build();
+                NDManager sub = manager.newSubManager()) {
             Batch batch = loader.nextBatch(sub);
             assertThat(batch.images().getShape()).isEqualTo(new Shape(16, 3, 8, 8));
             assertThat(batch.images().getDataType()).isEqualTo(DataType.FLOAT32);
@@ -101,12 +102,16 @@ class BatchLoaderTest {
 
     @Test
     void everyIndexOncePerEpochAndShortLastBatch() {
-        try (BatchLoader loader = BatchLoader.builder(new Echo(50)).setBatchSize(16).optSeed(9).build()) {
+        try (BatchLoader loader =
+                BatchLoader.builder(new Echo(50)).setBatchSize(16).optSeed(9).build()) {
             assertThat(loader.batchesPerEpoch()).isEqualTo(4);
             List<int[]> batches = indices(loader, 8);
-            assertThat(batches.stream().mapToInt(b -> b.length).toArray()).containsExactly(16, 16, 16, 2, 16, 16, 16, 2);
-            int[] epoch0 = batches.subList(0, 4).stream().flatMapToInt(Arrays::stream).toArray();
-            int[] epoch1 = batches.subList(4, 8).stream().flatMapToInt(Arrays::stream).toArray();
+            assertThat(batches.stream().mapToInt(b -> b.length).toArray())
+                    .containsExactly(16, 16, 16, 2, 16, 16, 16, 2);
+            int[] epoch0 =
+                    batches.subList(0, 4).stream().flatMapToInt(Arrays::stream).toArray();
+            int[] epoch1 =
+                    batches.subList(4, 8).stream().flatMapToInt(Arrays::stream).toArray();
             int[] all = new int[50];
             Arrays.setAll(all, i -> i);
             assertThat(epoch0).containsExactlyInAnyOrder(all);
@@ -119,14 +124,20 @@ class BatchLoaderTest {
 
     @Test
     void dropLastSkipsShortBatchesAndUnshuffledIsInOrder() {
-        try (BatchLoader loader = BatchLoader.builder(new Echo(50)).setBatchSize(16).optDropLast(true)
-                .optShuffle(false).build()) {
+        try (BatchLoader loader = BatchLoader.builder(new Echo(50))
+                .setBatchSize(16)
+                .optDropLast(true)
+                .optShuffle(false)
+                .build()) {
             assertThat(loader.batchesPerEpoch()).isEqualTo(3);
             List<int[]> batches = indices(loader, 4);
             assertThat(batches.get(2)[15]).isEqualTo(47);
             assertThat(batches.get(3)).hasSize(16).startsWith(0, 1, 2); // next epoch starts over
         }
-        assertThatThrownBy(() -> BatchLoader.builder(new Echo(5)).setBatchSize(8).optDropLast(true).build())
+        assertThatThrownBy(() -> BatchLoader.builder(new Echo(5))
+                        .setBatchSize(8)
+                        .optDropLast(true)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BatchLoader.builder(new Echo(5)).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -138,9 +149,18 @@ class BatchLoaderTest {
         List<int[]> a;
         List<int[]> b;
         List<int[]> c;
-        try (BatchLoader l1 = BatchLoader.builder(new Echo(40)).setBatchSize(8).optSeed(123).build();
-             BatchLoader l2 = BatchLoader.builder(new Echo(40)).setBatchSize(8).optSeed(123).build();
-             BatchLoader l3 = BatchLoader.builder(new Echo(40)).setBatchSize(8).optSeed(124).build()) {
+        try (BatchLoader l1 = BatchLoader.builder(new Echo(40))
+                        .setBatchSize(8)
+                        .optSeed(123)
+                        .build();
+                BatchLoader l2 = BatchLoader.builder(new Echo(40))
+                        .setBatchSize(8)
+                        .optSeed(123)
+                        .build();
+                BatchLoader l3 = BatchLoader.builder(new Echo(40))
+                        .setBatchSize(8)
+                        .optSeed(124)
+                        .build()) {
             a = indices(l1, 12);
             b = indices(l2, 12);
             c = indices(l3, 12);
@@ -159,7 +179,8 @@ class BatchLoaderTest {
     void restoreReplaysTheSameBatchesIncludingAugmentation() {
         float[][] uninterrupted = new float[10][];
         LoaderState saved = null;
-        try (BatchLoader loader = BatchLoader.builder(new Echo(30)).setBatchSize(8).optSeed(5).build()) {
+        try (BatchLoader loader =
+                BatchLoader.builder(new Echo(30)).setBatchSize(8).optSeed(5).build()) {
             for (int k = 0; k < 10; k++) {
                 if (k == 6) {
                     saved = loader.state();
@@ -170,7 +191,11 @@ class BatchLoaderTest {
             }
         }
         assertThat(saved).isEqualTo(new LoaderState(1, 16)); // epoch 0 = 4 batches (8, 8, 8, 6), then 2 more
-        try (BatchLoader resumed = BatchLoader.builder(new Echo(30)).setBatchSize(8).optSeed(5).optWorkers(3).build()) {
+        try (BatchLoader resumed = BatchLoader.builder(new Echo(30))
+                .setBatchSize(8)
+                .optSeed(5)
+                .optWorkers(3)
+                .build()) {
             resumed.restore(saved);
             for (int k = 6; k < 10; k++) {
                 try (NDManager sub = manager.newSubManager()) {
@@ -181,15 +206,19 @@ class BatchLoaderTest {
         // augmentation draws are real random numbers, not the "no rng" marker, and differ across samples
         float[] last = uninterrupted[9];
         assertThat(last[1]).isNotEqualTo(-1f).isNotEqualTo(last[5]);
-        assertThatThrownBy(() -> BatchLoader.builder(new Echo(30)).setBatchSize(8).build()
-                .restore(new LoaderState(0, 31))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BatchLoader.builder(new Echo(30))
+                        .setBatchSize(8)
+                        .build()
+                        .restore(new LoaderState(0, 31)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void evaluationPassIsOrderedUnaugmentedAndFreesEachBatch() {
         List<Integer> seen = new ArrayList<>();
         List<NDArray> arrays = new ArrayList<>();
-        try (BatchLoader loader = BatchLoader.builder(new Echo(21)).setBatchSize(8).optSeed(1).build()) {
+        try (BatchLoader loader =
+                BatchLoader.builder(new Echo(21)).setBatchSize(8).optSeed(1).build()) {
             loader.forEachBatch(manager, batch -> {
                 float[] px = batch.images().toFloatArray();
                 for (int j = 0; j < batch.size(); j++) {
@@ -212,8 +241,9 @@ class BatchLoaderTest {
     @Test
     void batchesLiveInTheStepSubManager() {
         NDArray images;
-        try (BatchLoader loader = BatchLoader.builder(new Echo(10)).setBatchSize(4).build();
-             NDManager sub = manager.newSubManager()) {
+        try (BatchLoader loader =
+                        BatchLoader.builder(new Echo(10)).setBatchSize(4).build();
+                NDManager sub = manager.newSubManager()) {
             Batch batch = loader.nextBatch(sub);
             images = batch.images();
             assertThat(images.getManager()).isSameAs(sub);

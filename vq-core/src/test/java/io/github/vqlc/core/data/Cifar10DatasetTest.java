@@ -71,7 +71,8 @@ class Cifar10DatasetTest {
         Cifar10Dataset gray = Cifar10Dataset.fromDirectory(dir, Split.TEST, 32, 1);
         float[] img = new float[1024];
         gray.image(0, img, 0, null);
-        float expected = 0.299f * unit(value(5, 0, 0, 4, 6)) + 0.587f * unit(value(5, 0, 1, 4, 6))
+        float expected = 0.299f * unit(value(5, 0, 0, 4, 6))
+                + 0.587f * unit(value(5, 0, 1, 4, 6))
                 + 0.114f * unit(value(5, 0, 2, 4, 6));
         assertThat(img[4 * 32 + 6]).isCloseTo(expected, within(1e-6f));
 

@@ -72,7 +72,8 @@ class DatasetsTest {
         assertThatThrownBy(() -> new DataConfig(" ", null, 32, 1, false, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("name");
-        DataConfig ok = DataConfig.of("cifar10", 32, 3).withRoot(dir).withAugment(true).withLimit(10);
+        DataConfig ok =
+                DataConfig.of("cifar10", 32, 3).withRoot(dir).withAugment(true).withLimit(10);
         assertThat(ok).isEqualTo(new DataConfig("cifar10", dir, 32, 3, true, 10));
     }
 }

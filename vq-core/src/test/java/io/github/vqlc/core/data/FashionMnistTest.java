@@ -18,7 +18,8 @@ class FashionMnistTest {
 
     @BeforeAll
     static void requireData() {
-        assumeTrue(IdxDataset.FASHION_MNIST_DIRS.stream().anyMatch(Files::isDirectory),
+        assumeTrue(
+                IdxDataset.FASHION_MNIST_DIRS.stream().anyMatch(Files::isDirectory),
                 "Fashion-MNIST not installed; run scripts/fetch-data.sh fashion-mnist");
     }
 

@@ -11,8 +11,7 @@ import java.util.zip.GZIPOutputStream;
 /** Writes small IDX files for tests. Pixel (i, y, x) = {@link #pixel}; label i = i % 10. */
 final class IdxFixtures {
 
-    private IdxFixtures() {
-    }
+    private IdxFixtures() {}
 
     static int pixel(int i, int y, int x) {
         return (i * 37 + y * 9 + x * 5) % 256;

@@ -178,7 +178,8 @@ class ImageFolderDatasetTest {
         write(solid(4, 4, 0), "png", "train", "only", "a.png");
         write(solid(4, 4, 0), "png", "test", "only", "b.png");
         write(solid(4, 4, 0), "png", "test", "only", "c.png");
-        assertThat(ImageFolderDataset.open(root, Split.TEST, 4, 1, false).size()).isEqualTo(2);
+        assertThat(ImageFolderDataset.open(root, Split.TEST, 4, 1, false).size())
+                .isEqualTo(2);
     }
 
     @Test

@@ -127,13 +127,16 @@ class CodebookFilesTest {
                 .hasMessageContaining("2-D (K, D)");
         Path v = dir.resolve("vector.npy");
         writeNpy(v, "{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }", new byte[20]);
-        assertThatThrownBy(() -> CodebookFiles.read(manager, v)).isInstanceOf(UserException.class).hasMessageContaining("(5,)");
+        assertThatThrownBy(() -> CodebookFiles.read(manager, v))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("(5,)");
     }
 
     @Test
     void rejectsNonFiniteValuesWithTheirPosition() {
         Path f = dir.resolve("nan.npy");
-        CodebookFiles.writeNpy(f, manager.create(new float[] {0, 1, 2, Float.NaN, 4, Float.POSITIVE_INFINITY}, new Shape(3, 2)));
+        CodebookFiles.writeNpy(
+                f, manager.create(new float[] {0, 1, 2, Float.NaN, 4, Float.POSITIVE_INFINITY}, new Shape(3, 2)));
         assertThatThrownBy(() -> CodebookFiles.read(manager, f))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining(f.toString())
@@ -146,22 +149,31 @@ class CodebookFilesTest {
     void rejectsTruncatedMissingGarbageAndUnsupportedFiles() throws IOException {
         Path truncated = dir.resolve("short.npy");
         writeNpy(truncated, "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 4), }", new byte[12]);
-        assertThatThrownBy(() -> CodebookFiles.inspect(truncated)).isInstanceOf(UserException.class)
-                .hasMessageContaining("truncated").hasMessageContaining("(10, 4)").hasMessageContaining(truncated.toString());
+        assertThatThrownBy(() -> CodebookFiles.inspect(truncated))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("truncated")
+                .hasMessageContaining("(10, 4)")
+                .hasMessageContaining(truncated.toString());
 
         Path missing = dir.resolve("nope.npy");
-        assertThatThrownBy(() -> CodebookFiles.inspect(missing)).isInstanceOf(UserException.class)
-                .hasMessageContaining("not found").hasMessageContaining(missing.toString());
+        assertThatThrownBy(() -> CodebookFiles.inspect(missing))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("not found")
+                .hasMessageContaining(missing.toString());
 
         Path garbage = dir.resolve("garbage.bin");
         Files.writeString(garbage, "this is not a tensor file at all");
-        assertThatThrownBy(() -> CodebookFiles.inspect(garbage)).isInstanceOf(UserException.class)
-                .hasMessageContaining("neither .npy").hasMessageContaining(garbage.toString());
+        assertThatThrownBy(() -> CodebookFiles.inspect(garbage))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("neither .npy")
+                .hasMessageContaining(garbage.toString());
 
         Path ints = dir.resolve("ints.npy");
         writeNpy(ints, "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }", new byte[32]);
-        assertThatThrownBy(() -> CodebookFiles.inspect(ints)).isInstanceOf(UserException.class)
-                .hasMessageContaining("unsupported dtype '<i8'").hasMessageContaining("(2, 2)");
+        assertThatThrownBy(() -> CodebookFiles.inspect(ints))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("unsupported dtype '<i8'")
+                .hasMessageContaining("(2, 2)");
 
         Path two = dir.resolve("two.safetensors");
         NDArray a = manager.create(VALUES, new Shape(3, 2));
@@ -169,8 +181,10 @@ class CodebookFilesTest {
         NDArray b = manager.create(VALUES, new Shape(3, 2));
         b.setName("b");
         write(two, new NDList(a, b), NDList.Encoding.SAFETENSORS);
-        assertThatThrownBy(() -> CodebookFiles.inspect(two)).isInstanceOf(UserException.class)
-                .hasMessageContaining("2 tensors [a, b]").hasMessageContaining("'codebook'");
+        assertThatThrownBy(() -> CodebookFiles.inspect(two))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("2 tensors [a, b]")
+                .hasMessageContaining("'codebook'");
     }
 
     private static void write(Path f, NDList list, NDList.Encoding encoding) throws IOException {

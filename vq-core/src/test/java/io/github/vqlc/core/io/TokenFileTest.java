@@ -59,7 +59,9 @@ class TokenFileTest {
         Path f = write(tmp.resolve("h.vqt"), 512, 3);
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(new String(Arrays.copyOf(b.array(), 4), "ISO-8859-1")).isEqualTo("VQTK");
-        assertThat(new int[] {b.getInt(4), b.getInt(8), b.getInt(12), b.getInt(16), b.getInt(20), b.getInt(24), b.getInt(28)})
+        assertThat(new int[] {
+                    b.getInt(4), b.getInt(8), b.getInt(12), b.getInt(16), b.getInt(20), b.getInt(24), b.getInt(28)
+                })
                 .containsExactly(1, 512, 2, 3, 3, 10, 2);
         assertThat(b.getShort(32 + 2 * 7)).isEqualTo((short) ((1 * 7 + 1 * 1000) % 512)); // image 1, code 1
         assertThat(b.getInt(32 + 3 * 6 * 2 + 4 * 2)).isEqualTo(2); // label of image 2
@@ -71,23 +73,32 @@ class TokenFileTest {
         byte[] all = Files.readAllBytes(f);
         Path cut = tmp.resolve("cut.vqt");
         Files.write(cut, Arrays.copyOf(all, all.length - 3));
-        assertThatThrownBy(() -> TokenFile.open(cut)).isInstanceOf(UserException.class)
-                .hasMessageContaining("truncated").hasMessageContaining(cut.toString());
+        assertThatThrownBy(() -> TokenFile.open(cut))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("truncated")
+                .hasMessageContaining(cut.toString());
         Files.write(cut, Arrays.copyOf(all, 10));
-        assertThatThrownBy(() -> TokenFile.open(cut)).isInstanceOf(UserException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> TokenFile.open(cut))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("truncated");
         byte[] bad = all.clone();
         bad[0] = 'X';
         Files.write(cut, bad);
-        assertThatThrownBy(() -> TokenFile.open(cut)).isInstanceOf(UserException.class).hasMessageContaining("magic");
+        assertThatThrownBy(() -> TokenFile.open(cut))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("magic");
         bad = all.clone();
         bad[32] = (byte) 0xFF; // code 0 of image 0 -> 0x??FF > 512 or negative
         bad[33] = (byte) 0x7F;
         Files.write(cut, bad);
         try (TokenFile t = TokenFile.open(cut)) {
-            assertThatThrownBy(() -> t.codes(0, new long[6], 0)).isInstanceOf(UserException.class)
-                    .hasMessageContaining("corrupt").hasMessageContaining("outside [0, 512)");
+            assertThatThrownBy(() -> t.codes(0, new long[6], 0))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("corrupt")
+                    .hasMessageContaining("outside [0, 512)");
         }
-        assertThatThrownBy(() -> TokenFile.open(tmp.resolve("missing.vqt"))).isInstanceOf(UserException.class)
+        assertThatThrownBy(() -> TokenFile.open(tmp.resolve("missing.vqt")))
+                .isInstanceOf(UserException.class)
                 .hasMessageContaining("not found");
     }
 
@@ -100,7 +111,9 @@ class TokenFileTest {
         }
         assertThat(Files.readAllBytes(f)).isEqualTo(before);
         try (var s = Files.list(tmp)) {
-            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp")).count()).isZero();
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                            .count())
+                    .isZero();
         }
     }
 }

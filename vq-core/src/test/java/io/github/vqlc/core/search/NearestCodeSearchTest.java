@@ -72,8 +72,10 @@ class NearestCodeSearchTest {
         float[] codesHost = gaussian(random, k * d);
         // 1 MiB budget: tiles of 262,144 distances, 64 vectors x 4096 codes -> 4 x 25 tiles,
         // the last code chunk partial (100,000 = 24 * 4096 + 1696)
-        NearestCodeSearch squareTiles =
-                NearestCodeSearch.builder().optMemoryBudgetBytes(1 << 20).optMaxCodeChunk(4096).build();
+        NearestCodeSearch squareTiles = NearestCodeSearch.builder()
+                .optMemoryBudgetBytes(1 << 20)
+                .optMaxCodeChunk(4096)
+                .build();
         assertThat(squareTiles.plan(n, k, d, false)).isEqualTo(new NearestCodeSearch.Tiling(64, 4096));
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.create(xHost, new Shape(n, d));
@@ -85,10 +87,15 @@ class NearestCodeSearchTest {
                 exactDistance[i] = distance(xHost, codesHost, d, i, (int) exact[i]);
             }
             NearestCodeSearch squareTilesEngine = NearestCodeSearch.builder()
-                    .optMemoryBudgetBytes(1 << 20).optMaxCodeChunk(4096).optEngineArgMin(true).build();
-            NearestCodeSearch oneShotEngine = NearestCodeSearch.builder().optEngineArgMin(true).build();
-            for (NearestCodeSearch s : new NearestCodeSearch[] {
-                    squareTiles, NearestCodeSearch.create(), squareTilesEngine, oneShotEngine}) {
+                    .optMemoryBudgetBytes(1 << 20)
+                    .optMaxCodeChunk(4096)
+                    .optEngineArgMin(true)
+                    .build();
+            NearestCodeSearch oneShotEngine =
+                    NearestCodeSearch.builder().optEngineArgMin(true).build();
+            for (NearestCodeSearch s :
+                    new NearestCodeSearch[] {squareTiles, NearestCodeSearch.create(), squareTilesEngine, oneShotEngine
+                    }) {
                 try (SearchResult r = s.search(x, codes)) {
                     long[] ours = r.indices().toLongArray();
                     float[] dist = r.distances().toFloatArray();
@@ -113,15 +120,18 @@ class NearestCodeSearchTest {
             Random random = new Random(11);
             NDArray x = m.create(gaussian(random, n * d), new Shape(n, d));
             NDArray codes = m.create(gaussian(random, k * d), new Shape(k, d));
-            NDArray full =
-                    x.square().sum(new int[] {1}, true)
-                            .sub(x.matMul(codes.transpose()).mul(2))
-                            .add(codes.square().sum(new int[] {1}));
+            NDArray full = x.square()
+                    .sum(new int[] {1}, true)
+                    .sub(x.matMul(codes.transpose()).mul(2))
+                    .add(codes.square().sum(new int[] {1}));
             float[] naiveMin = full.min(new int[] {1}).toFloatArray();
             NearestCodeSearch[] searches = {
                 NearestCodeSearch.create(), // one shot
                 NearestCodeSearch.builder().optTileBytes(4000).build(), // 1 x 1000: 150 tiles
-                NearestCodeSearch.builder().optTileBytes(40_000).optMaxCodeChunk(64).build(), // 50 x 200
+                NearestCodeSearch.builder()
+                        .optTileBytes(40_000)
+                        .optMaxCodeChunk(64)
+                        .build(), // 50 x 200
             };
             for (NearestCodeSearch search : searches) {
                 try (SearchResult r = search.search(x, codes)) {
@@ -162,7 +172,8 @@ class NearestCodeSearchTest {
                 // a 40-byte tile is 10 distances: one vector x 10 codes, 100 chunks
                 assertThat(search.nearest(x, codes).toLongArray()).containsExactly(7, 520, 7);
             }
-            NearestCodeSearch tenCodes = NearestCodeSearch.builder().optTileBytes(40).build();
+            NearestCodeSearch tenCodes =
+                    NearestCodeSearch.builder().optTileBytes(40).build();
             assertThat(tenCodes.plan(3, k, 2, false)).isEqualTo(new NearestCodeSearch.Tiling(1, 10));
             assertThat(tenCodes.nearest(x, codes).toLongArray()).containsExactly(7, 520, 7);
         }
@@ -192,19 +203,22 @@ class NearestCodeSearchTest {
     @Test
     void planUsesOneShotWhenTheMatrixFitsAndSplitsVectorsWhenOneChunkDoesNot() {
         // 2 MiB tiles = 512 Ki distances, at most 2048 codes wide unless there are few vectors
-        NearestCodeSearch small = NearestCodeSearch.builder().optTileBytes(2 << 20).build();
+        NearestCodeSearch small =
+                NearestCodeSearch.builder().optTileBytes(2 << 20).build();
         assertThat(small.plan(100, 1000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(100, 1000));
         assertThat(small.plan(4096, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(256, 2048));
         assertThat(small.plan(16, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(16, 32768));
         assertThat(small.plan(64, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(64, 8192));
         // 16 MiB tiles = 4 Mi distances
-        NearestCodeSearch large = NearestCodeSearch.builder().optTileBytes(16 << 20).build();
+        NearestCodeSearch large =
+                NearestCodeSearch.builder().optTileBytes(16 << 20).build();
         assertThat(large.plan(4096, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(2048, 2048));
         assertThat(large.plan(16, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(16, 100_000));
         // the budget caps the tile; on GPU the whole budget (64 MiB = 16 Mi distances) is one tile
         NearestCodeSearch search = NearestCodeSearch.create();
         assertThat(search.plan(4096, 100_000, 8, true)).isEqualTo(new NearestCodeSearch.Tiling(4096, 4096));
-        NearestCodeSearch tiny = NearestCodeSearch.builder().optMemoryBudgetBytes(4096).build();
+        NearestCodeSearch tiny =
+                NearestCodeSearch.builder().optMemoryBudgetBytes(4096).build();
         assertThat(tiny.plan(10, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(1, 1024));
         assertThat(tiny.plan(10, 100_000, 8, true)).isEqualTo(new NearestCodeSearch.Tiling(1, 1024));
     }
@@ -215,17 +229,17 @@ class NearestCodeSearchTest {
         long large = NearestCodeSearch.LARGE_TILE_BYTES;
         assertThat(NearestCodeSearch.defaultTileBytes(Map.of())).isEqualTo(small);
         // bin/vqlc's settings
-        assertThat(NearestCodeSearch.defaultTileBytes(Map.of(
-                "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
+        assertThat(NearestCodeSearch.defaultTileBytes(
+                        Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
                 .isEqualTo(large);
         // a fixed mmap threshold alone leaves the trim threshold at 128 KiB: the heap top is trimmed
         assertThat(NearestCodeSearch.defaultTileBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432")))
                 .isEqualTo(small);
-        assertThat(NearestCodeSearch.defaultTileBytes(Map.of(
-                "MALLOC_MMAP_THRESHOLD_", "4194304", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
+        assertThat(NearestCodeSearch.defaultTileBytes(
+                        Map.of("MALLOC_MMAP_THRESHOLD_", "4194304", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
                 .isEqualTo(small);
-        assertThat(NearestCodeSearch.defaultTileBytes(Map.of(
-                "MALLOC_MMAP_THRESHOLD_", "lots", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
+        assertThat(NearestCodeSearch.defaultTileBytes(
+                        Map.of("MALLOC_MMAP_THRESHOLD_", "lots", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
                 .isEqualTo(small);
     }
 
@@ -241,7 +255,8 @@ class NearestCodeSearchTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray norms = NearestCodeSearch.codeSqNorms(codes);
                 assertThat(norms.hasGradient()).isFalse();
-                NearestCodeSearch search = NearestCodeSearch.builder().optTileBytes(400).build();
+                NearestCodeSearch search =
+                        NearestCodeSearch.builder().optTileBytes(400).build();
                 try (SearchResult r = search.search(x, codes, norms)) {
                     assertThat(r.indices().hasGradient()).isFalse();
                     assertThat(r.distances().hasGradient()).isFalse();
@@ -268,7 +283,8 @@ class NearestCodeSearchTest {
             NDArray x = queryManager.create(gaussian(random, 100 * 8), new Shape(100, 8));
             int codesBefore = codesManager.getManagedArrays().size();
             int queryBefore = queryManager.getManagedArrays().size();
-            NearestCodeSearch search = NearestCodeSearch.builder().optTileBytes(4000).build();
+            NearestCodeSearch search =
+                    NearestCodeSearch.builder().optTileBytes(4000).build();
             SearchResult r = search.search(x, codes, norms);
             assertThat(r.indices().getManager()).isSameAs(queryManager);
             assertThat(r.distances().getManager()).isSameAs(queryManager);
@@ -314,7 +330,9 @@ class NearestCodeSearchTest {
             assertThatThrownBy(() -> search.search(m.zeros(new Shape(4, 3)), codes, m.zeros(new Shape(4))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("codeSqNorms must be (5)");
-            assertThatThrownBy(() -> NearestCodeSearch.builder().optMemoryBudgetBytes(100).build())
+            assertThatThrownBy(() -> NearestCodeSearch.builder()
+                            .optMemoryBudgetBytes(100)
+                            .build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("memoryBudgetBytes");
         }
@@ -326,11 +344,14 @@ class NearestCodeSearchTest {
             Random random = new Random(13);
             NDArray codes = m.create(gaussian(random, 2000 * 6), new Shape(2000, 6));
             NDArray x = m.create(gaussian(random, 64 * 6), new Shape(64, 6));
-            NearestCodeSearch search = NearestCodeSearch.builder().optTileBytes(4096).build();
+            NearestCodeSearch search =
+                    NearestCodeSearch.builder().optTileBytes(4096).build();
             try (SearchResult a = search.search(x, codes);
                     SearchResult b = search.search(x, codes, NearestCodeSearch.codeSqNorms(codes))) {
-                assertThat(b.indices().toLongArray()).containsExactly(a.indices().toLongArray());
-                assertThat(b.distances().toFloatArray()).containsExactly(a.distances().toFloatArray());
+                assertThat(b.indices().toLongArray())
+                        .containsExactly(a.indices().toLongArray());
+                assertThat(b.distances().toFloatArray())
+                        .containsExactly(a.distances().toFloatArray());
             }
         }
     }
@@ -383,7 +404,8 @@ class NearestCodeSearchTest {
                     assertThat(all.indices().toLongArray()).containsExactly(expected);
                     float[] dist = all.distances().toFloatArray();
                     for (int i = 0; i < k; i++) {
-                        assertThat((double) dist[i]).isCloseTo(expectedDistance[i], offset(1e-4 * expectedDistance[i] + 1e-5));
+                        assertThat((double) dist[i])
+                                .isCloseTo(expectedDistance[i], offset(1e-4 * expectedDistance[i] + 1e-5));
                     }
                     assertThat(part.indices().toLongArray()).containsExactly(Arrays.copyOfRange(expected, 120, 190));
                 }
@@ -397,12 +419,14 @@ class NearestCodeSearchTest {
             NDArray codes = m.randomNormal(new Shape(10, 3));
             NearestCodeSearch s = NearestCodeSearch.create();
             assertThatThrownBy(() -> s.searchExcludingSelf(codes, codes, null, 1))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows 1..10 are not codes of a codebook of 10");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("rows 1..10 are not codes of a codebook of 10");
             assertThatThrownBy(() -> s.searchExcludingSelf(codes, codes, null, -1))
                     .isInstanceOf(IllegalArgumentException.class);
             NDArray one = m.randomNormal(new Shape(1, 3));
             assertThatThrownBy(() -> s.searchExcludingSelf(one, one, null, 0))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("K >= 2");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("K >= 2");
         }
     }
 
@@ -411,10 +435,24 @@ class NearestCodeSearchTest {
         List<NearestCodeSearch> searches = new ArrayList<>();
         for (boolean engine : new boolean[] {false, true}) {
             searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).build());
-            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optTileBytes(40).build());
-            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optTileBytes(400).optMaxCodeChunk(10).build());
-            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optTileBytes(4096).optMaxCodeChunk(7).build());
-            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).optMemoryBudgetBytes(4096).build());
+            searches.add(NearestCodeSearch.builder()
+                    .optEngineArgMin(engine)
+                    .optTileBytes(40)
+                    .build());
+            searches.add(NearestCodeSearch.builder()
+                    .optEngineArgMin(engine)
+                    .optTileBytes(400)
+                    .optMaxCodeChunk(10)
+                    .build());
+            searches.add(NearestCodeSearch.builder()
+                    .optEngineArgMin(engine)
+                    .optTileBytes(4096)
+                    .optMaxCodeChunk(7)
+                    .build());
+            searches.add(NearestCodeSearch.builder()
+                    .optEngineArgMin(engine)
+                    .optMemoryBudgetBytes(4096)
+                    .build());
         }
         return searches.toArray(new NearestCodeSearch[0]);
     }

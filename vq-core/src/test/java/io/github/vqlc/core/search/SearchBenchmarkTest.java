@@ -42,14 +42,12 @@ class SearchBenchmarkTest {
         }
         long size = 64L << 20;
         try (NDManager manager = NDManager.newBaseManager()) {
-            PeakRss.Measurement m =
-                    PeakRss.measure(
-                            () -> {
-                                // fresh native memory (above glibc's mmap threshold), zero-filled
-                                try (NDArray zeros = manager.zeros(new Shape(size / Float.BYTES))) {
-                                    assertThat(zeros.getShape().size()).isEqualTo(size / Float.BYTES);
-                                }
-                            });
+            PeakRss.Measurement m = PeakRss.measure(() -> {
+                // fresh native memory (above glibc's mmap threshold), zero-filled
+                try (NDArray zeros = manager.zeros(new Shape(size / Float.BYTES))) {
+                    assertThat(zeros.getShape().size()).isEqualTo(size / Float.BYTES);
+                }
+            });
             assertThat(m.peakExtraBytes()).isBetween(size * 9 / 10, size * 3);
         }
     }

@@ -25,8 +25,10 @@ class QuantizerRegistryTest {
     void unknownTypeListsRegisteredOnes() {
         QuantizerRegistry r = new QuantizerRegistry().register(new Named("b")).register(new Named("a"));
         assertThat(r.get("a").type()).isEqualTo("a");
-        assertThatThrownBy(() -> r.get("zz")).isInstanceOf(UserException.class)
-                .hasMessageContaining("'zz'").hasMessageContaining("a, b");
+        assertThatThrownBy(() -> r.get("zz"))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'zz'")
+                .hasMessageContaining("a, b");
     }
 
     @Test

@@ -65,7 +65,9 @@ public abstract class QuantizerContractTest {
         assertThat(out.indices().getShape()).isEqualTo(new Shape(2, 3, 5));
         assertThat(out.indices().getDataType()).isEqualTo(DataType.INT64);
         long[] idx = out.indices().toLongArray();
-        assertThat(java.util.Arrays.stream(idx).allMatch(i -> i >= 0 && i < K)).as("indices in [0, K)").isTrue();
+        assertThat(java.util.Arrays.stream(idx).allMatch(i -> i >= 0 && i < K))
+                .as("indices in [0, K)")
+                .isTrue();
         assertThat(q.codebookSize()).isEqualTo(K);
         assertThat(out.losses()).isNotEmpty();
         assertThat(out.loss().getShape()).isEqualTo(new Shape());
@@ -95,7 +97,8 @@ public abstract class QuantizerContractTest {
         NDArray za = a.quantize(ps, z, false).quantized();
         NDArray zb = b.quantize(ps, z, false).quantized();
         assertThat(za.sub(zb).abs().max().getFloat()).isEqualTo(0f);
-        assertThat(a.quantize(ps, z, false).indices().toLongArray()).isEqualTo(b.quantize(ps, z, false).indices().toLongArray());
+        assertThat(a.quantize(ps, z, false).indices().toLongArray())
+                .isEqualTo(b.quantize(ps, z, false).indices().toLongArray());
     }
 
     @Test

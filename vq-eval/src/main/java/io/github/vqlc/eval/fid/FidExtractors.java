@@ -22,21 +22,31 @@ public final class FidExtractors {
      * @param what the metric needing it, for messages ("rFID", "gFID")
      * @param baseDir relative extractor paths resolve against it
      */
-    public static FeatureExtractor create(EvalConfig eval, DataConfig data, long seed, Device device, NDManager manager,
-            FeatureExtractorRegistry registry, Path baseDir, String what) {
+    public static FeatureExtractor create(
+            EvalConfig eval,
+            DataConfig data,
+            long seed,
+            Device device,
+            NDManager manager,
+            FeatureExtractorRegistry registry,
+            Path baseDir,
+            String what) {
         String type = eval.fidExtractorType();
         FeatureExtractor extractor;
         try {
-            var context = new FeatureExtractorContext(data.channels(), data.imageSize(), device, manager, baseDir, seed);
+            var context =
+                    new FeatureExtractorContext(data.channels(), data.imageSize(), device, manager, baseDir, seed);
             extractor = registry.get(type).create(eval.fidExtractor(), context);
         } catch (UserException e) {
-            throw new UserException("eval.fid.extractor (type " + type + "): " + e.getMessage()
-                    + "; or set eval.fid.extractor.type = none to skip " + what, e);
+            throw new UserException(
+                    "eval.fid.extractor (type " + type + "): " + e.getMessage()
+                            + "; or set eval.fid.extractor.type = none to skip " + what,
+                    e);
         }
         if (!extractor.hasGlobalFeatures()) {
             extractor.close();
-            throw new UserException("eval.fid.extractor: type " + type + " gives no global (per-image) features;"
-                    + " " + what + " needs an extractor that does, or eval.fid.extractor.type = none");
+            throw new UserException("eval.fid.extractor: type " + type + " gives no global (per-image) features;" + " "
+                    + what + " needs an extractor that does, or eval.fid.extractor.type = none");
         }
         return extractor;
     }

@@ -51,8 +51,9 @@ public final class FrechetDistance {
     /** @param remedy how the user gets more images, e.g. "generate more images (--count)" */
     public static void requireEnoughSamples(long samples, int dim, String remedy) {
         if (samples < dim) {
-            throw new UserException("Frechet distance needs at least as many images as feature dimensions: " + samples
-                    + " images < " + dim + " dimensions; " + remedy + " or use an extractor with fewer feature dimensions");
+            throw new UserException(
+                    "Frechet distance needs at least as many images as feature dimensions: " + samples + " images < "
+                            + dim + " dimensions; " + remedy + " or use an extractor with fewer feature dimensions");
         }
     }
 

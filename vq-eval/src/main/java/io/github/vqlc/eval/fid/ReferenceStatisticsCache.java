@@ -33,7 +33,10 @@ public final class ReferenceStatisticsCache {
     /** The cache key of {@code images} images of {@code split} of the dataset {@code data}. */
     public static String key(DataConfig data, String split, int images, long seed, String extractorFingerprint) {
         return "dataset=" + data.name()
-                + " root=" + (data.root() == null ? "default" : data.root().toAbsolutePath().normalize())
+                + " root="
+                + (data.root() == null
+                        ? "default"
+                        : data.root().toAbsolutePath().normalize())
                 + " split=" + split
                 + " size=" + data.imageSize()
                 + " channels=" + data.channels()

@@ -52,11 +52,20 @@ public final class GenerationFid implements AutoCloseable {
      *
      * @param baseDir relative extractor paths resolve against it
      */
-    public static GenerationFid open(EvalConfig eval, DataConfig data, long seed, Device device, NDManager manager,
-            FeatureExtractorRegistry registry, Path baseDir, long count) {
+    public static GenerationFid open(
+            EvalConfig eval,
+            DataConfig data,
+            long seed,
+            Device device,
+            NDManager manager,
+            FeatureExtractorRegistry registry,
+            Path baseDir,
+            long count) {
         if (!eval.hasFidExtractor()) {
-            throw new UserException("gFID needs an FID feature extractor, but the tokenizer's eval.fid.extractor.type is "
-                    + EvalConfig.NO_EXTRACTOR + "; set it (e.g. -o eval.fid.extractor.type=feature-net) or drop --gfid");
+            throw new UserException(
+                    "gFID needs an FID feature extractor, but the tokenizer's eval.fid.extractor.type is "
+                            + EvalConfig.NO_EXTRACTOR
+                            + "; set it (e.g. -o eval.fid.extractor.type=feature-net) or drop --gfid");
         }
         FeatureExtractor extractor = FidExtractors.create(eval, data, seed, device, manager, registry, baseDir, "gFID");
         try {
@@ -92,7 +101,8 @@ public final class GenerationFid implements AutoCloseable {
         }
         FeatureStatistics stats = new FeatureStatistics(extractor.globalDim());
         int[] done = {0};
-        try (BatchLoader loader = BatchLoader.builder(split).setBatchSize(eval.batchSize()).build()) {
+        try (BatchLoader loader =
+                BatchLoader.builder(split).setBatchSize(eval.batchSize()).build()) {
             loader.forEachBatch(manager, batch -> {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();

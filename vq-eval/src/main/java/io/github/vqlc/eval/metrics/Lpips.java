@@ -33,14 +33,21 @@ public final class Lpips implements AutoCloseable {
     /** Loads the TorchScript file; a missing or unreadable file is a user error naming {@code key}. */
     public static Lpips load(Path file, Device device, String key) {
         if (!Files.isRegularFile(file)) {
-            throw new UserException(key + " = \"" + file + "\": no such file (a TorchScript LPIPS network, or \"\" for none)");
+            throw new UserException(
+                    key + " = \"" + file + "\": no such file (a TorchScript LPIPS network, or \"\" for none)");
         }
         try {
-            ZooModel<NDList, NDList> model = Criteria.builder().setTypes(NDList.class, NDList.class)
-                    .optModelPath(file.toAbsolutePath()).optEngine("PyTorch").optDevice(device).build().loadModel();
+            ZooModel<NDList, NDList> model = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(file.toAbsolutePath())
+                    .optEngine("PyTorch")
+                    .optDevice(device)
+                    .build()
+                    .loadModel();
             return new Lpips(model, file);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new UserException(key + " = \"" + file + "\" is not a loadable TorchScript file: " + e.getMessage(), e);
+            throw new UserException(
+                    key + " = \"" + file + "\" is not a loadable TorchScript file: " + e.getMessage(), e);
         }
     }
 

@@ -52,7 +52,9 @@ public final class Psnr {
         if (images.getShape().get(1) != 3) {
             return images;
         }
-        NDArray weights = images.getManager().create(new float[] {0.299f, 0.587f, 0.114f}).reshape(1, 3, 1, 1)
+        NDArray weights = images.getManager()
+                .create(new float[] {0.299f, 0.587f, 0.114f})
+                .reshape(1, 3, 1, 1)
                 .toType(images.getDataType(), false);
         return images.mul(weights).sum(new int[] {1}, true);
     }

@@ -87,7 +87,8 @@ public final class Ssim implements AutoCloseable {
     public NDArray perImage(NDArray a, NDArray b) {
         Shape s = a.getShape();
         if (!s.equals(b.getShape()) || s.dimension() != 4 || s.get(1) != channels) {
-            throw new IllegalArgumentException("expected two (N, " + channels + ", H, W) batches, got " + s + " and " + b.getShape());
+            throw new IllegalArgumentException(
+                    "expected two (N, " + channels + ", H, W) batches, got " + s + " and " + b.getShape());
         }
         if (s.get(2) < WINDOW || s.get(3) < WINDOW) {
             throw new IllegalArgumentException("SSIM needs images of at least " + WINDOW + "x" + WINDOW + ", got " + s);

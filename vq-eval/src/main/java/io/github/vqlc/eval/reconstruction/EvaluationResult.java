@@ -17,8 +17,16 @@ import java.util.Map;
  * @param reconstructionFeatures extractor statistics of the clipped reconstructions, or null
  * @param originalFeatures extractor statistics of the originals (when no cached ones were given), or null
  */
-public record EvaluationResult(String split, int images, CodeUsage usage, double psnr, double recL1, double ssim,
-        Double lpips, FeatureStatistics reconstructionFeatures, FeatureStatistics originalFeatures) {
+public record EvaluationResult(
+        String split,
+        int images,
+        CodeUsage usage,
+        double psnr,
+        double recL1,
+        double ssim,
+        Double lpips,
+        FeatureStatistics reconstructionFeatures,
+        FeatureStatistics originalFeatures) {
 
     /** A pass with code usage, PSNR and L1 only. */
     public EvaluationResult(String split, int images, CodeUsage usage, double psnr, double recL1) {

@@ -34,8 +34,8 @@ public final class ReconstructionEvaluator {
      * @param extractor global features of reconstructions for rFID, or null
      * @param featurizeOriginals also accumulate the originals' features (no cached reference)
      */
-    public record Options(Psnr.Channel psnrChannel, Ssim ssim, Lpips lpips, FeatureExtractor extractor,
-            boolean featurizeOriginals) {
+    public record Options(
+            Psnr.Channel psnrChannel, Ssim ssim, Lpips lpips, FeatureExtractor extractor, boolean featurizeOriginals) {
 
         public static final Options PSNR_ONLY = new Options(Psnr.Channel.RGB, null, null, null, false);
     }
@@ -63,8 +63,13 @@ public final class ReconstructionEvaluator {
     }
 
     /** @see #evaluate(Tokenizer, NDManager, ImageDataset, String, boolean, IntConsumer) */
-    public EvaluationResult evaluate(VqAutoencoder model, NDManager manager, ImageDataset split, String splitName,
-            boolean reconstruct, IntConsumer progress) {
+    public EvaluationResult evaluate(
+            VqAutoencoder model,
+            NDManager manager,
+            ImageDataset split,
+            String splitName,
+            boolean reconstruct,
+            IntConsumer progress) {
         return evaluate(Tokenizer.of(model), manager, split, splitName, reconstruct, progress);
     }
 
@@ -72,16 +77,23 @@ public final class ReconstructionEvaluator {
      * @param reconstruct false: encode only (code usage); true: also decode and measure
      * @param progress receives the number of images done after each batch (may be null)
      */
-    public EvaluationResult evaluate(Tokenizer model, NDManager manager, ImageDataset split, String splitName,
-            boolean reconstruct, IntConsumer progress) {
+    public EvaluationResult evaluate(
+            Tokenizer model,
+            NDManager manager,
+            ImageDataset split,
+            String splitName,
+            boolean reconstruct,
+            IntConsumer progress) {
         ParameterStore ps = new ParameterStore(manager, false);
         CodeUsage usage = new CodeUsage(model.codebookSize());
         Totals totals = new Totals();
         FeatureExtractor extractor = reconstruct ? options.extractor() : null;
         FeatureStatistics recFeatures = extractor == null ? null : new FeatureStatistics(extractor.globalDim());
-        FeatureStatistics origFeatures = extractor == null || !options.featurizeOriginals() ? null
+        FeatureStatistics origFeatures = extractor == null || !options.featurizeOriginals()
+                ? null
                 : new FeatureStatistics(extractor.globalDim());
-        try (BatchLoader loader = BatchLoader.builder(split).setBatchSize(batchSize).build()) {
+        try (BatchLoader loader =
+                BatchLoader.builder(split).setBatchSize(batchSize).build()) {
             loader.forEachBatch(manager, batch -> {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
@@ -110,12 +122,16 @@ public final class ReconstructionEvaluator {
         int n = totals.images;
         // rec_l1 is measured before clipping (the training loss's view); image metrics after it
         boolean measured = reconstruct && n > 0;
-        return new EvaluationResult(splitName, n, usage,
+        return new EvaluationResult(
+                splitName,
+                n,
+                usage,
                 measured ? totals.psnr / n : Double.NaN,
                 measured ? totals.l1 / n : Double.NaN,
                 measured && options.ssim() != null ? totals.ssim / n : Double.NaN,
                 measured && options.lpips() != null ? totals.lpips / n : null,
-                recFeatures, origFeatures);
+                recFeatures,
+                origFeatures);
     }
 
     /** Adds one batch's per-image PSNR, SSIM and LPIPS; {@code recon} is already clipped to [-1, 1]. */
@@ -129,7 +145,10 @@ public final class ReconstructionEvaluator {
             totals.ssim += options.ssim().perImage(a, b).sum().getDouble();
         }
         if (options.lpips() != null) {
-            totals.lpips += options.lpips().perImage(x, recon).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+            totals.lpips += options.lpips()
+                    .perImage(x, recon)
+                    .sum()
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
                     .getDouble();
         }
     }

@@ -64,7 +64,8 @@ public final class TokenizerEvaluator implements AutoCloseable {
     private final Ssim ssim;
     private final ReferenceStatisticsCache cache;
 
-    private TokenizerEvaluator(EvalConfig eval, DataConfig data, long seed, FeatureExtractor extractor, Lpips lpips, Ssim ssim) {
+    private TokenizerEvaluator(
+            EvalConfig eval, DataConfig data, long seed, FeatureExtractor extractor, Lpips lpips, Ssim ssim) {
         this.eval = eval;
         this.data = data;
         this.seed = seed;
@@ -80,8 +81,14 @@ public final class TokenizerEvaluator implements AutoCloseable {
      *
      * @param baseDir relative extractor paths resolve against it
      */
-    public static TokenizerEvaluator open(EvalConfig eval, DataConfig data, long seed, Device device, NDManager manager,
-            FeatureExtractorRegistry registry, Path baseDir) {
+    public static TokenizerEvaluator open(
+            EvalConfig eval,
+            DataConfig data,
+            long seed,
+            Device device,
+            NDManager manager,
+            FeatureExtractorRegistry registry,
+            Path baseDir) {
         FeatureExtractor extractor = null;
         Lpips lpips = null;
         try {
@@ -119,15 +126,16 @@ public final class TokenizerEvaluator implements AutoCloseable {
      * @param usageSplit the split utilization covers when it differs ({@code eval.utilization-split}),
      *     or null to count it on {@code split}'s reconstruction pass
      */
-    public Report evaluate(Tokenizer model, NDManager manager, ImageDataset split, ImageDataset usageSplit,
-            Listener listener) {
+    public Report evaluate(
+            Tokenizer model, NDManager manager, ImageDataset split, ImageDataset usageSplit, Listener listener) {
         check(split);
         String splitName = eval.split();
-        String key = extractor == null ? null
+        String key = extractor == null
+                ? null
                 : ReferenceStatisticsCache.key(data, splitName, split.size(), seed, extractor.fingerprint());
         Optional<FeatureStatistics> reference = key == null ? Optional.empty() : cache.find(key);
-        var options = new ReconstructionEvaluator.Options(Psnr.Channel.of(eval.psnrChannel()), ssim, lpips, extractor,
-                reference.isEmpty());
+        var options = new ReconstructionEvaluator.Options(
+                Psnr.Channel.of(eval.psnrChannel()), ssim, lpips, extractor, reference.isEmpty());
         ReconstructionEvaluator evaluator = new ReconstructionEvaluator(eval.batchSize(), options);
 
         Map<String, Object> m = new LinkedHashMap<>();

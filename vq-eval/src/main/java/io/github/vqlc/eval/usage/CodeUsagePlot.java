@@ -33,10 +33,18 @@ public final class CodeUsagePlot {
         if (used > 0) {
             series.addOrUpdate(used, Math.max(sorted[used - 1], 0.5));
         }
-        String title = String.format("%s: %d / %d codes used (%.1f%%), perplexity %.1f", label, used,
-                usage.codebookSize(), 100 * usage.utilization(), usage.perplexity());
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "code rank (most used first)", "count",
-                new XYSeriesCollection(series), PlotOrientation.VERTICAL, false, false, false);
+        String title = String.format(
+                "%s: %d / %d codes used (%.1f%%), perplexity %.1f",
+                label, used, usage.codebookSize(), 100 * usage.utilization(), usage.perplexity());
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                title,
+                "code rank (most used first)",
+                "count",
+                new XYSeriesCollection(series),
+                PlotOrientation.VERTICAL,
+                false,
+                false,
+                false);
         XYPlot plot = chart.getXYPlot();
         LogarithmicAxis y = new LogarithmicAxis("count (log; 0 drawn at 0.5)");
         y.setAllowNegativesFlag(false);

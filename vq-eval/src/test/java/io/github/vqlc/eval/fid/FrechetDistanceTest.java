@@ -28,8 +28,8 @@ class FrechetDistanceTest {
     Path tmp;
 
     private static List<JsonObject> cases() throws Exception {
-        try (Reader r = new InputStreamReader(FrechetDistanceTest.class.getResourceAsStream("/fid/frechet_fixture.json"),
-                StandardCharsets.UTF_8)) {
+        try (Reader r = new InputStreamReader(
+                FrechetDistanceTest.class.getResourceAsStream("/fid/frechet_fixture.json"), StandardCharsets.UTF_8)) {
             List<JsonObject> out = new ArrayList<>();
             for (JsonElement e : JsonParser.parseReader(r).getAsJsonObject().getAsJsonArray("cases")) {
                 out.add(e.getAsJsonObject());
@@ -61,8 +61,8 @@ class FrechetDistanceTest {
         List<JsonObject> cases = cases();
         assertThat(cases).hasSize(4);
         for (JsonObject c : cases) {
-            FrechetDistance.Result r = FrechetDistance.between(stats(matrix(c.getAsJsonArray("a"))),
-                    stats(matrix(c.getAsJsonArray("b"))));
+            FrechetDistance.Result r =
+                    FrechetDistance.between(stats(matrix(c.getAsJsonArray("a"))), stats(matrix(c.getAsJsonArray("b"))));
             double expected = c.get("fid").getAsDouble();
             assertThat(r.distance()).as(c.get("name").getAsString()).isCloseTo(expected, within(1e-6 * expected));
             assertThat(r.regularized()).isFalse();
@@ -112,7 +112,9 @@ class FrechetDistanceTest {
             }
         }
         FeatureStatistics all = stats(x);
-        assertThat(FrechetDistance.between(all, all).distance()).isLessThan(1e-6).isGreaterThan(-1e-6);
+        assertThat(FrechetDistance.between(all, all).distance())
+                .isLessThan(1e-6)
+                .isGreaterThan(-1e-6);
         FeatureStatistics merged = stats(java.util.Arrays.copyOfRange(x, 0, 123));
         merged.merge(stats(java.util.Arrays.copyOfRange(x, 123, 300)));
         assertThat(FrechetDistance.between(all, merged).distance()).isLessThan(1e-6);
@@ -150,8 +152,10 @@ class FrechetDistanceTest {
     @Test
     void fewerSamplesThanDimensionsIsAUserErrorWithBothNumbers() {
         FeatureStatistics a = stats(new double[][] {{1, 2, 3, 4}, {2, 3, 4, 5}, {0, 1, 0, 1}});
-        assertThatThrownBy(() -> FrechetDistance.between(a, a)).isInstanceOf(UserException.class)
-                .hasMessageContaining("3 images").hasMessageContaining("4 dimensions");
+        assertThatThrownBy(() -> FrechetDistance.between(a, a))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("3 images")
+                .hasMessageContaining("4 dimensions");
     }
 
     @Test

@@ -60,7 +60,8 @@ class GenerationFidTest {
     }
 
     /** Feeds the split's images, transformed, as "generated" batches of 6. */
-    private static void feed(GenerationFid gfid, ImageDataset split, NDManager manager, UnaryOperator<NDArray> transform) {
+    private static void feed(
+            GenerationFid gfid, ImageDataset split, NDManager manager, UnaryOperator<NDArray> transform) {
         try (BatchLoader loader = BatchLoader.builder(split).setBatchSize(6).build()) {
             loader.forEachBatch(manager, b -> gfid.add(transform.apply(b.images())));
         }
@@ -70,22 +71,32 @@ class GenerationFidTest {
     void theSplitItselfScoresZeroAndOtherImagesScoreTheirFrechetDistance() {
         try (GenerationFid gfid = open(config(RandomConvExtractorFactory.TYPE), 40)) {
             List<Integer> progress = new ArrayList<>();
-            assertThat(gfid.prepareReference(split, "train", manager, progress::add)).as("from the cache").isFalse();
+            assertThat(gfid.prepareReference(split, "train", manager, progress::add))
+                    .as("from the cache")
+                    .isFalse();
             assertThat(progress).last().isEqualTo(40);
             feed(gfid, split, manager, x -> x);
             Map<String, Object> m = gfid.result();
             assertThat((Double) m.get("gfid")).isBetween(-1e-6, 1e-6);
-            assertThat(m).containsEntry("gfid_images", 40L).containsEntry("gfid_reference_split", "train")
-                    .containsEntry("gfid_reference_images", 40L).containsEntry("gfid_reference", "computed")
+            assertThat(m)
+                    .containsEntry("gfid_images", 40L)
+                    .containsEntry("gfid_reference_split", "train")
+                    .containsEntry("gfid_reference_images", 40L)
+                    .containsEntry("gfid_reference", "computed")
                     .containsEntry("fid_extractor", "random-conv-test (path none)");
         }
-        // high-contrast, shifted "generations" (values beyond [-1, 1] are clipped first): the distance of the two feature sets
+        // high-contrast, shifted "generations" (values beyond [-1, 1] are clipped first): the distance of the two
+        // feature sets
         UnaryOperator<NDArray> dim = x -> x.mul(2f).add(0.3f);
         double expected = directDistance(split, dim);
         try (GenerationFid gfid = open(config(RandomConvExtractorFactory.TYPE), 40)) {
             int before = RandomConvExtractorFactory.CALLS.get();
-            assertThat(gfid.prepareReference(split, "train", manager, null)).as("from the cache").isTrue();
-            assertThat(RandomConvExtractorFactory.CALLS.get()).as("no reference pass").isEqualTo(before);
+            assertThat(gfid.prepareReference(split, "train", manager, null))
+                    .as("from the cache")
+                    .isTrue();
+            assertThat(RandomConvExtractorFactory.CALLS.get())
+                    .as("no reference pass")
+                    .isEqualTo(before);
             feed(gfid, split, manager, dim);
             Map<String, Object> m = gfid.result();
             assertThat((Double) m.get("gfid")).isGreaterThan(1e-3).isCloseTo(expected, within(1e-9 * expected + 1e-9));
@@ -96,7 +107,8 @@ class GenerationFidTest {
     /** The same distance computed without GenerationFid: features of the split and of its transformed images. */
     private double directDistance(ImageDataset split, UnaryOperator<NDArray> transform) {
         var context = new FeatureExtractorContext(1, 16, Device.cpu(), manager, tmp, 0);
-        try (var extractor = new RandomConvExtractorFactory().create(ConfigFactory.parseString("path = \"\""), context);
+        try (var extractor =
+                        new RandomConvExtractorFactory().create(ConfigFactory.parseString("path = \"\""), context);
                 BatchLoader loader = BatchLoader.builder(split).setBatchSize(40).build()) {
             FeatureStatistics a = new FeatureStatistics(RandomConvExtractorFactory.DIM);
             FeatureStatistics b = new FeatureStatistics(RandomConvExtractorFactory.DIM);
@@ -111,17 +123,26 @@ class GenerationFidTest {
     @Test
     void userErrorsComeBeforeAnyGeneration() {
         assertThatThrownBy(() -> open(config(RandomConvExtractorFactory.TYPE), 15))
-                .isInstanceOf(UserException.class).hasMessageContaining("15 images < 16 dimensions").hasMessageContaining("--count");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("15 images < 16 dimensions")
+                .hasMessageContaining("--count");
         try (GenerationFid gfid = open(config(RandomConvExtractorFactory.TYPE), 40)) {
             int before = RandomConvExtractorFactory.CALLS.get();
-            assertThatThrownBy(() -> gfid.prepareReference(new SyntheticDataset(10, 4, 1, 16, 3), "train", manager, null))
-                    .isInstanceOf(UserException.class).hasMessageContaining("10 images < 16 dimensions");
-            assertThat(RandomConvExtractorFactory.CALLS.get()).as("no pass over the too-small split").isEqualTo(before);
+            assertThatThrownBy(
+                            () -> gfid.prepareReference(new SyntheticDataset(10, 4, 1, 16, 3), "train", manager, null))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("10 images < 16 dimensions");
+            assertThat(RandomConvExtractorFactory.CALLS.get())
+                    .as("no pass over the too-small split")
+                    .isEqualTo(before);
         }
         assertThatThrownBy(() -> open(config(EvalConfig.NO_EXTRACTOR), 100))
-                .isInstanceOf(UserException.class).hasMessageContaining("gFID").hasMessageContaining("eval.fid.extractor.type");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("gFID")
+                .hasMessageContaining("eval.fid.extractor.type");
         assertThatThrownBy(() -> open(config("no-such-type"), 100))
-                .isInstanceOf(UserException.class).hasMessageContaining("unknown feature extractor type 'no-such-type'")
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("unknown feature extractor type 'no-such-type'")
                 .hasMessageContaining("gFID");
     }
 }

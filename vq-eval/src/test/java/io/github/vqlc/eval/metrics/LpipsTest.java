@@ -37,9 +37,11 @@ class LpipsTest {
 
     @Test
     void reproducesTheTorchScriptOutputsOfPyTorch() throws Exception {
-        JsonObject f = JsonParser.parseString(Files.readString(Path.of(LpipsTest.class.getResource("/lpips/tiny-lpips.json").toURI())))
+        JsonObject f = JsonParser.parseString(Files.readString(Path.of(
+                        LpipsTest.class.getResource("/lpips/tiny-lpips.json").toURI())))
                 .getAsJsonObject();
-        try (NDManager m = NDManager.newBaseManager(); Lpips lpips = Lpips.load(tinyLpips(), Device.cpu(), "eval.lpips.path")) {
+        try (NDManager m = NDManager.newBaseManager();
+                Lpips lpips = Lpips.load(tinyLpips(), Device.cpu(), "eval.lpips.path")) {
             Shape s = new Shape(3, 1, 16, 16);
             NDArray x = m.create(floats(f.getAsJsonArray("x")), s);
             NDArray y = m.create(floats(f.getAsJsonArray("y")), s);
@@ -56,10 +58,13 @@ class LpipsTest {
     @Test
     void aMissingOrBrokenFileIsAUserErrorNamingTheKey() throws Exception {
         assertThatThrownBy(() -> Lpips.load(tmp.resolve("nope.pt"), Device.cpu(), "eval.lpips.path"))
-                .isInstanceOf(UserException.class).hasMessageContaining("eval.lpips.path").hasMessageContaining("nope.pt");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("eval.lpips.path")
+                .hasMessageContaining("nope.pt");
         Path junk = tmp.resolve("junk.pt");
         Files.writeString(junk, "not a model");
         assertThatThrownBy(() -> Lpips.load(junk, Device.cpu(), "eval.lpips.path"))
-                .isInstanceOf(UserException.class).hasMessageContaining("not a loadable TorchScript file");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("not a loadable TorchScript file");
     }
 }

@@ -15,7 +15,8 @@ class PsnrTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomUniform(-1, 1, new Shape(3, 3, 8, 8));
             assertThat(Psnr.perImage(x, x)).containsExactly(100.0, 100.0, 100.0);
-            assertThat(Psnr.perImage(UnitRange.of(x), UnitRange.of(x), Psnr.Channel.Y)).containsExactly(100.0, 100.0, 100.0);
+            assertThat(Psnr.perImage(UnitRange.of(x), UnitRange.of(x), Psnr.Channel.Y))
+                    .containsExactly(100.0, 100.0, 100.0);
         }
     }
 

@@ -44,15 +44,18 @@ class SsimTest {
     @Test
     void matchesScikitImageOnTheFixture() throws Exception {
         JsonArray cases;
-        try (Reader r = new InputStreamReader(SsimTest.class.getResourceAsStream("/ssim/ssim_fixture.json"),
-                StandardCharsets.UTF_8)) {
+        try (Reader r = new InputStreamReader(
+                SsimTest.class.getResourceAsStream("/ssim/ssim_fixture.json"), StandardCharsets.UTF_8)) {
             cases = JsonParser.parseReader(r).getAsJsonObject().getAsJsonArray("cases");
         }
         assertThat(cases.size()).isEqualTo(4);
         for (JsonElement e : cases) {
             JsonObject c = e.getAsJsonObject();
             JsonArray dims = c.getAsJsonArray("shape");
-            Shape chw = new Shape(dims.get(0).getAsLong(), dims.get(1).getAsLong(), dims.get(2).getAsLong());
+            Shape chw = new Shape(
+                    dims.get(0).getAsLong(),
+                    dims.get(1).getAsLong(),
+                    dims.get(2).getAsLong());
             try (Ssim ssim = new Ssim(manager, (int) chw.get(0))) {
                 NDArray a = image(c.getAsJsonArray("a"), chw, 2);
                 NDArray b = image(c.getAsJsonArray("b"), chw, 2);

@@ -84,7 +84,8 @@ class TokenizerEvaluatorTest {
 
     private EvalConfig config(String extractorType, String extractorPath, String utilizationSplit) {
         var section = ConfigFactory.parseString("type = \"" + extractorType + "\"\npath = \"" + extractorPath + "\"");
-        return new EvalConfig("test", 0, 7, utilizationSplit, "rgb", tmp.resolve("cache"), extractorType, section, null);
+        return new EvalConfig(
+                "test", 0, 7, utilizationSplit, "rgb", tmp.resolve("cache"), extractorType, section, null);
     }
 
     private TokenizerEvaluator open(EvalConfig c) {
@@ -97,7 +98,8 @@ class TokenizerEvaluatorTest {
         ImageDataset other = new SyntheticDataset(20, 4, 1, 16, 2);
         try (TokenizerEvaluator ev = open(config("none", "", "train"))) {
             HandMadeTokenizer t = new HandMadeTokenizer(0);
-            Map<String, Object> m = ev.evaluate(t, manager, recon, other, TokenizerEvaluator.Listener.NONE).metrics();
+            Map<String, Object> m = ev.evaluate(t, manager, recon, other, TokenizerEvaluator.Listener.NONE)
+                    .metrics();
             // 20 images of the utilization split: codes 0,1,2 on 7,7,6 images
             assertThat(m.get("utilization_split")).isEqualTo("train");
             assertThat(m.get("utilization_images")).isEqualTo(20);
@@ -115,7 +117,10 @@ class TokenizerEvaluatorTest {
             // perfect reconstructions: capped PSNR, SSIM 1, no rFID without an extractor, no LPIPS
             assertThat(m.get("psnr")).isEqualTo(100.0);
             assertThat((Double) m.get("ssim")).isCloseTo(1.0, within(1e-9));
-            assertThat(m).containsEntry("rfid", null).containsEntry("fid_extractor", null).containsEntry("lpips", null);
+            assertThat(m)
+                    .containsEntry("rfid", null)
+                    .containsEntry("fid_extractor", null)
+                    .containsEntry("lpips", null);
         }
     }
 
@@ -123,11 +128,15 @@ class TokenizerEvaluatorTest {
     void rfidIsZeroForPerfectReconstructionsAndPositiveForNoisyOnes() {
         ImageDataset split = new SyntheticDataset(40, 4, 1, 16, 3);
         try (TokenizerEvaluator ev = open(config(RandomConvExtractorFactory.TYPE, "", "same"))) {
-            Map<String, Object> perfect = ev.evaluate(new HandMadeTokenizer(0), manager, split, null, TokenizerEvaluator.Listener.NONE).metrics();
+            Map<String, Object> perfect = ev.evaluate(
+                            new HandMadeTokenizer(0), manager, split, null, TokenizerEvaluator.Listener.NONE)
+                    .metrics();
             assertThat((Double) perfect.get("rfid")).isBetween(-1e-6, 1e-6);
             assertThat(perfect.get("utilization")).isEqualTo(3 / 8.0);
             assertThat(perfect.get("fid_extractor")).isEqualTo("random-conv-test (path none)");
-            Map<String, Object> noisy = ev.evaluate(new HandMadeTokenizer(0.3f), manager, split, null, TokenizerEvaluator.Listener.NONE).metrics();
+            Map<String, Object> noisy = ev.evaluate(
+                            new HandMadeTokenizer(0.3f), manager, split, null, TokenizerEvaluator.Listener.NONE)
+                    .metrics();
             assertThat((Double) noisy.get("rfid")).isGreaterThan(1e-3);
             assertThat((Double) noisy.get("psnr")).isLessThan(30.0);
             assertThat((Double) noisy.get("ssim")).isLessThan(0.99);
@@ -147,7 +156,8 @@ class TokenizerEvaluatorTest {
         assertThat(second.get("rfid_reference")).isEqualTo("cached");
         assertThat(second.get("rfid")).isEqualTo(first.get("rfid"));
         try (var files = Files.list(tmp.resolve("cache"))) {
-            assertThat(files.filter(f -> f.toString().endsWith(".stats")).count()).isEqualTo(1);
+            assertThat(files.filter(f -> f.toString().endsWith(".stats")).count())
+                    .isEqualTo(1);
         }
 
         Files.write(weights, new byte[] {1, 2, 4}); // "retrained" extractor: new fingerprint, new key
@@ -155,7 +165,8 @@ class TokenizerEvaluatorTest {
         assertThat(third.get("rfid_reference")).isEqualTo("computed");
         assertThat(third.get("rfid")).isNotEqualTo(first.get("rfid"));
         try (var files = Files.list(tmp.resolve("cache"))) {
-            assertThat(files.filter(f -> f.toString().endsWith(".stats")).count()).isEqualTo(2);
+            assertThat(files.filter(f -> f.toString().endsWith(".stats")).count())
+                    .isEqualTo(2);
         }
         // a smaller split is another key as well
         Map<String, Object> limited = runCounting(c, io.github.vqlc.core.data.Datasets.limit(split, 28), 8);
@@ -165,8 +176,12 @@ class TokenizerEvaluatorTest {
     private Map<String, Object> runCounting(EvalConfig c, ImageDataset split, int expectedCalls) {
         try (TokenizerEvaluator ev = open(c)) {
             int before = RandomConvExtractorFactory.CALLS.get();
-            Map<String, Object> m = ev.evaluate(new HandMadeTokenizer(0.2f), manager, split, null, TokenizerEvaluator.Listener.NONE).metrics();
-            assertThat(RandomConvExtractorFactory.CALLS.get() - before).as("extractor calls").isEqualTo(expectedCalls);
+            Map<String, Object> m = ev.evaluate(
+                            new HandMadeTokenizer(0.2f), manager, split, null, TokenizerEvaluator.Listener.NONE)
+                    .metrics();
+            assertThat(RandomConvExtractorFactory.CALLS.get() - before)
+                    .as("extractor calls")
+                    .isEqualTo(expectedCalls);
             return m;
         }
     }
@@ -175,15 +190,19 @@ class TokenizerEvaluatorTest {
     void userErrorsComeBeforeAnyWork() {
         try (TokenizerEvaluator ev = open(config(RandomConvExtractorFactory.TYPE, "", "same"))) {
             HandMadeTokenizer t = new HandMadeTokenizer(0);
-            assertThatThrownBy(() -> ev.evaluate(t, manager, new SyntheticDataset(15, 4, 1, 16, 5), null,
-                    TokenizerEvaluator.Listener.NONE))
-                    .isInstanceOf(UserException.class).hasMessageContaining("15 images < 16 dimensions");
+            assertThatThrownBy(() -> ev.evaluate(
+                            t, manager, new SyntheticDataset(15, 4, 1, 16, 5), null, TokenizerEvaluator.Listener.NONE))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("15 images < 16 dimensions");
             assertThat(t.seen).isZero();
         }
         assertThatThrownBy(() -> open(config(RandomConvExtractorFactory.TYPE, "missing.bin", "same")))
-                .isInstanceOf(UserException.class).hasMessageContaining("eval.fid.extractor")
-                .hasMessageContaining("missing.bin").hasMessageContaining("eval.fid.extractor.type = none");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("eval.fid.extractor")
+                .hasMessageContaining("missing.bin")
+                .hasMessageContaining("eval.fid.extractor.type = none");
         assertThatThrownBy(() -> open(config("no-such-type", "", "same")))
-                .isInstanceOf(UserException.class).hasMessageContaining("unknown feature extractor type 'no-such-type'");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("unknown feature extractor type 'no-such-type'");
     }
 }

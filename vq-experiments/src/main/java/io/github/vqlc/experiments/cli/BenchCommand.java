@@ -8,9 +8,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (speed ratios within one run).",
-        subcommands = {BenchCommand.Search.class, BenchCommand.KMeansLloyd.class, BenchCommand.Train.class,
-                BenchCommand.Sample.class})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks (speed ratios within one run).",
+        subcommands = {
+            BenchCommand.Search.class,
+            BenchCommand.KMeansLloyd.class,
+            BenchCommand.Train.class,
+            BenchCommand.Sample.class
+        })
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -21,9 +28,13 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "search", mixinStandardHelpOptions = true,
-            description = {"Nearest-code search: ours (chunked) vs the naive full distance matrix, same data,",
-                    "same process. Prints times, peak extra memory and a final `speedup <x>x` line."})
+    @Command(
+            name = "search",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Nearest-code search: ours (chunked) vs the naive full distance matrix, same data,",
+                "same process. Prints times, peak extra memory and a final `speedup <x>x` line."
+            })
     static final class Search implements Callable<Integer> {
         @Option(names = "--codes", defaultValue = "100000", description = "Codebook size K (default ${DEFAULT-VALUE}).")
         int codes;
@@ -34,7 +45,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--vectors", defaultValue = "4096", description = "Query vectors N (default ${DEFAULT-VALUE}).")
         int vectors;
 
-        @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats; the median is reported (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--repeats",
+                defaultValue = "5",
+                description = "Timed repeats; the median is reported (default ${DEFAULT-VALUE}).")
         int repeats;
 
         @Option(names = "--seed", defaultValue = "0")
@@ -47,10 +61,14 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Full training steps (generator with all configured loss terms + discriminator) of the",
-                    "configured model on random batches; prints resident memory and a final",
-                    "`images_per_second <x>` line. Compare with PyTorch: bench/compare-train.sh."},
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Full training steps (generator with all configured loss terms + discriminator) of the",
+                "configured model on random batches; prints resident memory and a final",
+                "`images_per_second <x>` line. Compare with PyTorch: bench/compare-train.sh."
+            },
             footer = {"", "Example:", "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50"})
     static final class Train implements Callable<Integer> {
         @picocli.CommandLine.Mixin
@@ -62,29 +80,40 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--profile", paramLabel = "FILE", description = {"Record libtorch's operator profile of the timed",
-                "steps as a Chrome trace to FILE (summarize: /usr/bin/python3 bench/profile_ops.py FILE)."})
+        @Option(
+                names = "--profile",
+                paramLabel = "FILE",
+                description = {
+                    "Record libtorch's operator profile of the timed",
+                    "steps as a Chrome trace to FILE (summarize: /usr/bin/python3 bench/profile_ops.py FILE)."
+                })
         java.nio.file.Path profile;
 
         @Override
         public Integer call() {
             if (steps < 1 || warmup < 0) {
-                throw new io.github.vqlc.core.UserException("bench train: --steps must be >= 1 and --warmup >= 0, got "
-                        + steps + " and " + warmup);
+                throw new io.github.vqlc.core.UserException(
+                        "bench train: --steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
             }
-            if (profile != null && profile.toAbsolutePath().getParent() != null
+            if (profile != null
+                    && profile.toAbsolutePath().getParent() != null
                     && !java.nio.file.Files.isDirectory(profile.toAbsolutePath().getParent())) {
-                throw new io.github.vqlc.core.UserException("--profile " + profile + ": no directory " + profile.toAbsolutePath().getParent());
+                throw new io.github.vqlc.core.UserException("--profile " + profile + ": no directory "
+                        + profile.toAbsolutePath().getParent());
             }
             io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
             return 0;
         }
     }
 
-    @Command(name = "kmeans", mixinStandardHelpOptions = true,
-            description = {"k-means: exactly --iters Lloyd iterations on seeded Gaussian blobs from seeded initial centres.",
-                    "Prints seconds per iteration and the final inertia; --export DIR writes points.npy and init.npy",
-                    "for bench/kmeans_sklearn.py (bench/compare-kmeans.sh runs both)."})
+    @Command(
+            name = "kmeans",
+            mixinStandardHelpOptions = true,
+            description = {
+                "k-means: exactly --iters Lloyd iterations on seeded Gaussian blobs from seeded initial centres.",
+                "Prints seconds per iteration and the final inertia; --export DIR writes points.npy and init.npy",
+                "for bench/kmeans_sklearn.py (bench/compare-kmeans.sh runs both)."
+            })
     static final class KMeansLloyd implements Callable<Integer> {
         @Option(names = "--points", defaultValue = "200000", description = "Points N (default ${DEFAULT-VALUE}).")
         int points;
@@ -92,25 +121,36 @@ final class BenchCommand implements Runnable {
         @Option(names = "--dim", defaultValue = "64", description = "Width D (default ${DEFAULT-VALUE}).")
         int dim;
 
-        @Option(names = "--k", defaultValue = "10000", description = "Centres K, also the number of blobs (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--k",
+                defaultValue = "10000",
+                description = "Centres K, also the number of blobs (default ${DEFAULT-VALUE}).")
         int k;
 
         @Option(names = "--iters", defaultValue = "5", description = "Lloyd iterations (default ${DEFAULT-VALUE}).")
         int iters;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed of data and initial centres (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "0",
+                description = "Seed of data and initial centres (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--init", defaultValue = "random",
+        @Option(
+                names = "--init",
+                defaultValue = "random",
                 description = "Initial centres: random | k-means++ (timed separately; default ${DEFAULT-VALUE}).")
         String init;
 
-        @Option(names = "--search-threads", defaultValue = "0",
+        @Option(
+                names = "--search-threads",
+                defaultValue = "0",
                 description = "Java threads splitting the nearest-centre search, PyTorch ops single-threaded;"
                         + " 1 = PyTorch's own threads; 0 = auto (default ${DEFAULT-VALUE}).")
         int searchThreads;
 
-        @Option(names = "--no-prune",
+        @Option(
+                names = "--no-prune",
                 description = "Search every point in every assignment (plain Lloyd, as scikit-learn's"
                         + " algorithm=\"lloyd\"); by default points provably still nearest their centre are skipped.")
         boolean noPrune;
@@ -123,8 +163,9 @@ final class BenchCommand implements Runnable {
             KMeans.Init start = switch (init) {
                 case "random" -> KMeans.Init.RANDOM;
                 case "k-means++" -> KMeans.Init.KMEANS_PLUS_PLUS;
-                default -> throw new io.github.vqlc.core.UserException(
-                        "bench kmeans: --init " + init + " is not one of: random, k-means++");
+                default ->
+                    throw new io.github.vqlc.core.UserException(
+                            "bench kmeans: --init " + init + " is not one of: random, k-means++");
             };
             try {
                 KMeansBenchmark.run(points, dim, k, iters, seed, start, searchThreads, !noPrune, export, System.out);
@@ -135,9 +176,13 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "sample", mixinStandardHelpOptions = true,
-            description = {"Token GPT sampling with and without the key/value cache: same random model, same batch,",
-                    "same process. Prints tokens/s of both and a final `speedup <x>x` line."})
+    @Command(
+            name = "sample",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Token GPT sampling with and without the key/value cache: same random model, same batch,",
+                "same process. Prints tokens/s of both and a final `speedup <x>x` line."
+            })
     static final class Sample implements Callable<Integer> {
         @Option(names = "--layers", defaultValue = "4", description = "Transformer blocks (default ${DEFAULT-VALUE}).")
         int layers;
@@ -154,10 +199,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--vocab", defaultValue = "16384", description = "Vocabulary size (default ${DEFAULT-VALUE}).")
         int vocab;
 
-        @Option(names = "--batch", defaultValue = "16", description = "Images sampled at once (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--batch",
+                defaultValue = "16",
+                description = "Images sampled at once (default ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--repeats", defaultValue = "3", description = "Timed repeats after a warm-up; the median is reported (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--repeats",
+                defaultValue = "3",
+                description = "Timed repeats after a warm-up; the median is reported (default ${DEFAULT-VALUE}).")
         int repeats;
 
         @Option(names = "--seed", defaultValue = "0")
@@ -166,9 +217,11 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (width % heads != 0 || layers < 1 || tokens < 1 || vocab < 1 || batch < 1 || repeats < 1) {
-                throw new io.github.vqlc.core.UserException("bench sample: need width divisible by heads and positive sizes");
+                throw new io.github.vqlc.core.UserException(
+                        "bench sample: need width divisible by heads and positive sizes");
             }
-            io.github.vqlc.models.gpt.SamplingBenchmark.run(layers, width, heads, tokens, vocab, batch, repeats, seed, System.out);
+            io.github.vqlc.models.gpt.SamplingBenchmark.run(
+                    layers, width, heads, tokens, vocab, batch, repeats, seed, System.out);
             return 0;
         }
     }

@@ -10,10 +10,15 @@ import picocli.CommandLine.Option;
 /** The {@code -c FILE} and repeatable {@code -o key=value} options shared by commands that read a config. */
 final class ConfigOptions {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "HOCON config file (e.g. configs/quickstart.conf).")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "HOCON config file (e.g. configs/quickstart.conf).")
     Path file;
 
-    @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE",
+    @Option(
+            names = {"-o", "--override"},
+            paramLabel = "KEY=VALUE",
             description = "Override a config key, e.g. -o train.steps=200 (repeatable; wins over the file).")
     List<String> overrides = new ArrayList<>();
 

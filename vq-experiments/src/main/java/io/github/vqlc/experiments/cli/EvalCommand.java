@@ -10,10 +10,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Re-evaluate the newest checkpoint of a run into its metrics.json",
-                "(utilization, perplexity, dead codes, rFID, PSNR, SSIM, LPIPS, L1) and samples/code-usage.png;",
-                "settings from the run's eval section (see docs/metrics.md), overridable with -o."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Re-evaluate the newest checkpoint of a run into its metrics.json",
+            "(utilization, perplexity, dead codes, rFID, PSNR, SSIM, LPIPS, L1) and samples/code-usage.png;",
+            "settings from the run's eval section (see docs/metrics.md), overridable with -o."
+        })
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by `vqlc train`.")
@@ -25,7 +29,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Evaluate only the first N images (0 = all).")
     Integer limit;
 
-    @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE", description = "Override a key of the run's config.")
+    @Option(
+            names = {"-o", "--override"},
+            paramLabel = "KEY=VALUE",
+            description = "Override a key of the run's config.")
     List<String> overrides = new ArrayList<>();
 
     @Override

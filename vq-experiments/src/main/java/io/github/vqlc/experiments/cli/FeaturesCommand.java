@@ -9,9 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "features", mixinStandardHelpOptions = true,
-        description = {"Image feature extractors for codebook construction and FID:",
-                "train the in-project feature network, list the registered extractor types."},
+@Command(
+        name = "features",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Image feature extractors for codebook construction and FID:",
+            "train the in-project feature network, list the registered extractor types."
+        },
         subcommands = {FeaturesCommand.Train.class, FeaturesCommand.Types.class})
 final class FeaturesCommand implements Runnable {
 
@@ -23,9 +27,13 @@ final class FeaturesCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Train the feature network (type feature-net) on the labels of the config's dataset.",
-                    "Writes <features.dir>/feature-net.params and feature-net.json, prints the test accuracy."},
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Train the feature network (type feature-net) on the labels of the config's dataset.",
+                "Writes <features.dir>/feature-net.params and feature-net.json, prints the test accuracy."
+            },
             footer = {"", "Example:", "  vqlc features train -c configs/fashion-mnist/feature-net.conf"})
     static final class Train implements Callable<Integer> {
 
@@ -42,14 +50,18 @@ final class FeaturesCommand implements Runnable {
         }
     }
 
-    @Command(name = "types", mixinStandardHelpOptions = true,
+    @Command(
+            name = "types",
+            mixinStandardHelpOptions = true,
             description = "List the feature extractor types registered through the SPI (usable as <section>.type).")
     static final class Types implements Callable<Integer> {
 
         @Override
         public Integer call() {
             for (FeatureExtractorFactory f : FeatureExtractorRegistry.discover().all()) {
-                System.out.printf("%-12s %s  (%s)%n", f.type(), f.description(), f.getClass().getName());
+                System.out.printf(
+                        "%-12s %s  (%s)%n",
+                        f.type(), f.description(), f.getClass().getName());
             }
             return 0;
         }

@@ -9,11 +9,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Sample images from a trained GPT (KV cache) and decode them through its tokenizer:",
-                "samples/generated-<class>.png (first 100 per class) and, with --npy, every image as float32 (N, C, H, W)."},
-        footer = {"", "Example:", "  vqlc generate runs/fmnist-gpt --count 1000 --npy runs/fmnist-gpt/generated.npy --seed 1",
-                "  vqlc generate runs/fmnist-gpt --count 1000 --gfid      # 10,000 images for 10 classes, gFID"})
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Sample images from a trained GPT (KV cache) and decode them through its tokenizer:",
+            "samples/generated-<class>.png (first 100 per class) and, with --npy, every image as float32 (N, C, H, W)."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  vqlc generate runs/fmnist-gpt --count 1000 --npy runs/fmnist-gpt/generated.npy --seed 1",
+            "  vqlc generate runs/fmnist-gpt --count 1000 --gfid      # 10,000 images for 10 classes, gFID"
+        })
 final class GenerateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "GPT_RUN_DIR", description = "A run directory written by `vqlc gpt train`.")
@@ -28,7 +36,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "Softmax temperature (default: the run's gpt.sample.temperature).")
     Double temperature;
 
-    @Option(names = "--top-k", description = "Keep the k most likely tokens; 0 = 10% of the vocabulary (default: gpt.sample.top-k).")
+    @Option(
+            names = "--top-k",
+            description = "Keep the k most likely tokens; 0 = 10% of the vocabulary (default: gpt.sample.top-k).")
     Integer topK;
 
     @Option(names = "--top-p", description = "Nucleus mass in (0, 1]; 1 = off (default: gpt.sample.top-p).")
@@ -43,8 +53,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--npy", paramLabel = "FILE", description = "Also write all generated images to this .npy file.")
     Path npy;
 
-    @Option(names = "--gfid", description = {"Also report the generation FID (gfid in metrics.json): all generated images",
-            "against the tokenizer's training split, with the tokenizer's eval.fid.extractor (statistics cached)."})
+    @Option(
+            names = "--gfid",
+            description = {
+                "Also report the generation FID (gfid in metrics.json): all generated images",
+                "against the tokenizer's training split, with the tokenizer's eval.fid.extractor (statistics cached)."
+            })
     boolean gfid;
 
     @Override
@@ -53,11 +67,14 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UserException("--count must be >= 1, got " + count);
         }
         var gpt = io.github.vqlc.models.gpt.GptConfig.from(
-                io.github.vqlc.experiments.run.TrainedRun.config(runDir, java.util.List.of()).resolved());
+                io.github.vqlc.experiments.run.TrainedRun.config(runDir, java.util.List.of())
+                        .resolved());
         SamplingOptions d = gpt.sampling();
         SamplingOptions options;
         try {
-            options = new SamplingOptions(temperature != null ? temperature : d.temperature(), topK != null ? topK : d.topK(),
+            options = new SamplingOptions(
+                    temperature != null ? temperature : d.temperature(),
+                    topK != null ? topK : d.topK(),
                     topP != null ? topP : d.topP());
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());

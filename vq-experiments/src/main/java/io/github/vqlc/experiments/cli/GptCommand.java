@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "gpt", mixinStandardHelpOptions = true, description = "The class-conditional token GPT (downstream generation).",
+@Command(
+        name = "gpt",
+        mixinStandardHelpOptions = true,
+        description = "The class-conditional token GPT (downstream generation).",
         subcommands = {GptCommand.Train.class})
 final class GptCommand implements Runnable {
 
@@ -18,10 +21,18 @@ final class GptCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Train a GPT on the tokens file of gpt.tokens into run.dir: config.conf, gpt.json, log.jsonl,",
-                    "checkpoints/, samples/gpt-NNNNNN.png (when the tokenizer run is found), metrics.json."},
-            footer = {"", "Example:", "  vqlc gpt train -c configs/fashion-mnist/gpt.conf -o gpt.tokens=runs/lc/tokens-train.vqt"})
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Train a GPT on the tokens file of gpt.tokens into run.dir: config.conf, gpt.json, log.jsonl,",
+                "checkpoints/, samples/gpt-NNNNNN.png (when the tokenizer run is found), metrics.json."
+            },
+            footer = {
+                "",
+                "Example:",
+                "  vqlc gpt train -c configs/fashion-mnist/gpt.conf -o gpt.tokens=runs/lc/tokens-train.vqt"
+            })
     static final class Train implements Callable<Integer> {
         @Mixin
         ConfigOptions config = new ConfigOptions();

@@ -7,17 +7,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Entry point of {@code bin/vqlc}. */
-@Command(name = "vqlc", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        description = {"Vector-quantized image tokenizers (VQGAN, VQGAN-EMA, VQGAN-FC, VQGAN-LC) on DJL.",
-                "Train from HOCON configs, run ablation sweeps (locally or as Slurm arrays), render result tables,",
-                "evaluate runs, summarize models, train feature networks, tokenize splits, train a token GPT and",
-                "generate images, list quantizers, benchmark kernels."},
-        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, SweepCommand.class, TableCommand.class,
-                FeaturesCommand.class, CodebookCommand.class, TokenizeCommand.class, GptCommand.class, GenerateCommand.class,
-                QuantizersCommand.class, BenchCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 internal error, 2 user error (bad config, missing data, ...).",
-                "Docs: README.md, docs/."})
+@Command(
+        name = "vqlc",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = {
+            "Vector-quantized image tokenizers (VQGAN, VQGAN-EMA, VQGAN-FC, VQGAN-LC) on DJL.",
+            "Train from HOCON configs, run ablation sweeps (locally or as Slurm arrays), render result tables,",
+            "evaluate runs, summarize models, train feature networks, tokenize splits, train a token GPT and",
+            "generate images, list quantizers, benchmark kernels."
+        },
+        subcommands = {
+            TrainCommand.class,
+            EvalCommand.class,
+            SummaryCommand.class,
+            SweepCommand.class,
+            TableCommand.class,
+            FeaturesCommand.class,
+            CodebookCommand.class,
+            TokenizeCommand.class,
+            GptCommand.class,
+            GenerateCommand.class,
+            QuantizersCommand.class,
+            BenchCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 success, 1 internal error, 2 user error (bad config, missing data, ...).",
+            "Docs: README.md, docs/."
+        })
 public final class Main implements Runnable {
 
     /** Exit code for problems the user can fix. */

@@ -5,14 +5,17 @@ import io.github.vqlc.core.spi.QuantizerRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "quantizers", mixinStandardHelpOptions = true,
+@Command(
+        name = "quantizers",
+        mixinStandardHelpOptions = true,
         description = "List the quantizer types registered through the SPI (usable as quantizer.type).")
 final class QuantizersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
         for (QuantizerFactory f : QuantizerRegistry.discover().all()) {
-            System.out.printf("%-8s %s  (%s)%n", f.type(), f.description(), f.getClass().getName());
+            System.out.printf(
+                    "%-8s %s  (%s)%n", f.type(), f.description(), f.getClass().getName());
         }
         return 0;
     }

@@ -19,42 +19,75 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Run an ablation sweep: every cell of a sweep spec (axes x seeds, docs/sweeps.md) as a run",
-                "directory <sweep.dir>/<cell>/, then results.csv, table.md and plots in <sweep.dir>.",
-                "Finished cells are skipped and crashed ones resumed, so rerunning a sweep is safe."},
-        footer = {"", "Examples:",
-                "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --dry-run",
-                "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --parallel 2 -o train.steps=500",
-                "  vqlc sweep -c configs/sweeps/imagenet-table2.conf --emit slurm   # then: sbatch <printed path>",
-                "", "Exit codes: 0 all cells finished, 2 a user error, a failed cell, or a cell another run holds."})
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run an ablation sweep: every cell of a sweep spec (axes x seeds, docs/sweeps.md) as a run",
+            "directory <sweep.dir>/<cell>/, then results.csv, table.md and plots in <sweep.dir>.",
+            "Finished cells are skipped and crashed ones resumed, so rerunning a sweep is safe."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --dry-run",
+            "  vqlc sweep -c configs/sweeps/fashion-mnist-table2.conf --parallel 2 -o train.steps=500",
+            "  vqlc sweep -c configs/sweeps/imagenet-table2.conf --emit slurm   # then: sbatch <printed path>",
+            "",
+            "Exit codes: 0 all cells finished, 2 a user error, a failed cell, or a cell another run holds."
+        })
 final class SweepCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Sweep spec (HOCON, a `sweep { ... }` section).")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            required = true,
+            description = "Sweep spec (HOCON, a `sweep { ... }` section).")
     Path file;
 
-    @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE",
-            description = {"sweep.<key>=v changes the spec; any other key=v is applied to every cell",
-                    "(like sweep.overrides, below the axes). Repeatable."})
+    @Option(
+            names = {"-o", "--override"},
+            paramLabel = "KEY=VALUE",
+            description = {
+                "sweep.<key>=v changes the spec; any other key=v is applied to every cell",
+                "(like sweep.overrides, below the axes). Repeatable."
+            })
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
-            description = "Cells run at once, each in its own JVM (default ${DEFAULT-VALUE}); PyTorch threads are shared out.")
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Cells run at once, each in its own JVM (default ${DEFAULT-VALUE}); PyTorch threads are shared out.")
     int parallel;
 
-    @Option(names = "--dry-run", description = "Validate every cell's config, print the cell names (one per line, in index order), run nothing.")
+    @Option(
+            names = "--dry-run",
+            description =
+                    "Validate every cell's config, print the cell names (one per line, in index order), run nothing.")
     boolean dryRun;
 
-    @Option(names = "--cell", paramLabel = "I",
-            description = {"Run only cell I (0-based index of --dry-run's order, or a cell name) in this JVM.",
-                    "Not implied by SLURM_ARRAY_TASK_ID: the emitted script passes it explicitly."})
+    @Option(
+            names = "--cell",
+            paramLabel = "I",
+            description = {
+                "Run only cell I (0-based index of --dry-run's order, or a cell name) in this JVM.",
+                "Not implied by SLURM_ARRAY_TASK_ID: the emitted script passes it explicitly."
+            })
     String cell;
 
-    @Option(names = "--emit", paramLabel = "slurm",
-            description = "Write <sweep.dir>/slurm/sweep.sbatch (a job array, one task per cell) and print its path last.")
+    @Option(
+            names = "--emit",
+            paramLabel = "slurm",
+            description =
+                    "Write <sweep.dir>/slurm/sweep.sbatch (a job array, one task per cell) and print its path last.")
     String emit;
 
-    @Option(names = "--no-aggregate", hidden = true, description = "Skip results/table/plots (child JVMs of a local sweep).")
+    @Option(
+            names = "--no-aggregate",
+            hidden = true,
+            description = "Skip results/table/plots (child JVMs of a local sweep).")
     boolean noAggregate;
 
     @Override
@@ -78,7 +111,9 @@ final class SweepCommand implements Callable<Integer> {
             System.err.println(note);
         }
         if (emit != null) {
-            Path launcher = Path.of(System.getProperty("vqlc.home", "."), "bin", "vqlc").toAbsolutePath().normalize();
+            Path launcher = Path.of(System.getProperty("vqlc.home", "."), "bin", "vqlc")
+                    .toAbsolutePath()
+                    .normalize();
             Path script = SlurmScript.write(spec, cells.size(), Path.of("").toAbsolutePath(), launcher);
             System.out.println("cells: " + cells.size() + "; submit with: sbatch " + script);
             System.out.println(script);
@@ -101,8 +136,10 @@ final class SweepCommand implements Callable<Integer> {
         var failures = outcome.failures();
         System.out.println("sweep " + spec.name() + ": " + (cells.size() - outcome.unfinished()) + " of " + cells.size()
                 + " cells finished"
-                + (outcome.busy().isEmpty() ? "" : ", " + outcome.busy().size()
-                        + " being run by another process (rerun this command after it to aggregate them)")
+                + (outcome.busy().isEmpty()
+                        ? ""
+                        : ", " + outcome.busy().size()
+                                + " being run by another process (rerun this command after it to aggregate them)")
                 + (failures.isEmpty() ? "" : ", " + failures.size() + " failed:"));
         for (var f : failures) {
             System.out.println("  FAILED " + f.cell().name() + ": " + f.lastError() + "  (log: " + f.log() + ")");

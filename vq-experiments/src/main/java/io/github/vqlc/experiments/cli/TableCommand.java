@@ -9,9 +9,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "table", mixinStandardHelpOptions = true,
-        description = {"Re-render a sweep's results.csv, table.md and plots from its cells' metrics.json.",
-                "Needs only the sweep directory (its sweep.conf and cell directories), e.g. one copied off a cluster."})
+@Command(
+        name = "table",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Re-render a sweep's results.csv, table.md and plots from its cells' metrics.json.",
+            "Needs only the sweep directory (its sweep.conf and cell directories), e.g. one copied off a cluster."
+        })
 final class TableCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SWEEP_DIR", description = "A directory written by `vqlc sweep`.")

@@ -11,9 +11,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tokenize", mixinStandardHelpOptions = true,
-        description = {"Encode a split with a trained tokenizer (encoder + quantizer only) into a tokens file",
-                "(.vqt: header, int16/int32 codes, labels; see docs/gpt.md) for `vqlc gpt train`."},
+@Command(
+        name = "tokenize",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Encode a split with a trained tokenizer (encoder + quantizer only) into a tokens file",
+            "(.vqt: header, int16/int32 codes, labels; see docs/gpt.md) for `vqlc gpt train`."
+        },
         footer = {"", "Example:", "  vqlc tokenize runs/lc --split train      # writes runs/lc/tokens-train.vqt"})
 final class TokenizeCommand implements Callable<Integer> {
 
@@ -34,8 +38,9 @@ final class TokenizeCommand implements Callable<Integer> {
         Split s = switch (split.toLowerCase(Locale.ROOT)) {
             case "train" -> Split.TRAIN;
             case "test" -> Split.TEST;
-            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--split must be train or test, got '" + split + "'");
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "--split must be train or test, got '" + split + "'");
         };
         try (TrainedRun run = TrainedRun.open(runDir, List.of())) {
             TokenizeRun.run(run, s, limit, out != null ? out : TokenizeRun.defaultOutput(runDir, s), System.out);

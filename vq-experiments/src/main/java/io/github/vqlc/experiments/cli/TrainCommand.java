@@ -6,10 +6,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a tokenizer from a config, then evaluate it into <run.dir>/metrics.json.",
-                "Writes config.conf, log.jsonl, checkpoints/, samples/ (reconstruction grids, code-usage.png).",
-                "An existing run directory is never overwritten: use --resume to continue it."},
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a tokenizer from a config, then evaluate it into <run.dir>/metrics.json.",
+            "Writes config.conf, log.jsonl, checkpoints/, samples/ (reconstruction grids, code-usage.png).",
+            "An existing run directory is never overwritten: use --resume to continue it."
+        },
         footer = {"", "Example:", "  vqlc train -c configs/quickstart.conf -o run.dir=/tmp/run -o train.steps=200"})
 final class TrainCommand implements Callable<Integer> {
 

@@ -22,7 +22,7 @@ final class VersionCommand implements Callable<Integer> {
         return new String[] {
             "vqlc " + (version == null ? "dev" : version),
             "DJL " + Engine.getDjlVersion() + ", engine " + engine.getEngineName() + " " + engine.getVersion(),
-            "devices: cpu" + (engine.getGpuCount() > 0 ? ", " + engine.getGpuCount() + " GPU(s)" : "") 
+            "devices: cpu" + (engine.getGpuCount() > 0 ? ", " + engine.getGpuCount() + " GPU(s)" : "")
         };
     }
 

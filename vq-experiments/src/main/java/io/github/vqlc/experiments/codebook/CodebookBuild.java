@@ -87,40 +87,77 @@ public final class CodebookBuild {
         }
         side.addProperty("seconds", (System.nanoTime() - start) / 1e9);
         side.addProperty("seed", seed);
-        AtomicFiles.writeString(cb.sidecar().toAbsolutePath(), new GsonBuilder().setPrettyPrinting().create().toJson(side) + "\n");
-        out.printf(Locale.ROOT, "wrote %s (%d x %d) and %s%n", cb.output(), cb.size(), side.get("dim").getAsInt(), cb.sidecar());
+        AtomicFiles.writeString(
+                cb.sidecar().toAbsolutePath(),
+                new GsonBuilder().setPrettyPrinting().create().toJson(side) + "\n");
+        out.printf(
+                Locale.ROOT,
+                "wrote %s (%d x %d) and %s%n",
+                cb.output(),
+                cb.size(),
+                side.get("dim").getAsInt(),
+                cb.sidecar());
         return side;
     }
 
-    private static FeatureCollector.Rows collect(ExperimentConfig config, CodebookConfig cb, Device device, NDManager manager,
-            JsonObject side, PrintStream out) {
+    private static FeatureCollector.Rows collect(
+            ExperimentConfig config,
+            CodebookConfig cb,
+            Device device,
+            NDManager manager,
+            JsonObject side,
+            PrintStream out) {
         ExtractorConfig ec = ExtractorConfig.of(config.resolved(), TypedSection.CODEBOOK_EXTRACTOR);
-        ImageDataset split = Datasets.open(config.data(), cb.split().equals("train") ? Split.TRAIN : Split.TEST, config.run().seed());
+        ImageDataset split = Datasets.open(
+                config.data(),
+                cb.split().equals("train") ? Split.TRAIN : Split.TEST,
+                config.run().seed());
         if (config.data().limit() > 0) {
             split = Datasets.limit(split, config.data().limit());
         }
-        var context = new FeatureExtractorContext(config.data().channels(), config.data().imageSize(), device, manager,
-                Path.of("").toAbsolutePath(), config.run().seed());
+        var context = new FeatureExtractorContext(
+                config.data().channels(),
+                config.data().imageSize(),
+                device,
+                manager,
+                Path.of("").toAbsolutePath(),
+                config.run().seed());
         try (FeatureExtractor extractor = ec.create(FeatureExtractorRegistry.discover(), context)) {
             if (!extractor.hasPatchFeatures()) {
                 throw new UserException("codebook.extractor.type = " + ec.type() + " gives no patch features");
             }
-            out.printf(Locale.ROOT, "features: %s over %s %s (%d images), pooled to %dx%d per image%n", extractor.describe(),
-                    config.data().name(), cb.split(), split.size(), cb.grid(), cb.grid());
+            out.printf(
+                    Locale.ROOT,
+                    "features: %s over %s %s (%d images), pooled to %dx%d per image%n",
+                    extractor.describe(),
+                    config.data().name(),
+                    cb.split(),
+                    split.size(),
+                    cb.grid(),
+                    cb.grid());
             long t0 = System.nanoTime();
             int[] next = {0};
-            FeatureCollector.Rows rows = FeatureCollector.builder().optGrid(cb.grid()).optBatchSize(cb.batchSize())
-                    .optMaxVectorsPerImage(cb.maxVectorsPerImage()).optMaxImagesPerClass(cb.maxImagesPerClass())
+            FeatureCollector.Rows rows = FeatureCollector.builder()
+                    .optGrid(cb.grid())
+                    .optBatchSize(cb.batchSize())
+                    .optMaxVectorsPerImage(cb.maxVectorsPerImage())
+                    .optMaxImagesPerClass(cb.maxImagesPerClass())
                     .optSeed(config.run().seed())
                     .optListener((done, total) -> {
                         if (done >= next[0] || done == total) {
                             double s = (System.nanoTime() - t0) / 1e9;
-                            out.printf(Locale.ROOT, "  features %d/%d images, %.0f s, ETA %.0f s%n", done, total, s,
+                            out.printf(
+                                    Locale.ROOT,
+                                    "  features %d/%d images, %.0f s, ETA %.0f s%n",
+                                    done,
+                                    total,
+                                    s,
                                     done == 0 ? 0 : s * (total - done) / done);
                             next[0] = done + Math.max(1, total / 10);
                         }
                     })
-                    .build().collect(extractor, split, manager);
+                    .build()
+                    .collect(extractor, split, manager);
             JsonObject ex = new JsonObject();
             ex.addProperty("type", ec.type());
             ex.addProperty("describe", extractor.describe());
@@ -158,13 +195,20 @@ public final class CodebookBuild {
         return out;
     }
 
-    private static float[] cluster(FeatureCollector.Rows rows, CodebookConfig cb, KMeansConfig km, long seed, NDManager manager,
-            JsonObject side, PrintStream out) {
+    private static float[] cluster(
+            FeatureCollector.Rows rows,
+            CodebookConfig cb,
+            KMeansConfig km,
+            long seed,
+            NDManager manager,
+            JsonObject side,
+            PrintStream out) {
         int d = rows.dim();
         TreeMap<Integer, List<Integer>> byClass = new TreeMap<>();
         if (cb.perClass()) {
             for (int i = 0; i < rows.count(); i++) {
-                byClass.computeIfAbsent(rows.labels()[i], c -> new ArrayList<>()).add(i);
+                byClass.computeIfAbsent(rows.labels()[i], c -> new ArrayList<>())
+                        .add(i);
             }
         } else {
             List<Integer> all = new ArrayList<>(rows.count());
@@ -197,7 +241,9 @@ public final class CodebookBuild {
             long t0 = System.nanoTime();
             try (NDManager sub = manager.newSubManager()) {
                 NDArray points = sub.create(pts, new Shape(members.size(), d));
-                KMeans kmeans = km.builder(k, seed + index).optObserver(new IterationLines(out)).build();
+                KMeans kmeans = km.builder(k, seed + index)
+                        .optObserver(new IterationLines(out))
+                        .build();
                 try (KMeansResult r = kmeans.fit(points)) {
                     System.arraycopy(r.centroids().toFloatArray(), 0, codebook, row * d, k * d);
                     System.arraycopy(r.clusterSizes(), 0, sizes, row, k);
@@ -258,8 +304,13 @@ public final class CodebookBuild {
 
         @Override
         public void onIteration(int iteration, double inertia, double seconds) {
-            out.printf(Locale.ROOT, "  iteration %d: inertia %.6g (%.1f s, %.0f%% of the vectors searched)%n",
-                    iteration, inertia, seconds, 100 * searched);
+            out.printf(
+                    Locale.ROOT,
+                    "  iteration %d: inertia %.6g (%.1f s, %.0f%% of the vectors searched)%n",
+                    iteration,
+                    inertia,
+                    seconds,
+                    100 * searched);
         }
     }
 }

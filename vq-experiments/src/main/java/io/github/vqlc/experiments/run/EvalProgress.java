@@ -34,8 +34,14 @@ final class EvalProgress implements TokenizerEvaluator.Listener {
         nextReport = Math.max(1, images / 10);
         startNanos = System.nanoTime();
         if (terminal) {
-            bar = new ProgressBarBuilder().setTaskName("eval").setInitialMax(images).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).setUnit(" img", 1).showSpeed().build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("eval")
+                    .setInitialMax(images)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .setUnit(" img", 1)
+                    .showSpeed()
+                    .build();
             bar.setExtraMessage(what);
         } else {
             out.printf(Locale.ROOT, "eval: %s, %d images%n", what, images);
@@ -54,7 +60,13 @@ final class EvalProgress implements TokenizerEvaluator.Listener {
         if (done >= nextReport || done >= total) {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             double rate = done / Math.max(elapsed, 1e-9);
-            out.printf(Locale.ROOT, "eval %s: %d/%d images  %.0f img/s  eta %s%n", pass, done, total, rate,
+            out.printf(
+                    Locale.ROOT,
+                    "eval %s: %d/%d images  %.0f img/s  eta %s%n",
+                    pass,
+                    done,
+                    total,
+                    rate,
                     Progress.duration((total - done) / Math.max(rate, 1e-9)));
             while (nextReport <= done) {
                 nextReport += Math.max(1, total / 10);

@@ -3,8 +3,8 @@ package io.github.vqlc.experiments.run;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.github.vqlc.core.config.ExperimentConfig;
-import java.io.PrintStream;
 import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

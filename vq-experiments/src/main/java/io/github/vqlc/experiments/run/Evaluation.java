@@ -34,9 +34,14 @@ final class Evaluation {
     /** Opens the configured evaluator; the caller closes it. */
     static TokenizerEvaluator open(Injector injector) {
         ExperimentConfig config = injector.getInstance(ExperimentConfig.class);
-        TokenizerEvaluator evaluator = TokenizerEvaluator.open(config.eval(), config.data(), config.run().seed(),
-                injector.getInstance(Device.class), injector.getInstance(NDManager.class),
-                injector.getInstance(FeatureExtractorRegistry.class), Path.of("").toAbsolutePath());
+        TokenizerEvaluator evaluator = TokenizerEvaluator.open(
+                config.eval(),
+                config.data(),
+                config.run().seed(),
+                injector.getInstance(Device.class),
+                injector.getInstance(NDManager.class),
+                injector.getInstance(FeatureExtractorRegistry.class),
+                Path.of("").toAbsolutePath());
         try {
             evaluator.check(evalSplit(injector));
             return evaluator;
@@ -66,8 +71,11 @@ final class Evaluation {
         metrics.putAll(r.metrics());
         metrics.put("eval_seconds", seconds);
         metrics.put("device", injector.getInstance(Device.class).toString());
-        CodeUsagePlot.write(dir.samples().resolve("code-usage.png"), r.usage(), config.quantizer().type() + " K="
-                + config.quantizer().codebookSize() + " on " + metrics.get("utilization_split"));
+        CodeUsagePlot.write(
+                dir.samples().resolve("code-usage.png"),
+                r.usage(),
+                config.quantizer().type() + " K=" + config.quantizer().codebookSize() + " on "
+                        + metrics.get("utilization_split"));
         dir.updateMetrics(metrics);
         return metrics;
     }
@@ -90,11 +98,21 @@ final class Evaluation {
     }
 
     static String summary(Map<String, Object> m) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s K=%s  utilization %.4f  perplexity %.1f  dead %s  rfid %s  psnr %.2f dB  ssim %.4f  lpips %s  rec_l1 %.4f  (%s, %s images)",
-                m.get("quantizer"), m.get("codebook_size"), (Double) m.get("utilization"), (Double) m.get("perplexity"),
-                m.get("dead_codes"), format(m.get("rfid"), "%.3f"), (Double) m.get("psnr"), (Double) m.get("ssim"),
-                format(m.get("lpips"), "%.4f"), (Double) m.get("rec_l1"), m.get("eval_split"), m.get("eval_images"));
+                m.get("quantizer"),
+                m.get("codebook_size"),
+                (Double) m.get("utilization"),
+                (Double) m.get("perplexity"),
+                m.get("dead_codes"),
+                format(m.get("rfid"), "%.3f"),
+                (Double) m.get("psnr"),
+                (Double) m.get("ssim"),
+                format(m.get("lpips"), "%.4f"),
+                (Double) m.get("rec_l1"),
+                m.get("eval_split"),
+                m.get("eval_images"));
     }
 
     private static String format(Object value, String pattern) {

@@ -31,8 +31,9 @@ public final class FeatureNetRun {
     /** Returns the test accuracy. An existing network is replaced only when {@code force}. */
     public double run(boolean force, PrintStream out) {
         if (FeatureNetFiles.exists(features.dir()) && !force) {
-            throw new UserException(features.dir() + " already holds a trained feature network; pass --force to replace it"
-                    + " or choose another directory with -o features.dir=<dir>");
+            throw new UserException(
+                    features.dir() + " already holds a trained feature network; pass --force to replace it"
+                            + " or choose another directory with -o features.dir=<dir>");
         }
         long seed = config.run().seed();
         ImageDataset train = Datasets.open(config.data(), Split.TRAIN, seed);
@@ -42,9 +43,12 @@ public final class FeatureNetRun {
         }
         out.println("feature network -> " + features.dir());
         out.println("train: " + train.describe());
-        try (NDManager manager = NDManager.newBaseManager(Devices.resolve(config.run().device()))) {
+        try (NDManager manager =
+                NDManager.newBaseManager(Devices.resolve(config.run().device()))) {
             Progress progress = new Progress(out, out == System.out && System.console() != null, features.logEvery());
-            FeatureNetTrainer.Result r = new FeatureNetTrainer(features, manager, seed).observer(progress).train(train, test);
+            FeatureNetTrainer.Result r = new FeatureNetTrainer(features, manager, seed)
+                    .observer(progress)
+                    .train(train, test);
             JsonObject extra = new JsonObject();
             extra.addProperty("dataset", config.data().name());
             extra.addProperty("dataset_description", train.describe());
@@ -56,7 +60,11 @@ public final class FeatureNetRun {
             extra.addProperty("seed", seed);
             extra.addProperty("train_seconds", r.trainSeconds());
             FeatureNetFiles.save(features.dir(), r.net(), extra);
-            out.printf(Locale.ROOT, "trained in %.0f s; wrote %s%n", r.trainSeconds(), features.dir().resolve(FeatureNetFiles.DESCRIPTION));
+            out.printf(
+                    Locale.ROOT,
+                    "trained in %.0f s; wrote %s%n",
+                    r.trainSeconds(),
+                    features.dir().resolve(FeatureNetFiles.DESCRIPTION));
             out.printf(Locale.ROOT, "test accuracy %.4f%n", r.testAccuracy());
             return r.testAccuracy();
         }

@@ -1,19 +1,19 @@
 package io.github.vqlc.experiments.run;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.Device;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.ImageDataset;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
-import io.github.vqlc.eval.generation.GenerationFid;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.io.ImageGrid;
+import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.eval.generation.GenerationFid;
 import io.github.vqlc.models.gpt.GptSpec;
 import io.github.vqlc.models.gpt.ImageGenerator;
 import io.github.vqlc.models.gpt.SamplingOptions;
@@ -41,8 +41,8 @@ public final class GenerateRun {
      * What to generate. {@code classes} null = every class (or the unconditional one); {@code gfid}:
      * also measure the generation FID against the tokenizer's training split.
      */
-    public record Request(int count, int[] classes, SamplingOptions options, long seed, int batchSize, Path npy,
-            boolean gfid) {}
+    public record Request(
+            int count, int[] classes, SamplingOptions options, long seed, int batchSize, Path npy, boolean gfid) {}
 
     private static final int GRID_IMAGES = 100;
     private static final int GRID_COLUMNS = 10;
@@ -51,11 +51,13 @@ public final class GenerateRun {
 
     public static Map<String, Object> run(Path gptRunDir, Request r, PrintStream out) {
         GptRun.Loaded gpt = GptRun.load(gptRunDir);
-        try (NDManager gptMemory = gpt.manager(); TrainedRun tokenizer = GptRun.tokenizer(gpt.tokenizerDir())) {
+        try (NDManager gptMemory = gpt.manager();
+                TrainedRun tokenizer = GptRun.tokenizer(gpt.tokenizerDir())) {
             ImageGenerator generator = GptRun.generator(gpt.model(), tokenizer, r.options());
             GptSpec s = generator.spec();
             if (r.gfid() && r.classes() != null && s.classes() > 0 && r.classes().length != s.classes()) {
-                throw new UserException("--gfid compares with the whole training split: generate every class (drop --classes)");
+                throw new UserException(
+                        "--gfid compares with the whole training split: generate every class (drop --classes)");
             }
             int[] classes = r.classes() != null ? r.classes() : allClasses(s);
             int top = r.options().effectiveTopK(s.vocabSize());
@@ -71,9 +73,15 @@ public final class GenerateRun {
         Injector injector = tokenizer.injector();
         ExperimentConfig config = tokenizer.config();
         NDManager manager = injector.getInstance(NDManager.class);
-        GenerationFid gfid = GenerationFid.open(config.eval(), config.data(), config.run().seed(),
-                injector.getInstance(Device.class), manager, injector.getInstance(FeatureExtractorRegistry.class),
-                Path.of("").toAbsolutePath(), total);
+        GenerationFid gfid = GenerationFid.open(
+                config.eval(),
+                config.data(),
+                config.run().seed(),
+                injector.getInstance(Device.class),
+                manager,
+                injector.getInstance(FeatureExtractorRegistry.class),
+                Path.of("").toAbsolutePath(),
+                total);
         try {
             ImageDataset train = injector.getInstance(Key.get(ImageDataset.class, Names.named("train")));
             long start = System.nanoTime();
@@ -81,12 +89,16 @@ public final class GenerateRun {
             boolean cached = gfid.prepareReference(train, "train", manager, done -> {
                 if (done % every < config.eval().batchSize() || done == train.size()) {
                     double secs = (System.nanoTime() - start) / 1e9;
-                    out.printf(Locale.ROOT, "gFID reference: %d/%d training images  eta %s%n", done, train.size(),
+                    out.printf(
+                            Locale.ROOT,
+                            "gFID reference: %d/%d training images  eta %s%n",
+                            done,
+                            train.size(),
                             Progress.duration(secs / done * (train.size() - done)));
                 }
             });
-            out.println("gFID reference: " + train.size() + " training images (" + (cached ? "cached" : "computed and cached")
-                    + "), extractor " + gfid.extractorDescription());
+            out.println("gFID reference: " + train.size() + " training images ("
+                    + (cached ? "cached" : "computed and cached") + "), extractor " + gfid.extractorDescription());
             return gfid;
         } catch (RuntimeException e) {
             gfid.close();
@@ -94,11 +106,27 @@ public final class GenerateRun {
         }
     }
 
-    private static Map<String, Object> generate(Path gptRunDir, GptRun.Loaded gpt, ImageGenerator generator, int[] classes,
-            int top, int total, GenerationFid gfid, Request r, PrintStream out) {
+    private static Map<String, Object> generate(
+            Path gptRunDir,
+            GptRun.Loaded gpt,
+            ImageGenerator generator,
+            int[] classes,
+            int top,
+            int total,
+            GenerationFid gfid,
+            Request r,
+            PrintStream out) {
         GptSpec s = generator.spec();
-        out.printf(Locale.ROOT, "generating %d images for each of %d classes from %s (temperature %.2f, top-k %d, top-p %.2f, seed %d)%n",
-                r.count(), classes.length, gpt.checkpoint().dir(), r.options().temperature(), top, r.options().topP(), r.seed());
+        out.printf(
+                Locale.ROOT,
+                "generating %d images for each of %d classes from %s (temperature %.2f, top-k %d, top-p %.2f, seed %d)%n",
+                r.count(),
+                classes.length,
+                gpt.checkpoint().dir(),
+                r.options().temperature(),
+                top,
+                r.options().topP(),
+                r.seed());
         RunDirectory dir = new RunDirectory(gptRunDir);
         long start = System.nanoTime();
         int[] done = {0};
@@ -121,7 +149,12 @@ public final class GenerateRun {
                     return; // a line every 5%
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
-                out.printf(Locale.ROOT, "generated %d/%d  %.1f images/s  eta %s%n", done[0], total, done[0] / secs,
+                out.printf(
+                        Locale.ROOT,
+                        "generated %d/%d  %.1f images/s  eta %s%n",
+                        done[0],
+                        total,
+                        done[0] / secs,
                         Progress.duration(secs / done[0] * (total - done[0])));
             };
             if (r.npy() != null) {
@@ -162,8 +195,13 @@ public final class GenerateRun {
         m.put("sampling_seed", r.seed());
         if (gfid != null) {
             m.putAll(gfid.result());
-            out.printf(Locale.ROOT, "gfid %.3f (%d generated vs %d training images, %s)%n", (Double) m.get("gfid"),
-                    total, (Long) m.get("gfid_reference_images"), m.get("fid_extractor"));
+            out.printf(
+                    Locale.ROOT,
+                    "gfid %.3f (%d generated vs %d training images, %s)%n",
+                    (Double) m.get("gfid"),
+                    total,
+                    (Long) m.get("gfid_reference_images"),
+                    m.get("fid_extractor"));
         }
         dir.updateMetrics(m);
         return m;
@@ -192,7 +230,8 @@ public final class GenerateRun {
         long padded = (n + cols - 1) / cols * cols;
         if (padded > n) {
             var sh = all.getShape();
-            all = all.concat(m.full(new ai.djl.ndarray.types.Shape(padded - n, sh.get(1), sh.get(2), sh.get(3)), -1f), 0);
+            all = all.concat(
+                    m.full(new ai.djl.ndarray.types.Shape(padded - n, sh.get(1), sh.get(2), sh.get(3)), -1f), 0);
         }
         List<NDArray> rows = new ArrayList<>();
         for (long i = 0; i < padded; i += cols) {
@@ -210,8 +249,11 @@ public final class GenerateRun {
     /** Parses "0,3,7" into class ids. */
     public static int[] parseClasses(String text) {
         try {
-            return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty())
-                    .mapToInt(Integer::parseInt).toArray();
+            return java.util.Arrays.stream(text.split(","))
+                    .map(String::trim)
+                    .filter(t -> !t.isEmpty())
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
         } catch (NumberFormatException e) {
             throw new UserException("--classes '" + text + "' is not a comma-separated list of class numbers");
         }

@@ -51,7 +51,12 @@ public final class GptRun {
     }
 
     /** A trained GPT: its spec, the model with the newest checkpoint loaded, and its tokenizer's run directory. */
-    public record Loaded(ExperimentConfig config, GptConfig gpt, TokenGpt model, NDManager manager, Path tokenizerDir,
+    public record Loaded(
+            ExperimentConfig config,
+            GptConfig gpt,
+            TokenGpt model,
+            NDManager manager,
+            Path tokenizerDir,
             Checkpoints.Checkpoint checkpoint) {}
 
     /** Loads the GPT of {@code runDir} (newest checkpoint) onto the run's device. */
@@ -60,7 +65,8 @@ public final class GptRun {
         GptConfig gpt = GptConfig.from(config.resolved());
         Path specFile = runDir.resolve(SPEC_FILE);
         if (!Files.isRegularFile(specFile)) {
-            throw new UserException(runDir + " is not a GPT run directory (no " + SPEC_FILE + "; train one with `vqlc gpt train`)");
+            throw new UserException(
+                    runDir + " is not a GPT run directory (no " + SPEC_FILE + "; train one with `vqlc gpt train`)");
         }
         JsonObject o;
         try {
@@ -68,18 +74,28 @@ public final class GptRun {
         } catch (IOException | RuntimeException e) {
             throw new UserException("cannot read " + specFile + ": " + e.getMessage(), e);
         }
-        GptSpec spec = new GptSpec(o.get("vocab_size").getAsInt(), o.get("grid_height").getAsInt(), o.get("grid_width").getAsInt(),
-                o.get("classes").getAsInt(), o.get("layers").getAsInt(), o.get("width").getAsInt(), o.get("heads").getAsInt(),
+        GptSpec spec = new GptSpec(
+                o.get("vocab_size").getAsInt(),
+                o.get("grid_height").getAsInt(),
+                o.get("grid_width").getAsInt(),
+                o.get("classes").getAsInt(),
+                o.get("layers").getAsInt(),
+                o.get("width").getAsInt(),
+                o.get("heads").getAsInt(),
                 o.get("dropout").getAsDouble());
         Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE);
-        var newest = checkpoints.newest().orElseThrow(() ->
-                new UserException("no complete checkpoint in " + runDir.resolve("checkpoints") + "; train the GPT first"));
-        NDManager manager = NDManager.newBaseManager(Devices.resolve(config.run().device()));
+        var newest = checkpoints
+                .newest()
+                .orElseThrow(() -> new UserException(
+                        "no complete checkpoint in " + runDir.resolve("checkpoints") + "; train the GPT first"));
+        NDManager manager =
+                NDManager.newBaseManager(Devices.resolve(config.run().device()));
         Engine.getInstance().setRandomSeed((int) config.run().seed());
         TokenGpt model = new TokenGpt(spec);
         model.initialize(manager);
         checkpoints.load(newest, model, null, manager);
-        return new Loaded(config, gpt, model, manager, Path.of(o.get("tokenizer").getAsString()), newest);
+        return new Loaded(
+                config, gpt, model, manager, Path.of(o.get("tokenizer").getAsString()), newest);
     }
 
     /**
@@ -98,8 +114,9 @@ public final class GptRun {
     /** The tokenizer run of {@code tokenizerDir} with its newest checkpoint loaded. */
     static TrainedRun tokenizer(Path tokenizerDir) {
         if (!Files.isRegularFile(tokenizerDir.resolve("config.conf"))) {
-            throw new UserException("the GPT's tokenizer " + tokenizerDir + " is not a tokenizer run directory (no config.conf);"
-                    + " gpt.tokenizer must name the run that wrote the tokens file");
+            throw new UserException(
+                    "the GPT's tokenizer " + tokenizerDir + " is not a tokenizer run directory (no config.conf);"
+                            + " gpt.tokenizer must name the run that wrote the tokens file");
         }
         return TrainedRun.open(tokenizerDir, List.of());
     }
@@ -114,7 +131,8 @@ public final class GptRun {
         }
         try (NDManager keep = NDManager.newBaseManager()) {
             List<NDArray> parts = new ArrayList<>();
-            generator.generate(classes, perClass, batchSize, seed, (images, labels) -> parts.add(keepCopy(images, keep)));
+            generator.generate(
+                    classes, perClass, batchSize, seed, (images, labels) -> parts.add(keepCopy(images, keep)));
             NDArray all = NDArrays.concat(new NDList(parts), 0);
             List<NDArray> grid = new ArrayList<>();
             for (int r = 0; r < rows; r++) {

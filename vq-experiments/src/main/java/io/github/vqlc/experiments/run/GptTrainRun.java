@@ -35,7 +35,8 @@ public final class GptTrainRun {
         Path tokensPath = g.requireTokens();
         RunDirectory dir = new RunDirectory(config.run().dir());
         try (TokenFile tokens = TokenFile.open(tokensPath);
-                NDManager manager = NDManager.newBaseManager(Devices.resolve(config.run().device()))) {
+                NDManager manager =
+                        NDManager.newBaseManager(Devices.resolve(config.run().device()))) {
             GptSpec spec = g.spec(tokens.header(), tokensPath);
             Path tokenizerDir = g.tokenizerDir();
             // an explicitly named tokenizer must load; the tokens file's directory is used when it is a run
@@ -48,18 +49,36 @@ public final class GptTrainRun {
                 ImageGenerator samples = tokenizer == null ? null : GptRun.generator(model, tokenizer, g.sampling());
                 dir.prepare(resume, config.render());
                 GptRun.writeSpec(dir.path(), spec, tokenizerDir);
-                out.printf("gpt %s -> %s: %,d parameters, vocabulary %d, %dx%d tokens, %d classes, %d training images%n",
-                        config.run().name(), dir.path(), spec.parameterCount(), spec.vocabSize(), spec.gridHeight(),
-                        spec.gridWidth(), spec.classes(), tokens.count());
+                out.printf(
+                        "gpt %s -> %s: %,d parameters, vocabulary %d, %dx%d tokens, %d classes, %d training images%n",
+                        config.run().name(),
+                        dir.path(),
+                        spec.parameterCount(),
+                        spec.vocabSize(),
+                        spec.gridHeight(),
+                        spec.gridWidth(),
+                        spec.classes(),
+                        tokens.count());
                 if (samples == null) {
-                    out.println("no tokenizer run at " + tokenizerDir + " (set gpt.tokenizer): training without sample grids");
+                    out.println("no tokenizer run at " + tokenizerDir
+                            + " (set gpt.tokenizer): training without sample grids");
                 }
-                GptTrainer trainer = new GptTrainer(model, manager, g, tokens, dir.path(), config.run().seed())
+                GptTrainer trainer = new GptTrainer(
+                                model,
+                                manager,
+                                g,
+                                tokens,
+                                dir.path(),
+                                config.run().seed())
                         .observer(new Progress(out, out == System.out && System.console() != null, g.logEvery()))
                         .sampler(step -> {
                             if (samples != null) {
-                                GptRun.writeSampleGrid(samples, dir.samples().resolve(String.format("gpt-%06d.png", step)), 8,
-                                        g.sampleBatchSize(), config.run().seed());
+                                GptRun.writeSampleGrid(
+                                        samples,
+                                        dir.samples().resolve(String.format("gpt-%06d.png", step)),
+                                        8,
+                                        g.sampleBatchSize(),
+                                        config.run().seed());
                             }
                         });
                 TrainingSummary summary = trainer.run(resume);

@@ -44,16 +44,26 @@ public final class ModelSummary {
         for (var child : model.getChildren()) {
             String name = child.getKey().replaceFirst("^\\d+", "");
             if (name.equals("quantizer")) {
-                name = "quantizer (" + config.quantizer().type() + ", K=" + config.quantizer().codebookSize() + ")";
+                name = "quantizer (" + config.quantizer().type() + ", K="
+                        + config.quantizer().codebookSize() + ")";
             }
             rows.add(count(name, child.getValue()));
         }
-        Optional<PatchDiscriminator> d = injector.getInstance(Key.get(new TypeLiteral<Optional<PatchDiscriminator>>() {}));
+        Optional<PatchDiscriminator> d =
+                injector.getInstance(Key.get(new TypeLiteral<Optional<PatchDiscriminator>>() {}));
         d.ifPresent(disc -> rows.add(count("discriminator", disc)));
         int side = model.imageSize() / config.model().downsampleFactor();
-        String header = String.format(Locale.ROOT, "image %dx%dx%d -> tokens %dx%d = %d per image (f%d)%s",
-                model.imageSize(), model.imageSize(), model.channels(), side, side, side * side,
-                config.model().downsampleFactor(), d.isPresent() ? "" : "; discriminator off (loss.gan.weight = 0)");
+        String header = String.format(
+                Locale.ROOT,
+                "image %dx%dx%d -> tokens %dx%d = %d per image (f%d)%s",
+                model.imageSize(),
+                model.imageSize(),
+                model.channels(),
+                side,
+                side,
+                side * side,
+                config.model().downsampleFactor(),
+                d.isPresent() ? "" : "; discriminator off (loss.gan.weight = 0)");
         return new ModelSummary(header, rows);
     }
 
@@ -83,15 +93,18 @@ public final class ModelSummary {
     /** The printed table; its last line is {@code total parameters <N>}. */
     public String render() {
         StringBuilder sb = new StringBuilder(header).append('\n');
-        int width = Math.max(16, rows.stream().mapToInt(r -> r.component().length()).max().orElse(0));
+        int width = Math.max(
+                16, rows.stream().mapToInt(r -> r.component().length()).max().orElse(0));
         String fmt = "%-" + width + "s %15s %15s %15s%n";
         sb.append(String.format(Locale.ROOT, fmt, "component", "parameters", "trainable", "frozen"));
         long trainable = 0;
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, fmt, r.component(), grouped(r.total()), grouped(r.trainable()), grouped(r.frozen())));
+            sb.append(String.format(
+                    Locale.ROOT, fmt, r.component(), grouped(r.total()), grouped(r.trainable()), grouped(r.frozen())));
             trainable += r.trainable();
         }
-        sb.append(String.format(Locale.ROOT, fmt, "all", grouped(total()), grouped(trainable), grouped(total() - trainable)));
+        sb.append(String.format(
+                Locale.ROOT, fmt, "all", grouped(total()), grouped(trainable), grouped(total() - trainable)));
         sb.append("total parameters ").append(total());
         return sb.toString();
     }

@@ -35,9 +35,14 @@ public final class Progress implements TrainingObserver {
         total = totalSteps;
         startNanos = System.nanoTime();
         if (terminal) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
-                    .startsFrom(firstStep - 1, java.time.Duration.ZERO).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("train")
+                    .setInitialMax(totalSteps)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .showSpeed()
+                    .startsFrom(firstStep - 1, java.time.Duration.ZERO)
+                    .build();
         } else {
             out.printf(Locale.ROOT, "training steps %d..%d%n", firstStep, totalSteps);
         }
@@ -55,8 +60,14 @@ public final class Progress implements TrainingObserver {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             double perStep = elapsed / Math.max(1, step - first + 1);
             double eta = perStep * (total - step);
-            out.printf(Locale.ROOT, "step %d/%d  %.0f img/s  eta %s  %s%n", step, total, imagesPerSecond,
-                    duration(eta), format(latest));
+            out.printf(
+                    Locale.ROOT,
+                    "step %d/%d  %.0f img/s  eta %s  %s%n",
+                    step,
+                    total,
+                    imagesPerSecond,
+                    duration(eta),
+                    format(latest));
         }
     }
 
@@ -93,7 +104,8 @@ public final class Progress implements TrainingObserver {
 
     static String duration(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 }

@@ -1,10 +1,10 @@
 package io.github.vqlc.experiments.run;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.JsonLines;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

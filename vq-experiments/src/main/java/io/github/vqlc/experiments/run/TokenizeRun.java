@@ -39,9 +39,10 @@ public final class TokenizeRun {
         }
         VqAutoencoder model = tokenizer.model();
         int side = (int) Math.round(Math.sqrt(model.tokensPerImage()));
-        TokenFile.Header header = new TokenFile.Header(model.quantizer().codebookSize(), side, side, data.size(),
-                data.numClasses());
-        log.println("tokenizing " + data.describe() + " with " + tokenizer.checkpoint().dir() + " -> " + out);
+        TokenFile.Header header =
+                new TokenFile.Header(model.quantizer().codebookSize(), side, side, data.size(), data.numClasses());
+        log.println("tokenizing " + data.describe() + " with "
+                + tokenizer.checkpoint().dir() + " -> " + out);
         ParameterStore ps = new ParameterStore(tokenizer.manager(), false);
         int batchSize = config.eval().batchSize();
         int batches = (data.size() + batchSize - 1) / batchSize;
@@ -49,7 +50,8 @@ public final class TokenizeRun {
         long start = System.nanoTime();
         int[] done = {0, 0};
         try (TokenFile.Writer writer = TokenFile.create(out, header);
-                BatchLoader loader = BatchLoader.builder(data).setBatchSize(batchSize).build()) {
+                BatchLoader loader =
+                        BatchLoader.builder(data).setBatchSize(batchSize).build()) {
             loader.forEachBatch(tokenizer.manager(), batch -> {
                 NDArray indices = model.encode(ps, batch.images(), false).indices();
                 long[] codes = indices.toType(DataType.INT64, false).toLongArray();
@@ -63,14 +65,28 @@ public final class TokenizeRun {
                 done[1]++;
                 if (done[1] % every == 0 || done[1] == batches) {
                     double secs = (System.nanoTime() - start) / 1e9;
-                    log.printf(Locale.ROOT, "tokenize %s: %d/%d images  %.0f images/s  eta %s%n", split.name().toLowerCase(Locale.ROOT),
-                            done[0], header.count(), done[0] / secs, Progress.duration(secs / done[0] * (header.count() - done[0])));
+                    log.printf(
+                            Locale.ROOT,
+                            "tokenize %s: %d/%d images  %.0f images/s  eta %s%n",
+                            split.name().toLowerCase(Locale.ROOT),
+                            done[0],
+                            header.count(),
+                            done[0] / secs,
+                            Progress.duration(secs / done[0] * (header.count() - done[0])));
                 }
             });
             writer.commit();
         }
-        log.printf(Locale.ROOT, "wrote %d images x %dx%d tokens (codebook %d, %d classes, %s codes) to %s%n", header.count(),
-                side, side, header.codebookSize(), header.labelClasses(), header.codeBytes() == 2 ? "int16" : "int32", out);
+        log.printf(
+                Locale.ROOT,
+                "wrote %d images x %dx%d tokens (codebook %d, %d classes, %s codes) to %s%n",
+                header.count(),
+                side,
+                side,
+                header.codebookSize(),
+                header.labelClasses(),
+                header.codeBytes() == 2 ? "int16" : "int32",
+                out);
         return header;
     }
 }

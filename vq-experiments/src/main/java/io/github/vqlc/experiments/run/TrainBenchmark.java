@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import io.github.vqlc.core.config.ExperimentConfig;
@@ -12,7 +13,6 @@ import io.github.vqlc.models.train.TrainingStep;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.IOException;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +39,22 @@ public final class TrainBenchmark {
         var t = config.train();
         TrainingStep step = new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.emaDecay());
         ParameterStore ps = new ParameterStore(manager, false);
-        Shape shape = new Shape(t.batchSize(), config.data().channels(), config.data().imageSize(), config.data().imageSize());
-        out.printf(Locale.ROOT, "bench train: %s, batch %d x %d micro-batches, %dx%dx%d images, GAN %s, perceptual %s%n",
-                config.quantizer().type(), t.batchSize(), t.accumulateSteps(), shape.get(2), shape.get(3), shape.get(1),
-                objective.discriminator() == null ? "off" : "on (from step 1)", config.loss().perceptual().type());
+        Shape shape = new Shape(
+                t.batchSize(),
+                config.data().channels(),
+                config.data().imageSize(),
+                config.data().imageSize());
+        out.printf(
+                Locale.ROOT,
+                "bench train: %s, batch %d x %d micro-batches, %dx%dx%d images, GAN %s, perceptual %s%n",
+                config.quantizer().type(),
+                t.batchSize(),
+                t.accumulateSteps(),
+                shape.get(2),
+                shape.get(3),
+                shape.get(1),
+                objective.discriminator() == null ? "off" : "on (from step 1)",
+                config.loss().perceptual().type());
         Engine.getInstance().setRandomSeed((int) config.run().seed());
         long start = 0;
         long cpuStart = 0;
@@ -54,7 +66,8 @@ public final class TrainBenchmark {
                 start = System.nanoTime();
                 cpuStart = processCpuNanos();
             }
-            try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
+            try (NDScope scope = new NDScope();
+                    NDManager sub = manager.newSubManager()) {
                 scope.suppressNotUsedWarning();
                 List<NDArray> micro = new ArrayList<>();
                 for (int m = 0; m < t.accumulateSteps(); m++) {
@@ -62,9 +75,11 @@ public final class TrainBenchmark {
                 }
                 // GAN active from the first step whatever loss.gan.start-step says: the full step is measured
                 int ganStep = Math.max(i, config.loss().gan().startStep());
-                var terms = step.run(ps, micro, ganStep, t.lr(), config.discriminator().lrOr(t.lr()));
+                var terms = step.run(
+                        ps, micro, ganStep, t.lr(), config.discriminator().lrOr(t.lr()));
                 if (i == warmup + steps) {
-                    out.printf(Locale.ROOT, "final loss %.4f%n", terms.get("loss").getFloat());
+                    out.printf(
+                            Locale.ROOT, "final loss %.4f%n", terms.get("loss").getFloat());
                 }
             }
             if (i == 100 || i == 2000 || i == warmup + steps) {

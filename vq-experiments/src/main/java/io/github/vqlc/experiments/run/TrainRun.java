@@ -35,11 +35,19 @@ public final class TrainRun {
         }
     }
 
-    private Map<String, Object> run(boolean resume, PrintStream out, RunDirectory dir, Injector injector, VqTrainer trainer,
+    private Map<String, Object> run(
+            boolean resume,
+            PrintStream out,
+            RunDirectory dir,
+            Injector injector,
+            VqTrainer trainer,
             TokenizerEvaluator evaluator) {
         dir.prepare(resume, config.render());
         out.println("run " + config.run().name() + " -> " + dir.path());
-        TrainingObserver observer = new Progress(out, out == System.out && System.console() != null, config.train().logEvery());
+        TrainingObserver observer = new Progress(
+                out,
+                out == System.out && System.console() != null,
+                config.train().logEvery());
         var extra = injector.getExistingBinding(com.google.inject.Key.get(TrainingObserver.class));
         if (extra != null) {
             observer = TrainingObserver.both(observer, extra.getProvider().get());
@@ -63,7 +71,9 @@ public final class TrainRun {
 
     static Injector injector(ExperimentConfig config, Module... overrides) {
         Module base = new ExperimentModule(config);
-        return Guice.createInjector(overrides.length == 0 ? base
-                : com.google.inject.util.Modules.override(base).with(overrides));
+        return Guice.createInjector(
+                overrides.length == 0
+                        ? base
+                        : com.google.inject.util.Modules.override(base).with(overrides));
     }
 }

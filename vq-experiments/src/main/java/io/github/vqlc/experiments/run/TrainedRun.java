@@ -19,7 +19,8 @@ import java.util.List;
  * built from it, and the model with the newest complete checkpoint loaded. Used by {@code eval},
  * {@code tokenize} and {@code generate}.
  */
-public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencoder model, Checkpoints.Checkpoint checkpoint)
+public record TrainedRun(
+        ExperimentConfig config, Injector injector, VqAutoencoder model, Checkpoints.Checkpoint checkpoint)
         implements AutoCloseable {
 
     /** Reads {@code runDir/config.conf} with {@code run.dir} pointing at {@code runDir}, plus {@code overrides}. */
@@ -42,8 +43,10 @@ public record TrainedRun(ExperimentConfig config, Injector injector, VqAutoencod
     public static TrainedRun load(ExperimentConfig config, Module... overrides) {
         Path dir = config.run().dir();
         Checkpoints checkpoints = new Checkpoints(dir.resolve("checkpoints"), Integer.MAX_VALUE);
-        var newest = checkpoints.newest().orElseThrow(() ->
-                new UserException("no complete checkpoint in " + dir.resolve("checkpoints") + "; train the run first"));
+        var newest = checkpoints
+                .newest()
+                .orElseThrow(() -> new UserException(
+                        "no complete checkpoint in " + dir.resolve("checkpoints") + "; train the run first"));
         Injector injector = TrainRun.injector(config, overrides);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         NDManager manager = injector.getInstance(NDManager.class);

@@ -14,8 +14,8 @@ import java.util.List;
  *     run.seed, run.dir, run.name)
  * @param replaced paths removed from the base config before the layer goes on top (bundles' {@code replace})
  */
-public record Cell(int index, String name, String group, long seed, List<Choice> choices, Config layer,
-        List<String> replaced) {
+public record Cell(
+        int index, String name, String group, long seed, List<Choice> choices, Config layer, List<String> replaced) {
 
     /** The value a cell takes on one axis. */
     public record Choice(SweepAxis axis, String value) {

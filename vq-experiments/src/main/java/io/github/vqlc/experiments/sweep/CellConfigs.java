@@ -20,7 +20,8 @@ public final class CellConfigs {
             throw new UserException("config file not found: " + file);
         }
         try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            return ConfigFactory.parseFile(
+                    file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
             throw new UserException("config: " + e.getMessage(), e);
         }
@@ -48,13 +49,14 @@ public final class CellConfigs {
                 try {
                     DownstreamStage.check(spec.downstream(), cell, config);
                 } catch (UserException e) {
-                    throw new UserException("sweep.downstream (" + spec.downstream().gpt() + "): " + e.getMessage(), e);
+                    throw new UserException(
+                            "sweep.downstream (" + spec.downstream().gpt() + "): " + e.getMessage(), e);
                 }
             }
             return config;
         } catch (UserException e) {
-            throw new UserException("sweep " + spec.name() + ", cell " + cell.index() + " " + cell.name() + ": "
-                    + e.getMessage(), e);
+            throw new UserException(
+                    "sweep " + spec.name() + ", cell " + cell.index() + " " + cell.name() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -44,17 +44,25 @@ public final class CellExpansion {
                 Integer previous = seen.put(name, cells.size());
                 if (previous != null) {
                     throw new UserException("sweep " + spec.name() + ": cells " + previous + " and " + cells.size()
-                            + " are both named " + name + " (an extra cell repeating a product cell, or values that differ only"
+                            + " are both named " + name
+                            + " (an extra cell repeating a product cell, or values that differ only"
                             + " in characters not allowed in names)");
                 }
-                cells.add(new Cell(cells.size(), name, group, seed, List.copyOf(p.choices()), layer(spec, p, name, seed),
+                cells.add(new Cell(
+                        cells.size(),
+                        name,
+                        group,
+                        seed,
+                        List.copyOf(p.choices()),
+                        layer(spec, p, name, seed),
                         replaced(p)));
             }
         }
         return List.copyOf(cells);
     }
 
-    private static void product(List<SweepAxis> axes, int i, List<Cell.Choice> choices, List<Config> layers, List<Point> out) {
+    private static void product(
+            List<SweepAxis> axes, int i, List<Cell.Choice> choices, List<Config> layers, List<Point> out) {
         if (i == axes.size()) {
             out.add(new Point(List.copyOf(choices), List.copyOf(layers)));
             return;
@@ -90,7 +98,8 @@ public final class CellExpansion {
             }
             boolean same = axis instanceof KeyAxis k
                     ? SweepAxis.same(wanted, p.layers().get(i).getValue(k.key()))
-                    : String.valueOf(wanted.unwrapped()).equals(p.choices().get(i).value());
+                    : String.valueOf(wanted.unwrapped())
+                            .equals(p.choices().get(i).value());
             if (!same) {
                 return false;
             }
@@ -110,8 +119,8 @@ public final class CellExpansion {
             } else if (axis instanceof BundleAxis b) {
                 SweepAxis.Bundle bundle = b.bundle(String.valueOf(v.unwrapped()));
                 if (bundle == null) {
-                    throw new UserException("sweep.extra-cells (" + SweepSpec.origin(extra.root()) + "): axis " + b.name()
-                            + " has no bundle '" + v.unwrapped() + "'");
+                    throw new UserException("sweep.extra-cells (" + SweepSpec.origin(extra.root()) + "): axis "
+                            + b.name() + " has no bundle '" + v.unwrapped() + "'");
                 }
                 choices.add(new Cell.Choice(b, bundle.name()));
                 layers.add(bundle.overrides());
@@ -127,8 +136,9 @@ public final class CellExpansion {
             if (entry.hasPath(axis.id())) {
                 out.put(axis.id(), entry.getValue(axis.id()));
             } else if (complete) {
-                throw new UserException("sweep." + what + " entry " + entry.root().render(
-                        com.typesafe.config.ConfigRenderOptions.concise()) + " (" + SweepSpec.origin(entry.root())
+                throw new UserException("sweep." + what + " entry "
+                        + entry.root().render(com.typesafe.config.ConfigRenderOptions.concise()) + " ("
+                        + SweepSpec.origin(entry.root())
                         + ") gives no value for axis " + axis.id() + "; an extra cell names a value for every axis");
             }
         }
@@ -136,7 +146,8 @@ public final class CellExpansion {
             boolean known = spec.axes().stream().anyMatch(a -> path.equals(a.id()) || path.startsWith(a.id() + "."));
             if (!known) {
                 throw new UserException("sweep." + what + " (" + SweepSpec.origin(entry.root()) + "): '" + path
-                        + "' is not an axis; axes: " + spec.axes().stream().map(SweepAxis::id).toList());
+                        + "' is not an axis; axes: "
+                        + spec.axes().stream().map(SweepAxis::id).toList());
             }
         }
         return out;
@@ -161,6 +172,7 @@ public final class CellExpansion {
         run.put("run.seed", seed);
         run.put("run.dir", spec.dir().resolve(name).toString());
         run.put("run.name", name);
-        return ConfigFactory.parseMap(run, "sweep " + spec.name() + " cell " + name).withFallback(layer);
+        return ConfigFactory.parseMap(run, "sweep " + spec.name() + " cell " + name)
+                .withFallback(layer);
     }
 }

@@ -33,8 +33,8 @@ public final class CellRun {
         }
         try {
             Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 FileLock lock = lock(channel, cell, dir);
                 try {
                     if (complete(cell, config, downstream)) { // finished while we waited for the lock
@@ -43,13 +43,14 @@ public final class CellRun {
                     if (!CellState.finished(dir, steps)) {
                         DownstreamStage.invalidate(dir); // tokens, GPT and gFID of an earlier tokenizer
                         boolean started = Files.isDirectory(dir.resolve("checkpoints"));
-                        out.println("cell " + cell.index() + " " + cell.name() + ": " + (started ? "continuing" : "starting")
-                                + " in " + dir);
+                        out.println("cell " + cell.index() + " " + cell.name() + ": "
+                                + (started ? "continuing" : "starting") + " in " + dir);
                         new TrainRun(config).run(true, out);
                         CellState.markDone(dir, steps);
                     }
                     if (downstream.appliesTo(cell)) {
-                        out.println("cell " + cell.index() + " " + cell.name() + ": downstream GPT and gFID in " + dir.resolve("gpt"));
+                        out.println("cell " + cell.index() + " " + cell.name() + ": downstream GPT and gFID in "
+                                + dir.resolve("gpt"));
                         DownstreamStage.run(downstream, cell, config, out);
                     }
                     return true;

@@ -24,13 +24,16 @@ public final class CellState {
     private CellState() {}
 
     public static boolean finished(Path cellDir, int steps) {
-        return Files.isRegularFile(cellDir.resolve(DONE)) || metricsSteps(cellDir).orElse(-1) == steps;
+        return Files.isRegularFile(cellDir.resolve(DONE))
+                || metricsSteps(cellDir).orElse(-1) == steps;
     }
 
     /** The {@code steps} recorded in the cell's metrics.json, if any. */
     public static Optional<Integer> metricsSteps(Path cellDir) {
-        return readJson(cellDir.resolve("metrics.json")).map(m -> m.get("steps"))
-                .filter(JsonElement::isJsonPrimitive).map(JsonElement::getAsInt);
+        return readJson(cellDir.resolve("metrics.json"))
+                .map(m -> m.get("steps"))
+                .filter(JsonElement::isJsonPrimitive)
+                .map(JsonElement::getAsInt);
     }
 
     /** Writes the done marker (atomically: a crash leaves either no marker or a complete one). */

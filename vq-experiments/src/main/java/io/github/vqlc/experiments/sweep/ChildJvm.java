@@ -38,10 +38,14 @@ public final class ChildJvm {
         boolean threadsSeen = false;
         for (String a : inputArguments) {
             if (a.startsWith("-D" + THREADS + "=")) {
-                int threads = parseInt(a.substring(a.indexOf('=') + 1), Runtime.getRuntime().availableProcessors());
+                int threads = parseInt(
+                        a.substring(a.indexOf('=') + 1), Runtime.getRuntime().availableProcessors());
                 out.add("-D" + THREADS + "=" + Math.max(1, threads / parallel));
                 threadsSeen = true;
-            } else if (a.startsWith("-D") || a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-Xss")
+            } else if (a.startsWith("-D")
+                    || a.startsWith("-Xmx")
+                    || a.startsWith("-Xms")
+                    || a.startsWith("-Xss")
                     || a.startsWith("-XX:")) {
                 out.add(a);
             }

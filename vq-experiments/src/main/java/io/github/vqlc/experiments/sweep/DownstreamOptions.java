@@ -26,8 +26,12 @@ public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int
                     + " (e.g. \"../fashion-mnist/gpt.conf\")");
         }
         int count = SweepSpec.intAtLeast(c, "sweep.downstream", "count", 1);
-        return new DownstreamOptions(enabled, gpt.isBlank() ? null : dirOfFile.resolve(gpt).normalize(),
-                c.getConfig("overrides"), count, List.copyOf(c.getConfigList("only")));
+        return new DownstreamOptions(
+                enabled,
+                gpt.isBlank() ? null : dirOfFile.resolve(gpt).normalize(),
+                c.getConfig("overrides"),
+                count,
+                List.copyOf(c.getConfigList("only")));
     }
 
     /** Whether the downstream stage runs for {@code cell}. */
@@ -41,12 +45,16 @@ public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int
     /** Every entry of the assignment equals the cell's value on that axis (numbers and lists as the user means them). */
     private static boolean matches(Config assignment, Cell cell) {
         for (Map.Entry<String, ConfigValue> e : assignment.entrySet()) {
-            Cell.Choice choice = cell.choices().stream().filter(ch -> ch.axis().id().equals(e.getKey())).findFirst().orElse(null);
+            Cell.Choice choice = cell.choices().stream()
+                    .filter(ch -> ch.axis().id().equals(e.getKey()))
+                    .findFirst()
+                    .orElse(null);
             if (choice == null) {
                 return false;
             }
             boolean same = choice.axis() instanceof SweepAxis.KeyAxis k
-                    ? cell.layer().hasPath(k.key()) && SweepAxis.same(e.getValue(), cell.layer().getValue(k.key()))
+                    ? cell.layer().hasPath(k.key())
+                            && SweepAxis.same(e.getValue(), cell.layer().getValue(k.key()))
                     : String.valueOf(e.getValue().unwrapped()).equals(choice.value());
             if (!same) {
                 return false;
@@ -62,8 +70,9 @@ public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int
         }
         for (Config o : only) {
             if (cells.stream().noneMatch(c -> matches(o, c))) {
-                throw new UserException("sweep.downstream.only entry " + o.root().render(
-                        com.typesafe.config.ConfigRenderOptions.concise()) + " matches no cell of the sweep");
+                throw new UserException("sweep.downstream.only entry "
+                        + o.root().render(com.typesafe.config.ConfigRenderOptions.concise())
+                        + " matches no cell of the sweep");
             }
         }
     }
@@ -73,8 +82,9 @@ public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int
         for (Config o : only) {
             for (String key : o.entrySet().stream().map(Map.Entry::getKey).toList()) {
                 if (axes.stream().noneMatch(a -> a.id().equals(key))) {
-                    throw new UserException("sweep.downstream.only names axis '" + key + "', which the sweep does not have;"
-                            + " axes: " + axes.stream().map(SweepAxis::id).toList());
+                    throw new UserException(
+                            "sweep.downstream.only names axis '" + key + "', which the sweep does not have;" + " axes: "
+                                    + axes.stream().map(SweepAxis::id).toList());
                 }
             }
         }

@@ -41,13 +41,21 @@ final class DownstreamStage {
     static ExperimentConfig gptConfig(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer) {
         Path dir = tokenizer.run().dir();
         Config cellLayer = ConfigFactory.empty()
-                .withValue("gpt.tokens", ConfigValueFactory.fromAnyRef(TokenizeRun.defaultOutput(dir, Split.TRAIN).toString()))
+                .withValue(
+                        "gpt.tokens",
+                        ConfigValueFactory.fromAnyRef(
+                                TokenizeRun.defaultOutput(dir, Split.TRAIN).toString()))
                 .withValue("gpt.tokenizer", ConfigValueFactory.fromAnyRef(dir.toString()))
-                .withValue("run.dir", ConfigValueFactory.fromAnyRef(dir.resolve("gpt").toString()))
+                .withValue(
+                        "run.dir",
+                        ConfigValueFactory.fromAnyRef(dir.resolve("gpt").toString()))
                 .withValue("run.name", ConfigValueFactory.fromAnyRef(cell.name() + "-gpt"))
                 .withValue("run.seed", ConfigValueFactory.fromAnyRef(cell.seed()))
-                .withValue("run.device", ConfigValueFactory.fromAnyRef(tokenizer.run().device()));
-        return ConfigLoader.load(null, cellLayer.withFallback(d.overrides()).withFallback(CellConfigs.parse(d.gpt())), List.of());
+                .withValue(
+                        "run.device",
+                        ConfigValueFactory.fromAnyRef(tokenizer.run().device()));
+        return ConfigLoader.load(
+                null, cellLayer.withFallback(d.overrides()).withFallback(CellConfigs.parse(d.gpt())), List.of());
     }
 
     /**
@@ -79,7 +87,8 @@ final class DownstreamStage {
             Files.deleteIfExists(TokenizeRun.defaultOutput(cellDir, Split.TRAIN));
             AtomicFiles.deleteRecursively(cellDir.resolve("gpt"));
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot clear the downstream stage of " + cellDir + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(
+                    "cannot clear the downstream stage of " + cellDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -100,15 +109,21 @@ final class DownstreamStage {
             // a crashed GPT continues from its newest checkpoint (resume needs the directory to exist)
             new GptTrainRun(gptConfig).run(Files.isDirectory(gptDir), out);
         }
-        Map<String, Object> generated = GenerateRun.run(gptDir, new GenerateRun.Request(d.count(), null,
-                g.sampling(), cell.seed(), g.sampleBatchSize(), null, true), out);
+        Map<String, Object> generated = GenerateRun.run(
+                gptDir,
+                new GenerateRun.Request(d.count(), null, g.sampling(), cell.seed(), g.sampleBatchSize(), null, true),
+                out);
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : List.of("gfid", "gfid_images", "gfid_reference_images")) {
             m.put(key, generated.get(key));
         }
         CellState.readJson(gptDir.resolve("metrics.json")).ifPresent(gpt -> {
-            m.put("gpt_final_loss", gpt.has("final_loss") ? gpt.get("final_loss").getAsDouble() : null);
-            m.put("gpt_parameters", gpt.has("parameters") ? gpt.get("parameters").getAsLong() : null);
+            m.put(
+                    "gpt_final_loss",
+                    gpt.has("final_loss") ? gpt.get("final_loss").getAsDouble() : null);
+            m.put(
+                    "gpt_parameters",
+                    gpt.has("parameters") ? gpt.get("parameters").getAsLong() : null);
         });
         new RunDirectory(dir).updateMetrics(m);
         com.google.gson.JsonObject marker = new com.google.gson.JsonObject();

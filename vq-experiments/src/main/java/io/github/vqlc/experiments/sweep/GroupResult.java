@@ -22,8 +22,8 @@ import java.util.Set;
  * @param metrics metrics.json of the cells that have one
  * @param runConfigs config.conf of the cells that have one
  */
-public record GroupResult(String group, List<Cell.Choice> choices, List<Cell> cells, List<JsonObject> metrics,
-        List<Config> runConfigs) {
+public record GroupResult(
+        String group, List<Cell.Choice> choices, List<Cell> cells, List<JsonObject> metrics, List<Config> runConfigs) {
 
     /** Mean and sample standard deviation (NaN below two values) of a metric over seeds. */
     public record Stat(int n, double mean, double std) {}
@@ -43,7 +43,8 @@ public record GroupResult(String group, List<Cell.Choice> choices, List<Cell> ce
                 CellState.readJson(dir.resolve("metrics.json")).ifPresent(metrics::add);
                 if (Files.isRegularFile(dir.resolve("config.conf"))) {
                     try {
-                        configs.add(ConfigFactory.parseFile(dir.resolve("config.conf").toFile()));
+                        configs.add(ConfigFactory.parseFile(
+                                dir.resolve("config.conf").toFile()));
                     } catch (RuntimeException e) {
                         // an unreadable config only costs the caption its data name
                     }
@@ -77,7 +78,9 @@ public record GroupResult(String group, List<Cell.Choice> choices, List<Cell> ce
         Set<String> out = new LinkedHashSet<>();
         for (JsonObject m : metrics) {
             JsonElement e = m.get(key);
-            if (e != null && !e.isJsonNull() && !(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
+            if (e != null
+                    && !e.isJsonNull()
+                    && !(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
                 out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
             }
         }
@@ -97,6 +100,9 @@ public record GroupResult(String group, List<Cell.Choice> choices, List<Cell> ce
 
     /** This group's value on the axis with {@code id}, if the sweep has that axis. */
     public Optional<String> value(String id) {
-        return choices.stream().filter(c -> c.axis().id().equals(id)).map(Cell.Choice::value).findFirst();
+        return choices.stream()
+                .filter(c -> c.axis().id().equals(id))
+                .map(Cell.Choice::value)
+                .findFirst();
     }
 }

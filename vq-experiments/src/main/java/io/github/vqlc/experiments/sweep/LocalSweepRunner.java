@@ -79,11 +79,15 @@ public final class LocalSweepRunner {
                 }
                 if (CellRun.lockedElsewhere(config.run().dir())) {
                     busy.add(cell);
-                    status(cell, cells.size(), "busy", "(another run holds " + config.run().dir().resolve(".lock")
-                            + "; not started here)");
+                    status(
+                            cell,
+                            cells.size(),
+                            "busy",
+                            "(another run holds " + config.run().dir().resolve(".lock") + "; not started here)");
                     continue;
                 }
-                futures.add(pool.submit(() -> runOne(cell, cells.size(), config.run().dir(), failures)));
+                futures.add(pool.submit(
+                        () -> runOne(cell, cells.size(), config.run().dir(), failures)));
             }
             for (Future<?> f : futures) {
                 f.get();
@@ -113,12 +117,24 @@ public final class LocalSweepRunner {
         int code;
         try {
             Files.createDirectories(dir);
-            List<String> cmd = jvm.command(List.of("sweep", "-c", sweepConf.toString(), "--cell",
-                    Integer.toString(cell.index()), "--no-aggregate", "--verbose"));
-            Files.writeString(log, "=== vqlc sweep: cell " + cell.index() + " " + cell.name() + ", started " + start + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            List<String> cmd = jvm.command(List.of(
+                    "sweep",
+                    "-c",
+                    sweepConf.toString(),
+                    "--cell",
+                    Integer.toString(cell.index()),
+                    "--no-aggregate",
+                    "--verbose"));
+            Files.writeString(
+                    log,
+                    "=== vqlc sweep: cell " + cell.index() + " " + cell.name() + ", started " + start + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             running.add(p);
             status(cell, total, "start", "(log: " + log + ")");
             try {
@@ -146,20 +162,26 @@ public final class LocalSweepRunner {
 
     private synchronized void status(Cell cell, int total, String what, String detail) {
         int width = Integer.toString(total).length();
-        out.printf(Locale.ROOT, "[%" + width + "d/%d] %-6s %s  %s%n", cell.index() + 1, total, what, cell.name(), detail);
+        out.printf(
+                Locale.ROOT, "[%" + width + "d/%d] %-6s %s  %s%n", cell.index() + 1, total, what, cell.name(), detail);
         out.flush();
     }
 
     private static String summary(Path dir) {
-        return CellState.readJson(dir.resolve("metrics.json")).map(m -> {
-            StringBuilder s = new StringBuilder();
-            for (String key : List.of("utilization", "psnr", "rfid", "gfid")) {
-                if (m.has(key) && m.get(key).isJsonPrimitive() && m.get(key).getAsJsonPrimitive().isNumber()) {
-                    s.append(String.format(Locale.ROOT, "  %s %.4g", key, m.get(key).getAsDouble()));
-                }
-            }
-            return s.toString();
-        }).orElse("");
+        return CellState.readJson(dir.resolve("metrics.json"))
+                .map(m -> {
+                    StringBuilder s = new StringBuilder();
+                    for (String key : List.of("utilization", "psnr", "rfid", "gfid")) {
+                        if (m.has(key)
+                                && m.get(key).isJsonPrimitive()
+                                && m.get(key).getAsJsonPrimitive().isNumber()) {
+                            s.append(String.format(
+                                    Locale.ROOT, "  %s %.4g", key, m.get(key).getAsDouble()));
+                        }
+                    }
+                    return s.toString();
+                })
+                .orElse("");
     }
 
     /** The most telling line of a failed cell's log: the CLI's error line, else an exception, else the last line. */
@@ -189,7 +211,8 @@ public final class LocalSweepRunner {
 
     static String duration(Duration d) {
         long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 }

@@ -27,8 +27,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class ResultPlots {
 
     /** Distinct colours that read on white (matplotlib's tab10). */
-    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
-        0xbcbd22, 0x17becf};
+    private static final int[] PALETTE = {
+        0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf
+    };
 
     private ResultPlots() {}
 
@@ -37,7 +38,12 @@ public final class ResultPlots {
      *
      * @return whether a file was written
      */
-    public static boolean write(Path file, SweepSpec spec, List<GroupResult> groups, String metric, String yLabel,
+    public static boolean write(
+            Path file,
+            SweepSpec spec,
+            List<GroupResult> groups,
+            String metric,
+            String yLabel,
             DoubleUnaryOperator scale) {
         Map<String, XYSeries> series = new LinkedHashMap<>();
         for (GroupResult g : groups) {
@@ -47,16 +53,23 @@ public final class ResultPlots {
                 continue;
             }
             String name = ResultsTable.series(spec, g);
-            series.computeIfAbsent(name, n -> new XYSeries(n, true, false)).addOrUpdate((double) k.get(),
-                    scale.applyAsDouble(s.get().mean()));
+            series.computeIfAbsent(name, n -> new XYSeries(n, true, false))
+                    .addOrUpdate((double) k.get(), scale.applyAsDouble(s.get().mean()));
         }
         if (series.isEmpty()) {
             return false;
         }
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createXYLineChart(spec.name() + ": " + yLabel + " vs codebook size",
-                "codebook size (log)", yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                spec.name() + ": " + yLabel + " vs codebook size",
+                "codebook size (log)",
+                yLabel,
+                data,
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         XYPlot plot = chart.getXYPlot();
         LogarithmicAxis x = new LogarithmicAxis("codebook size (log)");
         x.setAllowNegativesFlag(false);

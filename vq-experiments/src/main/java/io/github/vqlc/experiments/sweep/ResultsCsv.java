@@ -44,7 +44,9 @@ public final class ResultsCsv {
                 if (numeric.get(i)) {
                     var s = g.stat(k);
                     row.add(s.map(x -> number(x.mean())).orElse(""));
-                    row.add(s.filter(x -> !Double.isNaN(x.std())).map(x -> number(x.std())).orElse(""));
+                    row.add(s.filter(x -> !Double.isNaN(x.std()))
+                            .map(x -> number(x.std()))
+                            .orElse(""));
                 } else {
                     row.add(String.join(";", g.texts(k)));
                 }
@@ -71,13 +73,19 @@ public final class ResultsCsv {
         if (!Double.isFinite(v)) {
             return Double.toString(v);
         }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(12)).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(12))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static String line(List<String> fields) {
         List<String> quoted = new ArrayList<>();
         for (String f : fields) {
-            quoted.add(f.contains(",") || f.contains("\"") || f.contains("\n") ? "\"" + f.replace("\"", "\"\"") + "\"" : f);
+            quoted.add(
+                    f.contains(",") || f.contains("\"") || f.contains("\n")
+                            ? "\"" + f.replace("\"", "\"\"") + "\""
+                            : f);
         }
         return String.join(",", quoted) + "\n";
     }

@@ -24,6 +24,7 @@ public final class ResultsTable {
 
     /** The key of the codebook-size axis, shown in its own column. */
     public static final String CODEBOOK_KEY = "quantizer.codebook-size";
+
     static final String MISSING = "–";
 
     private record Metric(String header, String key, DoubleUnaryOperator scale, int decimals) {}
@@ -55,8 +56,11 @@ public final class ResultsTable {
         for (GroupResult g : groups) {
             List<String> cells = new ArrayList<>(List.of(method(spec, g)));
             extra.forEach(a -> cells.add(display(spec, g.value(a.id()).orElse(MISSING))));
-            cells.add(g.stat("tokens").map(s -> String.format(Locale.US, "%,d", Math.round(s.mean()))).orElse(MISSING));
-            cells.add(codebookSize(g).map(k -> String.format(Locale.US, "%,d", k)).orElse(MISSING));
+            cells.add(g.stat("tokens")
+                    .map(s -> String.format(Locale.US, "%,d", Math.round(s.mean())))
+                    .orElse(MISSING));
+            cells.add(
+                    codebookSize(g).map(k -> String.format(Locale.US, "%,d", k)).orElse(MISSING));
             for (Metric m : metrics) {
                 cells.add(g.stat(m.key()).map(s -> format(s, m)).orElse(MISSING));
             }
@@ -70,7 +74,8 @@ public final class ResultsTable {
     static String series(SweepSpec spec, GroupResult g) {
         List<String> parts = new ArrayList<>(List.of(method(spec, g)));
         for (KeyAxis a : extraAxes(spec)) {
-            parts.add(display(spec, a.label()) + "=" + display(spec, g.value(a.id()).orElse(MISSING)));
+            parts.add(display(spec, a.label()) + "="
+                    + display(spec, g.value(a.id()).orElse(MISSING)));
         }
         return String.join(", ", parts);
     }
@@ -91,8 +96,10 @@ public final class ResultsTable {
     }
 
     private static List<KeyAxis> extraAxes(SweepSpec spec) {
-        return spec.axes().stream().filter(a -> a instanceof KeyAxis k && !k.key().equals(CODEBOOK_KEY))
-                .map(a -> (KeyAxis) a).toList();
+        return spec.axes().stream()
+                .filter(a -> a instanceof KeyAxis k && !k.key().equals(CODEBOOK_KEY))
+                .map(a -> (KeyAxis) a)
+                .toList();
     }
 
     private static String method(SweepSpec spec, GroupResult g) {
@@ -144,19 +151,26 @@ public final class ResultsTable {
                 seeds.add(g.metrics().size());
             }
         }
-        String seedText = seeds.isEmpty() || seeds.equals(Set.of(1)) ? "one seed per row"
+        String seedText = seeds.isEmpty() || seeds.equals(Set.of(1))
+                ? "one seed per row"
                 : "mean ± std over " + join(seeds.stream().map(String::valueOf).toList()) + " seeds";
         return "Produced by `vqlc sweep` (" + spec.name() + ", " + finished + " of " + cells + " cells finished): data "
                 + joinOrMissing(data) + ", metrics on the " + joinOrMissing(split) + " split ("
-                + joinOrMissing(images.stream().map(v -> String.format(Locale.US, "%,d", v)).toList()) + " images), "
-                + joinOrMissing(steps.stream().map(v -> String.format(Locale.US, "%,d", v)).toList())
+                + joinOrMissing(images.stream()
+                        .map(v -> String.format(Locale.US, "%,d", v))
+                        .toList()) + " images), "
+                + joinOrMissing(steps.stream()
+                        .map(v -> String.format(Locale.US, "%,d", v))
+                        .toList())
                 + " training steps, rFID features " + joinOrMissing(extractor) + "; utilization and SSIM x100; "
                 + seedText + "; " + MISSING + " = not measured.";
     }
 
     private static Optional<Long> longValue(com.google.gson.JsonObject m, String key) {
         var e = m.get(key);
-        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? Optional.of(e.getAsLong()) : Optional.empty();
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()
+                ? Optional.of(e.getAsLong())
+                : Optional.empty();
     }
 
     private static String joinOrMissing(java.util.Collection<String> values) {

@@ -49,14 +49,17 @@ public final class SlurmScript {
         }
         l.addAll(s.extraLines());
         l.add("");
-        l.add("# Written by `vqlc sweep --emit slurm` for sweep " + spec.name() + " (" + cells + " cells; their order:");
-        l.add("# vqlc sweep -c " + spec.dir().resolve("sweep.conf") + " --dry-run). Submit with: sbatch " + slurmDir.resolve("sweep.sbatch"));
+        l.add("# Written by `vqlc sweep --emit slurm` for sweep " + spec.name() + " (" + cells
+                + " cells; their order:");
+        l.add("# vqlc sweep -c " + spec.dir().resolve("sweep.conf") + " --dry-run). Submit with: sbatch "
+                + slurmDir.resolve("sweep.sbatch"));
         l.add("# A task skips a finished cell and resumes a crashed one, so resubmitting is safe.");
         l.add("set -euo pipefail");
         l.add("cd " + quote(projectDir.toString()));
         l.add("export VQLC_THREADS=\"${VQLC_THREADS:-${SLURM_CPUS_PER_TASK:-" + Math.max(1, s.cpusPerTask()) + "}}\"");
         l.add("if [[ -z \"${VQLC:-}\" ]]; then VQLC=" + quote(launcher.toString()) + "; fi");
-        l.add("exec \"$VQLC\" sweep -c " + quote(spec.dir().resolve("sweep.conf").toString())
+        l.add("exec \"$VQLC\" sweep -c "
+                + quote(spec.dir().resolve("sweep.conf").toString())
                 + " --cell \"${SLURM_ARRAY_TASK_ID:?not a Slurm array task}\"");
         return String.join("\n", l) + "\n";
     }

@@ -37,7 +37,10 @@ public sealed interface SweepAxis {
         }
 
         Bundle bundle(String bundleName) {
-            return bundles.stream().filter(b -> b.name().equals(bundleName)).findFirst().orElse(null);
+            return bundles.stream()
+                    .filter(b -> b.name().equals(bundleName))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 

@@ -37,8 +37,9 @@ public final class SweepDirectory {
                 if (old.equals(text)) {
                     return null;
                 }
-                Path backup = spec.dir().resolve("sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                        + ".conf");
+                Path backup = spec.dir()
+                        .resolve("sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                                + ".conf");
                 Files.copy(file, backup, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 note = "note: the sweep spec changed since the last start; the previous one is kept as " + backup;
             }

@@ -35,9 +35,18 @@ import java.util.TreeSet;
  * @param displayNames bundle names or axis labels -> names shown in table.md and the plots
  * @param downstream the optional GPT + gFID stage after each cell
  */
-public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List<SweepAxis> axes,
-        List<Config> excludes, List<Config> extraCells, Config overrides, Map<String, String> displayNames,
-        SlurmOptions slurm, DownstreamOptions downstream) {
+public record SweepSpec(
+        String name,
+        Path base,
+        Path dir,
+        List<Long> seeds,
+        List<SweepAxis> axes,
+        List<Config> excludes,
+        List<Config> extraCells,
+        Config overrides,
+        Map<String, String> displayNames,
+        SlurmOptions slurm,
+        DownstreamOptions downstream) {
 
     /** The defaults and, through them, the valid keys of the sweep section. */
     static final String DEFAULTS = """
@@ -73,8 +82,10 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
     private static final Set<String> OPEN_SECTIONS = Set.of("overrides", "display-names");
     /** Sections with their own fixed keys. */
     private static final Set<String> NESTED_SECTIONS = Set.of("slurm", "downstream");
-    private static final String HEADER = "# The resolved sweep spec: written by `vqlc sweep` at start, read by its Slurm tasks\n"
-            + "# and by `vqlc table`. Edit the original sweep file instead.\n";
+
+    private static final String HEADER =
+            "# The resolved sweep spec: written by `vqlc sweep` at start, read by its Slurm tasks\n"
+                    + "# and by `vqlc table`. Edit the original sweep file instead.\n";
 
     /**
      * Reads {@code file}; each {@code key=value} of {@code cliOverrides} whose key starts with
@@ -88,20 +99,24 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
             throw new UserException("sweep file not found: " + file);
         }
         try {
-            Config user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            Config user = ConfigFactory.parseFile(
+                    file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
             for (String o : cliOverrides) {
                 Config parsed = parseOverride(o);
-                user = (o.strip().startsWith("sweep.") ? parsed : parsed.root().atPath("sweep.overrides")).withFallback(user);
+                user = (o.strip().startsWith("sweep.") ? parsed : parsed.root().atPath("sweep.overrides"))
+                        .withFallback(user);
             }
             checkKeys(user, file);
             Config defaults = ConfigFactory.parseString(DEFAULTS);
             for (String key : user.getConfig("sweep").root().keySet()) {
-                if (!NESTED_SECTIONS.contains(key)) { // an unresolved value (a substitution inside a bundle) would not replace its default
+                if (!NESTED_SECTIONS.contains(
+                        key)) { // an unresolved value (a substitution inside a bundle) would not replace its default
                     defaults = defaults.withoutPath("sweep." + com.typesafe.config.ConfigUtil.joinPath(key));
                 }
             }
             Config c = user.withFallback(defaults)
-                    .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)).getConfig("sweep");
+                    .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true))
+                    .getConfig("sweep");
             Path dirOfFile = file.toAbsolutePath().getParent();
             return from(c, dirOfFile);
         } catch (ConfigException e) {
@@ -127,11 +142,21 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
         downstream.check(axes);
         Map<String, String> display = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("display-names").entrySet()) {
-            display.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+            display.put(
+                    e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
         }
-        return new SweepSpec(name, dirOfFile.resolve(base).normalize(), Path.of(c.getString("dir")).toAbsolutePath().normalize(),
-                List.copyOf(seeds), axes, assignments(c, "exclude"), assignments(c, "extra-cells"), c.getConfig("overrides"),
-                display, SlurmOptions.from(c.getConfig("slurm")), downstream);
+        return new SweepSpec(
+                name,
+                dirOfFile.resolve(base).normalize(),
+                Path.of(c.getString("dir")).toAbsolutePath().normalize(),
+                List.copyOf(seeds),
+                axes,
+                assignments(c, "exclude"),
+                assignments(c, "extra-cells"),
+                c.getConfig("overrides"),
+                display,
+                SlurmOptions.from(c.getConfig("slurm")),
+                downstream);
     }
 
     private static List<SweepAxis> axes(Config c) {
@@ -151,7 +176,8 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 }
                 for (ConfigValue v : values) {
                     if (v.valueType() == com.typesafe.config.ConfigValueType.OBJECT || v.unwrapped() == null) {
-                        throw new UserException(where + ": values of " + key + " must be numbers, strings, booleans or lists");
+                        throw new UserException(
+                                where + ": values of " + key + " must be numbers, strings, booleans or lists");
                     }
                 }
                 String label = a.hasPath("label") ? a.getString("label") : lastSegment(key);
@@ -161,17 +187,20 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 Set<String> names = new HashSet<>();
                 for (Config b : a.getConfigList("bundles")) {
                     Set<String> bk = b.root().keySet();
-                    if (!bk.containsAll(Set.of("name", "overrides")) || !Set.of("name", "overrides", "replace").containsAll(bk)) {
+                    if (!bk.containsAll(Set.of("name", "overrides"))
+                            || !Set.of("name", "overrides", "replace").containsAll(bk)) {
                         throw new UserException(where + ": each bundle has `name`, `overrides { ... }` and optionally"
                                 + " `replace = [sections]`, found "
                                 + new TreeSet<>(b.root().keySet()) + " (" + origin(b.root()) + ")");
                     }
                     String bn = b.getString("name");
                     if (!SweepAxis.SAFE.matcher(bn).matches() || !names.add(bn)) {
-                        throw new UserException(where + ": bundle name '" + bn + "' is repeated or has characters other than"
-                                + " letters, digits and . _ + -");
+                        throw new UserException(where + ": bundle name '" + bn
+                                + "' is repeated or has characters other than" + " letters, digits and . _ + -");
                     }
-                    bundles.add(new Bundle(bn, b.getConfig("overrides"),
+                    bundles.add(new Bundle(
+                            bn,
+                            b.getConfig("overrides"),
                             b.hasPath("replace") ? List.copyOf(b.getStringList("replace")) : List.of()));
                 }
                 if (bundles.isEmpty()) {
@@ -179,8 +208,9 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 }
                 axis = new BundleAxis(a.getString("name"), List.copyOf(bundles));
             } else {
-                throw new UserException(where + " has keys " + new TreeSet<>(keys) + "; an axis is either { key = <config key>,"
-                        + " values = [...] } or { name = <axis name>, bundles = [ { name = ..., overrides { ... } }, ... ] }");
+                throw new UserException(
+                        where + " has keys " + new TreeSet<>(keys) + "; an axis is either { key = <config key>,"
+                                + " values = [...] } or { name = <axis name>, bundles = [ { name = ..., overrides { ... } }, ... ] }");
             }
             if (!ids.add(axis.id())) {
                 throw new UserException(where + ": axis " + axis.id() + " appears twice");
@@ -207,8 +237,8 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
         Config defaults = ConfigFactory.parseString(DEFAULTS);
         for (String top : user.root().keySet()) {
             if (!top.equals("sweep")) {
-                throw new UserException("unknown key '" + top + "' in " + file + " (" + origin(user.root().get(top))
-                        + "); a sweep file has only a `sweep { ... }` section");
+                throw new UserException("unknown key '" + top + "' in " + file + " ("
+                        + origin(user.root().get(top)) + "); a sweep file has only a `sweep { ... }` section");
             }
         }
         if (!user.hasPath("sweep")) {
@@ -217,12 +247,17 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
         for (Map.Entry<String, ConfigValue> e : user.getConfig("sweep").entrySet()) {
             String path = e.getKey();
             String first = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
-            if (OPEN_SECTIONS.contains(first) || defaults.hasPathOrNull("sweep." + path)
+            if (OPEN_SECTIONS.contains(first)
+                    || defaults.hasPathOrNull("sweep." + path)
                     || path.startsWith("downstream.overrides.")) {
                 continue;
             }
-            String valid = defaults.getConfig(NESTED_SECTIONS.contains(first) ? "sweep." + first : "sweep").root().keySet().toString();
-            throw new UserException("unknown key 'sweep." + path + "' (" + origin(e.getValue()) + "); valid keys: " + valid);
+            String valid = defaults.getConfig(NESTED_SECTIONS.contains(first) ? "sweep." + first : "sweep")
+                    .root()
+                    .keySet()
+                    .toString();
+            throw new UserException(
+                    "unknown key 'sweep." + path + "' (" + origin(e.getValue()) + "); valid keys: " + valid);
         }
     }
 
@@ -233,9 +268,18 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 .withValue("base", ConfigValueFactory.fromAnyRef(base.toString()))
                 .withValue("dir", ConfigValueFactory.fromAnyRef(dir.toString()))
                 .withValue("seeds", ConfigValueFactory.fromIterable(seeds))
-                .withValue("axes", ConfigValueFactory.fromIterable(axes.stream().map(SweepSpec::renderAxis).toList()))
-                .withValue("exclude", ConfigValueFactory.fromIterable(excludes.stream().map(Config::root).toList()))
-                .withValue("extra-cells", ConfigValueFactory.fromIterable(extraCells.stream().map(Config::root).toList()))
+                .withValue(
+                        "axes",
+                        ConfigValueFactory.fromIterable(
+                                axes.stream().map(SweepSpec::renderAxis).toList()))
+                .withValue(
+                        "exclude",
+                        ConfigValueFactory.fromIterable(
+                                excludes.stream().map(Config::root).toList()))
+                .withValue(
+                        "extra-cells",
+                        ConfigValueFactory.fromIterable(
+                                extraCells.stream().map(Config::root).toList()))
                 .withValue("overrides", overrides.root())
                 .withValue("display-names", ConfigValueFactory.fromMap(displayNames))
                 .withValue("slurm.partition", ConfigValueFactory.fromAnyRef(slurm.partition()))
@@ -245,12 +289,24 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
                 .withValue("slurm.mem", ConfigValueFactory.fromAnyRef(slurm.mem()))
                 .withValue("slurm.extra-lines", ConfigValueFactory.fromIterable(slurm.extraLines()))
                 .withValue("downstream.enabled", ConfigValueFactory.fromAnyRef(downstream.enabled()))
-                .withValue("downstream.gpt", ConfigValueFactory.fromAnyRef(downstream.gpt() == null ? "" : downstream.gpt().toString()))
+                .withValue(
+                        "downstream.gpt",
+                        ConfigValueFactory.fromAnyRef(
+                                downstream.gpt() == null ? "" : downstream.gpt().toString()))
                 .withValue("downstream.overrides", downstream.overrides().root())
                 .withValue("downstream.count", ConfigValueFactory.fromAnyRef(downstream.count()))
-                .withValue("downstream.only", ConfigValueFactory.fromIterable(downstream.only().stream().map(Config::root).toList()));
-        return HEADER + c.root().atKey("sweep").root().render(
-                ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
+                .withValue(
+                        "downstream.only",
+                        ConfigValueFactory.fromIterable(
+                                downstream.only().stream().map(Config::root).toList()));
+        return HEADER
+                + c.root()
+                        .atKey("sweep")
+                        .root()
+                        .render(ConfigRenderOptions.defaults()
+                                .setOriginComments(false)
+                                .setComments(false)
+                                .setJson(false));
     }
 
     private static ConfigValue renderAxis(SweepAxis axis) {
@@ -261,9 +317,17 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
             m.put("values", ConfigValueFactory.fromIterable(k.values()));
         } else if (axis instanceof BundleAxis b) {
             m.put("name", b.name());
-            m.put("bundles", ConfigValueFactory.fromIterable(b.bundles().stream()
-                    .map(x -> ConfigValueFactory.fromMap(Map.of("name", x.name(), "overrides", x.overrides().root(),
-                            "replace", ConfigValueFactory.fromIterable(x.replace())))).toList()));
+            m.put(
+                    "bundles",
+                    ConfigValueFactory.fromIterable(b.bundles().stream()
+                            .map(x -> ConfigValueFactory.fromMap(Map.of(
+                                    "name",
+                                    x.name(),
+                                    "overrides",
+                                    x.overrides().root(),
+                                    "replace",
+                                    ConfigValueFactory.fromIterable(x.replace()))))
+                            .toList()));
         }
         return ConfigValueFactory.fromMap(m);
     }
@@ -273,7 +337,8 @@ public record SweepSpec(String name, Path base, Path dir, List<Long> seeds, List
             throw new UserException("override '" + override + "' is not of the form key=value");
         }
         try {
-            return ConfigFactory.parseString(override, ConfigParseOptions.defaults().setOriginDescription("command line"));
+            return ConfigFactory.parseString(
+                    override, ConfigParseOptions.defaults().setOriginDescription("command line"));
         } catch (ConfigException e) {
             throw new UserException("override '" + override + "': " + e.getMessage(), e);
         }

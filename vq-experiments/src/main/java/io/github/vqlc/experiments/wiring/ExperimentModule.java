@@ -1,7 +1,6 @@
 package io.github.vqlc.experiments.wiring;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,21 +14,19 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.spi.FeatureExtractorRegistry;
 import io.github.vqlc.core.spi.Quantizer;
-import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
-import io.github.vqlc.models.train.HeldOutEvaluation;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.loss.PerceptualLoss;
 import io.github.vqlc.models.loss.PerceptualLosses;
+import io.github.vqlc.models.train.HeldOutEvaluation;
 import io.github.vqlc.models.train.VqTrainer;
 import io.github.vqlc.models.train.VqganObjective;
-import java.util.Optional;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import io.github.vqlc.models.vqgan.VqAutoencoders;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Binds everything a run needs from its typed configuration: device and tensor manager, the
@@ -108,8 +105,10 @@ public class ExperimentModule extends AbstractModule {
 
     @Provides
     HeldOutEvaluation heldOut(@Named("eval") ImageDataset eval, NDManager manager) {
-        ImageDataset slice = Datasets.limit(eval, Math.min(eval.size(), config.train().evalLimit()));
-        ReconstructionEvaluator evaluator = new ReconstructionEvaluator(config.eval().batchSize());
+        ImageDataset slice =
+                Datasets.limit(eval, Math.min(eval.size(), config.train().evalLimit()));
+        ReconstructionEvaluator evaluator =
+                new ReconstructionEvaluator(config.eval().batchSize());
         return (model, ps) -> {
             var r = evaluator.evaluate(model, manager, slice, "held_out", true, null);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -147,9 +146,23 @@ public class ExperimentModule extends AbstractModule {
     }
 
     @Provides
-    VqTrainer trainer(VqAutoencoder model, VqganObjective objective, NDManager manager, @Named("train") ImageDataset train,
-            @Named("eval") ImageDataset eval, HeldOutEvaluation heldOut) {
-        return new VqTrainer(model, objective, manager, config.train(), config.discriminator().lrOr(config.train().lr()),
-                train, eval, config.run().dir(), config.run().seed(), heldOut);
+    VqTrainer trainer(
+            VqAutoencoder model,
+            VqganObjective objective,
+            NDManager manager,
+            @Named("train") ImageDataset train,
+            @Named("eval") ImageDataset eval,
+            HeldOutEvaluation heldOut) {
+        return new VqTrainer(
+                model,
+                objective,
+                manager,
+                config.train(),
+                config.discriminator().lrOr(config.train().lr()),
+                train,
+                eval,
+                config.run().dir(),
+                config.run().seed(),
+                heldOut);
     }
 }

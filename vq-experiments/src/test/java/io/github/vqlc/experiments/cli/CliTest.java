@@ -19,7 +19,8 @@ class CliTest {
     @Test
     void configTypoExitsTwoWithOneLineNamingTheKey() {
         Path runDir = dir.resolve("y");
-        CliRun r = run("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o", "quantizer.typo=1");
+        CliRun r =
+                run("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o", "quantizer.typo=1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("typo").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
@@ -37,20 +38,40 @@ class CliTest {
     void helpExplainsCommands() {
         CliRun r = run("--help");
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).contains("train").contains("eval").contains("quantizers").contains("bench");
+        assertThat(r.out())
+                .contains("train")
+                .contains("eval")
+                .contains("quantizers")
+                .contains("bench");
     }
 
     @Test
     void benchKmeansRunsTheIterationsAndExportsForScikitLearn() throws Exception {
         Path export = dir.resolve("km");
-        CliRun r = run("bench", "kmeans", "--points", "600", "--dim", "4", "--k", "12", "--iters", "2",
-                "--export", export.toString());
+        CliRun r = run(
+                "bench",
+                "kmeans",
+                "--points",
+                "600",
+                "--dim",
+                "4",
+                "--k",
+                "12",
+                "--iters",
+                "2",
+                "--export",
+                export.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(0);
-        assertThat(r.out()).contains("iteration 1:").contains("mean seconds per Lloyd iteration")
-                .contains("fit seconds / (iterations + 1)").containsPattern("(?m)^inertia \\d");
-        assertThat(io.github.vqlc.core.io.CodebookFiles.inspect(export.resolve("points.npy")).shape())
+        assertThat(r.out())
+                .contains("iteration 1:")
+                .contains("mean seconds per Lloyd iteration")
+                .contains("fit seconds / (iterations + 1)")
+                .containsPattern("(?m)^inertia \\d");
+        assertThat(io.github.vqlc.core.io.CodebookFiles.inspect(export.resolve("points.npy"))
+                        .shape())
                 .isEqualTo(new ai.djl.ndarray.types.Shape(600, 4));
-        assertThat(io.github.vqlc.core.io.CodebookFiles.inspect(export.resolve("init.npy")).shape())
+        assertThat(io.github.vqlc.core.io.CodebookFiles.inspect(export.resolve("init.npy"))
+                        .shape())
                 .isEqualTo(new ai.djl.ndarray.types.Shape(12, 4));
         CliRun bad = run("bench", "kmeans", "--points", "10", "--k", "20");
         assertThat(bad.code()).isEqualTo(2);
@@ -67,7 +88,13 @@ class CliTest {
 
     @Test
     void missingDatasetIsAUserError() {
-        CliRun r = run("train", "-o", "run.dir=" + dir.resolve("z"), "-o", "data.name=cifar10", "-o",
+        CliRun r = run(
+                "train",
+                "-o",
+                "run.dir=" + dir.resolve("z"),
+                "-o",
+                "data.name=cifar10",
+                "-o",
                 "data.root=" + dir.resolve("nowhere"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("vqlc: error:");

@@ -9,7 +9,6 @@ import com.google.gson.JsonParser;
 import com.google.inject.Injector;
 import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.io.CodebookFiles;
-import io.github.vqlc.experiments.TestConfigs;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +25,25 @@ class CodebookCommandTest {
     @Test
     void perClassKMeansOfPatchesWritesTheNpyAndSidecarAndLoadsIntoTheLcQuantizer() throws Exception {
         Path out = dir.resolve("cb.npy");
-        CliRun r = CliRun.of("codebook", "-c", "../configs/fashion-mnist/codebook.conf", "-o", "data.limit=400",
-                "-o", "codebook.size=25", "-o", "codebook.extractor.type=patches", "-o", "codebook.output=" + out,
-                "-o", "codebook.kmeans.iterations=5");
+        CliRun r = CliRun.of(
+                "codebook",
+                "-c",
+                "../configs/fashion-mnist/codebook.conf",
+                "-o",
+                "data.limit=400",
+                "-o",
+                "codebook.size=25",
+                "-o",
+                "codebook.extractor.type=patches",
+                "-o",
+                "codebook.output=" + out,
+                "-o",
+                "codebook.kmeans.iterations=5");
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("k-means class 0 (1/10)").contains("wrote " + out);
         assertThat(CodebookFiles.inspect(out).shape()).isEqualTo(new Shape(25, 16)); // 1 x 4 x 4 pixel patches
-        JsonObject side = JsonParser.parseString(Files.readString(dir.resolve("cb.json"))).getAsJsonObject();
+        JsonObject side =
+                JsonParser.parseString(Files.readString(dir.resolve("cb.json"))).getAsJsonObject();
         assertThat(side.get("rows").getAsInt()).isEqualTo(25);
         assertThat(side.get("feature_rows").getAsInt()).isEqualTo(400 * 16);
         assertThat(side.getAsJsonObject("extractor").get("type").getAsString()).isEqualTo("patches");
@@ -44,11 +55,19 @@ class CodebookCommandTest {
         assertThat(classes.get(9).getAsJsonObject().get("first_row").getAsInt()).isEqualTo(23);
 
         // the file is what quantizer.codebook.path consumes
-        var config = ConfigLoader.load(null, List.of("run.dir=\"" + dir.resolve("run") + "\"", "run.device=cpu",
-                "model.embed-dim=8", "quantizer.type=lc", "quantizer.codebook-size=25", "quantizer.codebook.init=file",
-                "quantizer.codebook.path=\"" + out + "\""));
+        var config = ConfigLoader.load(
+                null,
+                List.of(
+                        "run.dir=\"" + dir.resolve("run") + "\"",
+                        "run.device=cpu",
+                        "model.embed-dim=8",
+                        "quantizer.type=lc",
+                        "quantizer.codebook-size=25",
+                        "quantizer.codebook.init=file",
+                        "quantizer.codebook.path=\"" + out + "\""));
         Injector injector = io.github.vqlc.experiments.run.TrainedRunAccess.injector(config);
-        LargeCodebookQuantizer q = (LargeCodebookQuantizer) injector.getInstance(io.github.vqlc.core.spi.Quantizer.class);
+        LargeCodebookQuantizer q =
+                (LargeCodebookQuantizer) injector.getInstance(io.github.vqlc.core.spi.Quantizer.class);
         try (NDManager m = NDManager.newBaseManager()) {
             float[] file = CodebookFiles.read(m, out).toFloatArray();
             injector.getInstance(io.github.vqlc.models.vqgan.VqAutoencoder.class); // initializes the quantizer
@@ -58,9 +77,18 @@ class CodebookCommandTest {
 
     @Test
     void featureNetWithoutATrainedNetworkSaysHowToTrainOne() {
-        CliRun r = CliRun.of("codebook", "-c", "../configs/fashion-mnist/codebook.conf", "-o", "data.limit=100",
-                "-o", "codebook.size=10", "-o", "codebook.extractor.path=" + dir.resolve("none"),
-                "-o", "codebook.output=" + dir.resolve("x.npy"));
+        CliRun r = CliRun.of(
+                "codebook",
+                "-c",
+                "../configs/fashion-mnist/codebook.conf",
+                "-o",
+                "data.limit=100",
+                "-o",
+                "codebook.size=10",
+                "-o",
+                "codebook.extractor.path=" + dir.resolve("none"),
+                "-o",
+                "codebook.output=" + dir.resolve("x.npy"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
         assertThat(r.err()).contains("bin/vqlc features train -c configs/fashion-mnist/feature-net.conf");
@@ -69,8 +97,18 @@ class CodebookCommandTest {
 
     @Test
     void moreRowsThanFeatureVectorsIsAClearError() {
-        CliRun r = CliRun.of("codebook", "-c", "../configs/fashion-mnist/codebook.conf", "-o", "data.limit=10",
-                "-o", "codebook.size=500", "-o", "codebook.extractor.type=patches", "-o", "codebook.output=" + dir.resolve("y.npy"));
+        CliRun r = CliRun.of(
+                "codebook",
+                "-c",
+                "../configs/fashion-mnist/codebook.conf",
+                "-o",
+                "data.limit=10",
+                "-o",
+                "codebook.size=500",
+                "-o",
+                "codebook.extractor.type=patches",
+                "-o",
+                "codebook.output=" + dir.resolve("y.npy"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("codebook.size 500").contains("160 pooled feature vectors");
     }

@@ -24,7 +24,8 @@ class EvalCommandTest {
     Path tmp;
 
     private static JsonObject metrics(Path runDir) throws Exception {
-        return JsonParser.parseString(Files.readString(runDir.resolve("metrics.json"))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(runDir.resolve("metrics.json")))
+                .getAsJsonObject();
     }
 
     @Test
@@ -34,9 +35,15 @@ class EvalCommandTest {
             Files.copy(in, lpips);
         }
         Path runDir = tmp.resolve("run");
-        new TrainRun(TestConfigs.load(TestConfigs.tiny(runDir, "train.steps=3", "train.checkpoint-every=3", "eval.limit=32",
-                "eval.fid.extractor.type=" + RandomConvExtractorFactory.TYPE, "eval.lpips.path=\"" + lpips + "\"",
-                "eval.cache-dir=\"" + tmp.resolve("fid-cache") + "\"", "eval.psnr-channel=y")))
+        new TrainRun(TestConfigs.load(TestConfigs.tiny(
+                        runDir,
+                        "train.steps=3",
+                        "train.checkpoint-every=3",
+                        "eval.limit=32",
+                        "eval.fid.extractor.type=" + RandomConvExtractorFactory.TYPE,
+                        "eval.lpips.path=\"" + lpips + "\"",
+                        "eval.cache-dir=\"" + tmp.resolve("fid-cache") + "\"",
+                        "eval.psnr-channel=y")))
                 .run(false, new PrintStream(new ByteArrayOutputStream()));
         JsonObject trained = metrics(runDir);
         assertThat(trained.get("rfid_reference").getAsString()).isEqualTo("computed");
@@ -44,9 +51,25 @@ class EvalCommandTest {
         CliRun r = CliRun.of("eval", runDir.toString(), "--limit", "32");
         assertThat(r.code()).as(r.err()).isZero();
         JsonObject m = metrics(runDir);
-        for (String key : List.of("utilization", "perplexity", "dead_codes", "used_codes", "codebook_size", "rfid",
-                "fid_extractor", "psnr", "ssim", "lpips", "rec_l1", "eval_split", "eval_images", "utilization_split",
-                "checkpoint_step", "steps", "tokens", "quantizer")) {
+        for (String key : List.of(
+                "utilization",
+                "perplexity",
+                "dead_codes",
+                "used_codes",
+                "codebook_size",
+                "rfid",
+                "fid_extractor",
+                "psnr",
+                "ssim",
+                "lpips",
+                "rec_l1",
+                "eval_split",
+                "eval_images",
+                "utilization_split",
+                "checkpoint_step",
+                "steps",
+                "tokens",
+                "quantizer")) {
             JsonElement v = m.get(key);
             assertThat(v != null && !v.isJsonNull()).as(key).isTrue();
         }
@@ -59,17 +82,26 @@ class EvalCommandTest {
         assertThat(m.get("rfid").getAsDouble()).isGreaterThan(0);
         // same checkpoint, same numbers as the evaluation at the end of training
         for (String key : List.of("utilization", "perplexity", "psnr", "ssim", "lpips", "rfid")) {
-            assertThat(m.get(key).getAsDouble()).as(key).isEqualTo(trained.get(key).getAsDouble());
+            assertThat(m.get(key).getAsDouble())
+                    .as(key)
+                    .isEqualTo(trained.get(key).getAsDouble());
         }
         assertThat(r.out()).contains("rfid").contains("ssim").contains("eta");
-        assertThat(r.out().strip().lines().filter(l -> l.contains("utilization ")).count()).isEqualTo(1);
+        assertThat(r.out()
+                        .strip()
+                        .lines()
+                        .filter(l -> l.contains("utilization "))
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void aRunDirectoryWithoutACheckpointIsAOneLineUserError() throws Exception {
         Path runDir = tmp.resolve("untrained");
         Files.createDirectories(runDir);
-        Files.writeString(runDir.resolve("config.conf"), TestConfigs.load(TestConfigs.tiny(runDir)).render());
+        Files.writeString(
+                runDir.resolve("config.conf"),
+                TestConfigs.load(TestConfigs.tiny(runDir)).render());
         CliRun r = CliRun.of("eval", runDir.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("no complete checkpoint").doesNotContain("\tat ");
@@ -80,11 +112,20 @@ class EvalCommandTest {
     @Test
     void aMissingFeatureNetworkFailsBeforeAnyWork() throws Exception {
         Path runDir = tmp.resolve("nofeat");
-        CliRun r = CliRun.of("train", "-c", "../configs/quickstart.conf", "-o", "run.dir=" + runDir, "-o",
-                "eval.fid.extractor.type=" + RandomConvExtractorFactory.TYPE, "-o",
+        CliRun r = CliRun.of(
+                "train",
+                "-c",
+                "../configs/quickstart.conf",
+                "-o",
+                "run.dir=" + runDir,
+                "-o",
+                "eval.fid.extractor.type=" + RandomConvExtractorFactory.TYPE,
+                "-o",
                 "extractor-types.random-conv-test.path=" + tmp.resolve("missing.bin"));
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("eval.fid.extractor").contains("missing.bin")
+        assertThat(r.err())
+                .contains("eval.fid.extractor")
+                .contains("missing.bin")
                 .contains("eval.fid.extractor.type = none");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
         assertThat(runDir).doesNotExist();

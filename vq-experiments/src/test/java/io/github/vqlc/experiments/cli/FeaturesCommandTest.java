@@ -16,9 +16,26 @@ class FeaturesCommandTest {
     @Test
     void trainWritesTheNetworkAndRefusesToReplaceItWithoutForce() {
         Path target = dir.resolve("fn");
-        String[] args = {"features", "train", "-c", "../configs/fashion-mnist/feature-net.conf", "-o", "features.dir=" + target,
-                "-o", "features.steps=3", "-o", "features.width=2", "-o", "features.batch-size=16", "-o", "features.log-every=1",
-                "-o", "features.eval-limit=32", "-o", "data.limit=64"};
+        String[] args = {
+            "features",
+            "train",
+            "-c",
+            "../configs/fashion-mnist/feature-net.conf",
+            "-o",
+            "features.dir=" + target,
+            "-o",
+            "features.steps=3",
+            "-o",
+            "features.width=2",
+            "-o",
+            "features.batch-size=16",
+            "-o",
+            "features.log-every=1",
+            "-o",
+            "features.eval-limit=32",
+            "-o",
+            "data.limit=64"
+        };
         CliRun r = CliRun.of(args);
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).containsPattern("test accuracy [01]\\.\\d{4}").contains("step 3/3");
@@ -27,7 +44,9 @@ class FeaturesCommandTest {
 
         CliRun again = CliRun.of(args);
         assertThat(again.code()).isEqualTo(2);
-        assertThat(again.err()).contains("already holds a trained feature network").contains("--force");
+        assertThat(again.err())
+                .contains("already holds a trained feature network")
+                .contains("--force");
         assertThat(again.err().strip().lines().count()).isEqualTo(1);
     }
 
@@ -35,7 +54,11 @@ class FeaturesCommandTest {
     void typesListsTheRegisteredExtractors() {
         CliRun r = CliRun.of("features", "types");
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).contains("feature-net").contains("torchscript").contains("patches").contains("encoder");
+        assertThat(r.out())
+                .contains("feature-net")
+                .contains("torchscript")
+                .contains("patches")
+                .contains("encoder");
     }
 
     @Test
@@ -44,7 +67,10 @@ class FeaturesCommandTest {
         Files.writeString(conf, "eval {\n  fid.extractor {\n    type = torchscript\n    input-sise = 299\n  }\n}\n");
         CliRun r = CliRun.of("features", "train", "-c", conf.toString(), "-o", "features.dir=" + dir.resolve("none"));
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("'eval.fid.extractor.input-sise'").contains("x.conf:4").contains("input-size");
+        assertThat(r.err())
+                .contains("'eval.fid.extractor.input-sise'")
+                .contains("x.conf:4")
+                .contains("input-size");
         assertThat(dir.resolve("none")).doesNotExist();
     }
 }

@@ -59,19 +59,26 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelSectionIsRejected() {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("trian.steps=3")))
-                .isInstanceOf(UserException.class).hasMessageContaining("'trian.steps'").hasMessageContaining("train");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'trian.steps'")
+                .hasMessageContaining("train");
     }
 
     @Test
     void outOfRangeValuesNameTheRange() {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.steps=0")))
-                .isInstanceOf(UserException.class).hasMessageContaining("train.steps = 0").hasMessageContaining(">= 1");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("train.steps = 0")
+                .hasMessageContaining(">= 1");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("run.device=tpu")))
-                .isInstanceOf(UserException.class).hasMessageContaining("auto, cpu, gpu");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("auto, cpu, gpu");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quantizer.codebook-size=1")))
-                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.codebook-size");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.codebook-size");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.steps=lots")))
-                .isInstanceOf(UserException.class).hasMessageContaining("steps");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("steps");
     }
 
     @Test
@@ -87,12 +94,15 @@ class ConfigLoaderTest {
     @Test
     void shippedConfigsLoad() {
         for (String type : List.of("vq", "ema", "fc", "lc")) {
-            ExperimentConfig c = ConfigLoader.load(Path.of("../configs/fashion-mnist/" + type + ".conf"),
-                    List.of("quantizer.codebook-size=100000"));
+            ExperimentConfig c = ConfigLoader.load(
+                    Path.of("../configs/fashion-mnist/" + type + ".conf"), List.of("quantizer.codebook-size=100000"));
             assertThat(c.quantizer().type()).isEqualTo(type);
             assertThat(c.quantizer().codebookSize()).isEqualTo(100000);
             assertThat(c.data().name()).isEqualTo("fashion-mnist");
         }
-        assertThat(ConfigLoader.load(Path.of("../configs/quickstart.conf"), List.of()).quantizer().type()).isEqualTo("vq");
+        assertThat(ConfigLoader.load(Path.of("../configs/quickstart.conf"), List.of())
+                        .quantizer()
+                        .type())
+                .isEqualTo("vq");
     }
 }

@@ -3,7 +3,6 @@ package io.github.vqlc.experiments.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.inject.AbstractModule;
@@ -55,13 +54,26 @@ class EndToEndTest {
         assertThat(runDir.resolve("samples/code-usage.png")).isRegularFile();
         assertThat(runDir.resolve("checkpoints/step-000040/model.params")).isRegularFile();
 
-        JsonObject metrics = JsonParser.parseString(Files.readString(runDir.resolve("metrics.json"))).getAsJsonObject();
-        for (String key : List.of("quantizer", "codebook_size", "tokens", "utilization", "perplexity", "psnr", "rec_l1",
-                "steps", "train_seconds", "images_per_second", "dead_codes")) {
+        JsonObject metrics = JsonParser.parseString(Files.readString(runDir.resolve("metrics.json")))
+                .getAsJsonObject();
+        for (String key : List.of(
+                "quantizer",
+                "codebook_size",
+                "tokens",
+                "utilization",
+                "perplexity",
+                "psnr",
+                "rec_l1",
+                "steps",
+                "train_seconds",
+                "images_per_second",
+                "dead_codes")) {
             assertThat(metrics.has(key)).as(key).isTrue();
         }
         assertThat(metrics.get("tokens").toString()).isEqualTo("64"); // integers stay integers
-        assertThat(metrics.get("fid_extractor") == null || metrics.get("fid_extractor").isJsonNull()).isTrue();
+        assertThat(metrics.get("fid_extractor") == null
+                        || metrics.get("fid_extractor").isJsonNull())
+                .isTrue();
         assertThat(metrics.get("steps").getAsInt()).isEqualTo(40);
         double util = metrics.get("utilization").getAsDouble();
         assertThat(util).isGreaterThan(0).isLessThanOrEqualTo(1);
@@ -78,14 +90,17 @@ class EndToEndTest {
 
         // a second fresh run into the same directory is refused, nothing overwritten
         long before = Files.getLastModifiedTime(runDir.resolve("metrics.json")).toMillis();
-        assertThatThrownBy(() -> new TrainRun(c).run(false, QUIET)).isInstanceOf(UserException.class)
+        assertThatThrownBy(() -> new TrainRun(c).run(false, QUIET))
+                .isInstanceOf(UserException.class)
                 .hasMessageContaining("already exists");
-        assertThat(Files.getLastModifiedTime(runDir.resolve("metrics.json")).toMillis()).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(runDir.resolve("metrics.json")).toMillis())
+                .isEqualTo(before);
 
         // eval re-evaluates the newest checkpoint into the same numbers (deterministic)
         Map<String, Object> again = new EvalRun(c).run(QUIET);
         assertThat((Double) again.get("utilization")).isEqualTo(util);
-        assertThat((Double) again.get("psnr")).isCloseTo(metrics.get("psnr").getAsDouble(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat((Double) again.get("psnr"))
+                .isCloseTo(metrics.get("psnr").getAsDouble(), org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
@@ -96,29 +111,34 @@ class EndToEndTest {
 
         ExperimentConfig c = TestConfigs.load(TestConfigs.tiny(crashed, "train.steps=20"));
         // crash right after step 13: checkpoint 10 is the newest complete one
-        assertThatThrownBy(() -> new TrainRun(c, new CrashAt(13)).run(false, QUIET)).hasMessageContaining("simulated crash");
+        assertThatThrownBy(() -> new TrainRun(c, new CrashAt(13)).run(false, QUIET))
+                .hasMessageContaining("simulated crash");
         assertThat(crashed.resolve("checkpoints/step-000010")).isDirectory();
         assertThat(crashed.resolve("metrics.json")).doesNotExist();
         new TrainRun(c).run(true, QUIET);
 
-        JsonObject a = JsonParser.parseString(Files.readString(straight.resolve("metrics.json"))).getAsJsonObject();
-        JsonObject b = JsonParser.parseString(Files.readString(crashed.resolve("metrics.json"))).getAsJsonObject();
+        JsonObject a = JsonParser.parseString(Files.readString(straight.resolve("metrics.json")))
+                .getAsJsonObject();
+        JsonObject b = JsonParser.parseString(Files.readString(crashed.resolve("metrics.json")))
+                .getAsJsonObject();
         assertThat(b.get("steps").getAsInt()).isEqualTo(20);
-        assertThat(b.get("final_loss").getAsDouble()).isCloseTo(a.get("final_loss").getAsDouble(),
-                org.assertj.core.data.Offset.offset(1e-4));
-        assertThat(b.get("utilization").getAsDouble()).isEqualTo(a.get("utilization").getAsDouble());
+        assertThat(b.get("final_loss").getAsDouble())
+                .isCloseTo(a.get("final_loss").getAsDouble(), org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(b.get("utilization").getAsDouble())
+                .isEqualTo(a.get("utilization").getAsDouble());
         List<JsonObject> la = log(straight);
         List<JsonObject> lb = log(crashed);
         assertThat(lb.get(lb.size() - 1).get("step").getAsInt()).isEqualTo(20);
         assertThat(lb.get(lb.size() - 1).get("rec_l1").getAsDouble())
-                .isCloseTo(la.get(la.size() - 1).get("rec_l1").getAsDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                .isCloseTo(
+                        la.get(la.size() - 1).get("rec_l1").getAsDouble(), org.assertj.core.data.Offset.offset(1e-4));
     }
 
     @Test
     void aTestOnlyQuantizerAndASyntheticDatasetPlugInWithoutFrameworkChanges() throws Exception {
         Path runDir = tmp.resolve("toy");
-        ExperimentConfig c = TestConfigs.load(TestConfigs.tiny(runDir, "quantizer.type=toy", "quantizer.scale=0.5",
-                "train.steps=10"));
+        ExperimentConfig c = TestConfigs.load(
+                TestConfigs.tiny(runDir, "quantizer.type=toy", "quantizer.scale=0.5", "train.steps=10"));
         Map<String, Object> m = new TrainRun(c, new SyntheticData()).run(false, QUIET);
         assertThat(m.get("quantizer")).isEqualTo("toy");
         assertThat((Double) m.get("utilization")).isGreaterThan(0);
@@ -128,11 +148,18 @@ class EndToEndTest {
     @Test
     void aNanLossStopsTheRunWithAClearMessageAndKeepsTheLastGoodCheckpoint() {
         Path runDir = tmp.resolve("nan");
-        ExperimentConfig c = TestConfigs.load(TestConfigs.tiny(runDir, "quantizer.type=toy", "quantizer.nan-after=12",
-                "train.steps=30", "train.log-every=5", "train.checkpoint-every=5"));
+        ExperimentConfig c = TestConfigs.load(TestConfigs.tiny(
+                runDir,
+                "quantizer.type=toy",
+                "quantizer.nan-after=12",
+                "train.steps=30",
+                "train.log-every=5",
+                "train.checkpoint-every=5"));
         assertThatThrownBy(() -> new TrainRun(c, new SyntheticData()).run(false, QUIET))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining("NaN").hasMessageContaining("step 15").hasMessageContaining("step-000010");
+                .hasMessageContaining("NaN")
+                .hasMessageContaining("step 15")
+                .hasMessageContaining("step-000010");
         assertThat(runDir.resolve("checkpoints/step-000010/model.params")).isRegularFile();
         assertThat(runDir.resolve("checkpoints/step-000015")).doesNotExist();
         assertThat(runDir.resolve("metrics.json")).doesNotExist();
@@ -163,14 +190,15 @@ class EndToEndTest {
 
         @Override
         protected void configure() {
-            bind(io.github.vqlc.models.train.TrainingObserver.class).toInstance(new io.github.vqlc.models.train.TrainingObserver() {
-                @Override
-                public void stepped(int s, double ips, Map<String, Double> losses) {
-                    if (s == step) {
-                        throw new IllegalStateException("simulated crash at step " + s);
-                    }
-                }
-            });
+            bind(io.github.vqlc.models.train.TrainingObserver.class)
+                    .toInstance(new io.github.vqlc.models.train.TrainingObserver() {
+                        @Override
+                        public void stepped(int s, double ips, Map<String, Double> losses) {
+                            if (s == step) {
+                                throw new IllegalStateException("simulated crash at step " + s);
+                            }
+                        }
+                    });
         }
     }
 }

@@ -43,26 +43,48 @@ class GptEndToEndTest {
             long[] codes = new long[64];
             f.codes(5, codes, 0);
             // the same image encoded directly gives the same codes
-            var data = io.github.vqlc.core.data.Datasets.open(trained.config().data(), Split.TRAIN, trained.config().run().seed());
-            var batch = io.github.vqlc.core.data.BatchLoader.builder(data).setBatchSize(1).build().load(trained.manager(), new int[] {5});
-            long[] direct = trained.model().encode(new ai.djl.training.ParameterStore(trained.manager(), false), batch.images(), false)
-                    .indices().toLongArray();
+            var data = io.github.vqlc.core.data.Datasets.open(
+                    trained.config().data(), Split.TRAIN, trained.config().run().seed());
+            var batch = io.github.vqlc.core.data.BatchLoader.builder(data)
+                    .setBatchSize(1)
+                    .build()
+                    .load(trained.manager(), new int[] {5});
+            long[] direct = trained.model()
+                    .encode(new ai.djl.training.ParameterStore(trained.manager(), false), batch.images(), false)
+                    .indices()
+                    .toLongArray();
             assertThat(codes).isEqualTo(direct);
             assertThat(f.label(5)).isEqualTo(data.label(5));
         }
 
         // gpt train: writes the run directory, sample grid from the tokenizer found next to the tokens file
         Path gptDir = tmp.resolve("gpt");
-        List<String> gpt = List.of("run.dir=\"" + gptDir + "\"", "run.device=cpu", "gpt.tokens=\"" + tokens + "\"",
-                "gpt.layers=1", "gpt.width=32", "gpt.heads=2", "gpt.steps=4", "gpt.batch-size=16", "gpt.warmup-steps=1",
-                "gpt.log-every=2", "gpt.checkpoint-every=4", "gpt.sample.batch-size=8");
+        List<String> gpt = List.of(
+                "run.dir=\"" + gptDir + "\"",
+                "run.device=cpu",
+                "gpt.tokens=\"" + tokens + "\"",
+                "gpt.layers=1",
+                "gpt.width=32",
+                "gpt.heads=2",
+                "gpt.steps=4",
+                "gpt.batch-size=16",
+                "gpt.warmup-steps=1",
+                "gpt.log-every=2",
+                "gpt.checkpoint-every=4",
+                "gpt.sample.batch-size=8");
         Map<String, Object> m = new GptTrainRun(TestConfigs.load(gpt)).run(false, QUIET);
         assertThat((Double) m.get("final_loss")).isBetween(0.5, 10.0);
-        for (String f : List.of("config.conf", "gpt.json", "log.jsonl", "metrics.json", "checkpoints/step-000004/model.params",
+        for (String f : List.of(
+                "config.conf",
+                "gpt.json",
+                "log.jsonl",
+                "metrics.json",
+                "checkpoints/step-000004/model.params",
                 "samples/gpt-000004.png")) {
             assertThat(gptDir.resolve(f)).as(f).exists();
         }
-        JsonObject metrics = JsonParser.parseString(Files.readString(gptDir.resolve("metrics.json"))).getAsJsonObject();
+        JsonObject metrics = JsonParser.parseString(Files.readString(gptDir.resolve("metrics.json")))
+                .getAsJsonObject();
         assertThat(metrics.get("vocab_size").getAsInt()).isEqualTo(64);
         assertThat(metrics.get("steps").getAsInt()).isEqualTo(4);
 
@@ -75,9 +97,13 @@ class GptEndToEndTest {
         byte[] first = Files.readAllBytes(npy);
         assertThat(first.length).isEqualTo(128 + 6 * 32 * 32 * 4);
         Path npy2 = tmp.resolve("b.npy");
-        GenerateRun.run(gptDir, new GenerateRun.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy2, false), QUIET);
+        GenerateRun.run(
+                gptDir,
+                new GenerateRun.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy2, false),
+                QUIET);
         // gFID needs the tokenizer's FID extractor: this one has none, a one-line error before sampling
-        assertThat(Main.execute("generate", gptDir.toString(), "--count", "2", "--gfid")).isEqualTo(Main.USER_ERROR);
+        assertThat(Main.execute("generate", gptDir.toString(), "--count", "2", "--gfid"))
+                .isEqualTo(Main.USER_ERROR);
         assertThat(Files.readAllBytes(npy2)).isEqualTo(first);
 
         // a tokens file of another vocabulary is refused in one line, nothing written
@@ -89,12 +115,30 @@ class GptEndToEndTest {
             w.commit();
         }
         Path bad = tmp.resolve("bad");
-        List<String> mismatch = List.of("run.dir=\"" + bad + "\"", "run.device=cpu", "gpt.tokens=\"" + other + "\"",
-                "gpt.tokenizer=\"" + tok + "\"", "gpt.layers=1", "gpt.width=32", "gpt.heads=2");
+        List<String> mismatch = List.of(
+                "run.dir=\"" + bad + "\"",
+                "run.device=cpu",
+                "gpt.tokens=\"" + other + "\"",
+                "gpt.tokenizer=\"" + tok + "\"",
+                "gpt.layers=1",
+                "gpt.width=32",
+                "gpt.heads=2");
         assertThatThrownBy(() -> new GptTrainRun(TestConfigs.load(mismatch)).run(false, QUIET))
-                .isInstanceOf(UserException.class).hasMessageContaining("codebook size 64").hasMessageContaining("128");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("codebook size 64")
+                .hasMessageContaining("128");
         assertThat(bad).doesNotExist();
-        assertThat(Main.execute("gpt", "train", "-o", "run.dir=\"" + bad + "\"", "-o", "gpt.tokens=\"" + other + "\"",
-                "-o", "gpt.vocab-size=64", "-o", "gpt.layers=1")).isEqualTo(Main.USER_ERROR);
+        assertThat(Main.execute(
+                        "gpt",
+                        "train",
+                        "-o",
+                        "run.dir=\"" + bad + "\"",
+                        "-o",
+                        "gpt.tokens=\"" + other + "\"",
+                        "-o",
+                        "gpt.vocab-size=64",
+                        "-o",
+                        "gpt.layers=1"))
+                .isEqualTo(Main.USER_ERROR);
     }
 }

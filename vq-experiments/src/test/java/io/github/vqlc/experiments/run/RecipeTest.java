@@ -31,9 +31,14 @@ class RecipeTest {
     static final Path F16 = Path.of("../configs/imagenet/vqgan-lc-f16-100k.conf");
 
     static ExperimentConfig f16(Path runDir, String... extra) {
-        List<String> o = new java.util.ArrayList<>(List.of("run.dir=\"" + runDir + "\"", "run.device=cpu",
+        List<String> o = new java.util.ArrayList<>(List.of(
+                "run.dir=\"" + runDir + "\"",
+                "run.device=cpu",
                 // no CLIP codebook or LPIPS export here: a random frozen codebook of CLIP's width
-                "quantizer.codebook.init=random", "quantizer.codebook.path=\"\"", "quantizer.codebook.dim=768", "loss.perceptual.type=none"));
+                "quantizer.codebook.init=random",
+                "quantizer.codebook.path=\"\"",
+                "quantizer.codebook.dim=768",
+                "loss.perceptual.type=none"));
         o.addAll(List.of(extra));
         return ConfigLoader.load(F16, o);
     }
@@ -43,11 +48,17 @@ class RecipeTest {
         ExperimentConfig c = f16(tmp.resolve("f16"));
         ModelSummary summary = ModelSummary.of(c);
         String table = summary.render();
-        assertThat(table).contains("tokens 16x16 = 256 per image (f16)").contains("encoder").contains("decoder")
+        assertThat(table)
+                .contains("tokens 16x16 = 256 per image (f16)")
+                .contains("encoder")
+                .contains("decoder")
                 .contains("discriminator");
         String[] lines = table.split("\n");
         assertThat(lines[lines.length - 1]).isEqualTo("total parameters " + summary.total());
-        ModelSummary.Row quantizer = summary.rows().stream().filter(r -> r.component().startsWith("quantizer")).findFirst().orElseThrow();
+        ModelSummary.Row quantizer = summary.rows().stream()
+                .filter(r -> r.component().startsWith("quantizer"))
+                .findFirst()
+                .orElseThrow();
         assertThat(quantizer.frozen()).isEqualTo(100_000L * 768); // the static codebook
         assertThat(quantizer.trainable()).isEqualTo(768L * 8 + 8); // the linear projector
 
@@ -86,25 +97,38 @@ class RecipeTest {
             assertThat(Float.isFinite(dTerms.get("d_loss").getFloat())).isTrue();
         }
         // Arrays.equals: AssertJ element-wise comparison of 77M floats takes minutes
-        assertThat(java.util.Arrays.equals(codebook(model).toFloatArray(), codebookBefore)).as("the frozen codebook stays bit-identical").isTrue();
-        assertThat(java.util.Arrays.equals(model.getParameters().valueAt(0).getArray().toFloatArray(), firstWeight)).as("the encoder learns").isFalse();
+        assertThat(java.util.Arrays.equals(codebook(model).toFloatArray(), codebookBefore))
+                .as("the frozen codebook stays bit-identical")
+                .isTrue();
+        assertThat(java.util.Arrays.equals(
+                        model.getParameters().valueAt(0).getArray().toFloatArray(), firstWeight))
+                .as("the encoder learns")
+                .isFalse();
     }
 
     private static NDArray codebook(VqAutoencoder model) {
         return model.quantizer().getParameters().values().stream()
                 .filter(p -> !p.requiresGradient() && p.getArray().getShape().equals(new Shape(100_000, 768)))
-                .findFirst().orElseThrow().getArray();
+                .findFirst()
+                .orElseThrow()
+                .getArray();
     }
 
     @Test
     void recipeErrorsAreCaughtBeforeTraining() {
         Path run = tmp.resolve("bad");
-        assertThat(userError(() -> new TrainRun(TestConfigs.load(TestConfigs.tiny(run, "model.attn-resolutions=[5]"))).run(false, System.out)))
-                .hasMessageContaining("attn-resolutions lists 5").hasMessageContaining("[32, 16, 8]");
-        assertThat(userError(() -> new TrainRun(TestConfigs.load(TestConfigs.tiny(run, "data.image-size=34"))).run(false, System.out)))
+        assertThat(userError(() -> new TrainRun(TestConfigs.load(TestConfigs.tiny(run, "model.attn-resolutions=[5]")))
+                        .run(false, System.out)))
+                .hasMessageContaining("attn-resolutions lists 5")
+                .hasMessageContaining("[32, 16, 8]");
+        assertThat(userError(() -> new TrainRun(TestConfigs.load(TestConfigs.tiny(run, "data.image-size=34")))
+                        .run(false, System.out)))
                 .hasMessageContaining("not divisible");
-        assertThat(userError(() -> new TrainRun(TestConfigs.load(TestConfigs.tiny(run, "loss.perceptual.type=lpips-torchscript",
-                "loss.perceptual.path=missing/lpips.pt"))).run(false, System.out)))
+        assertThat(userError(() -> new TrainRun(TestConfigs.load(TestConfigs.tiny(
+                                run,
+                                "loss.perceptual.type=lpips-torchscript",
+                                "loss.perceptual.path=missing/lpips.pt")))
+                        .run(false, System.out)))
                 .hasMessageContaining("missing/lpips.pt");
         assertThat(run).doesNotExist();
     }

@@ -44,15 +44,20 @@ class AggregationTest {
     }
 
     private static String m(int k, double util, String more) {
-        return "{\"run\": \"x\", \"quantizer\": \"vq\", \"tokens\": 64, \"codebook_size\": " + k + ", \"utilization\": " + util
-                + ", \"psnr\": 23.34, \"eval_split\": \"test\", \"eval_images\": 10000, \"steps\": 2000" + more + "}";
+        return "{\"run\": \"x\", \"quantizer\": \"vq\", \"tokens\": 64, \"codebook_size\": " + k + ", \"utilization\": "
+                + util + ", \"psnr\": 23.34, \"eval_split\": \"test\", \"eval_images\": 10000, \"steps\": 2000" + more
+                + "}";
     }
 
     @Test
     void tableInThePapersLayoutWithMissingCellsAndMetrics() throws Exception {
         SweepSpec spec = spec("[0]");
-        metrics("vqgan_codebook-size=1024_seed=0", m(1024, 0.034, ", \"ssim\": 0.5244, \"lpips\": 0.171, \"fid_extractor\": \"classifier\""));
-        metrics("vqgan_codebook-size=100000_seed=0", m(100000, 0.005, ", \"rfid\": 5.444, \"fid_extractor\": \"classifier\""));
+        metrics(
+                "vqgan_codebook-size=1024_seed=0",
+                m(1024, 0.034, ", \"ssim\": 0.5244, \"lpips\": 0.171, \"fid_extractor\": \"classifier\""));
+        metrics(
+                "vqgan_codebook-size=100000_seed=0",
+                m(100000, 0.005, ", \"rfid\": 5.444, \"fid_extractor\": \"classifier\""));
         metrics("vqgan-lc_codebook-size=100000_seed=0", m(100000, 0.99949, ", \"rfid\": 2.615, \"ssim\": 0.589"));
         // vqgan-lc at 1024 has not run
 
@@ -72,16 +77,19 @@ class AggregationTest {
                 (10,000 images), 2,000 training steps, rFID features classifier; utilization and SSIM x100; one seed per row; \
                 – = not measured.
                 """);
-        assertThat(written).contains(dir.resolve("sw/utilization-vs-codebook.png"), dir.resolve("sw/rfid-vs-codebook.png"));
+        assertThat(written)
+                .contains(dir.resolve("sw/utilization-vs-codebook.png"), dir.resolve("sw/rfid-vs-codebook.png"));
         assertThat(Files.size(dir.resolve("sw/rfid-vs-codebook.png"))).isGreaterThan(1000);
 
         List<String> csv = Files.readAllLines(dir.resolve("sw/results.csv"));
-        assertThat(csv.get(0)).isEqualTo("group,method,quantizer.codebook-size,seeds,finished,quantizer,tokens_mean,tokens_std,"
-                + "codebook_size_mean,codebook_size_std,utilization_mean,utilization_std,psnr_mean,psnr_std,eval_split,"
-                + "eval_images_mean,eval_images_std,steps_mean,steps_std,ssim_mean,ssim_std,lpips_mean,lpips_std,fid_extractor,"
-                + "rfid_mean,rfid_std");
-        assertThat(csv.get(1)).isEqualTo("vqgan_codebook-size=1024,vqgan,1024,1,1,vq,64,,1024,,0.034,,23.34,,test,10000,,2000,,"
-                + "0.5244,,0.171,,classifier,,");
+        assertThat(csv.get(0))
+                .isEqualTo("group,method,quantizer.codebook-size,seeds,finished,quantizer,tokens_mean,tokens_std,"
+                        + "codebook_size_mean,codebook_size_std,utilization_mean,utilization_std,psnr_mean,psnr_std,eval_split,"
+                        + "eval_images_mean,eval_images_std,steps_mean,steps_std,ssim_mean,ssim_std,lpips_mean,lpips_std,fid_extractor,"
+                        + "rfid_mean,rfid_std");
+        assertThat(csv.get(1))
+                .isEqualTo("vqgan_codebook-size=1024,vqgan,1024,1,1,vq,64,,1024,,0.034,,23.34,,test,10000,,2000,,"
+                        + "0.5244,,0.171,,classifier,,");
         assertThat(csv.get(3)).isEqualTo("vqgan-lc_codebook-size=1024,vqgan-lc,1024,1,0,,,,,,,,,,,,,,,,,,,,,");
         assertThat(csv).hasSize(5);
     }
@@ -101,7 +109,8 @@ class AggregationTest {
         assertThat(u.n()).isEqualTo(3);
         assertThat(u.mean()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(u.std()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(groups.get(0).stat("rfid").orElseThrow().std()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(groups.get(0).stat("rfid").orElseThrow().std())
+                .isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(groups.get(2).stat("utilization").orElseThrow().std()).isNaN();
 
         String table = ResultsTable.render(spec, groups);
@@ -109,7 +118,8 @@ class AggregationTest {
         assertThat(table).contains("| VQGAN-LC | 64 | 1,024 | 100.0 | – | – | 23.3 | – |\n");
         assertThat(table).contains("(t2, 4 of 12 cells finished)").contains("mean ± std over 1/3 seeds");
         String csv = ResultsCsv.render(spec, groups);
-        assertThat(csv.lines().toList().get(1)).startsWith("vqgan_codebook-size=1024,vqgan,1024,3,3,vq,64,0,1024,0,0.6,0.1");
+        assertThat(csv.lines().toList().get(1))
+                .startsWith("vqgan_codebook-size=1024,vqgan,1024,3,3,vq,64,0,1024,0,0.6,0.1");
     }
 
     @Test

@@ -24,7 +24,9 @@ class CellExpansionTest {
 
     private SweepSpec spec(String body, String... overrides) throws Exception {
         Path f = dir.resolve("s.conf");
-        Files.writeString(f, "sweep {\n  name = t\n  base = base.conf\n  dir = \"" + dir.resolve("out") + "\"\n" + body + "\n}\n");
+        Files.writeString(
+                f,
+                "sweep {\n  name = t\n  base = base.conf\n  dir = \"" + dir.resolve("out") + "\"\n" + body + "\n}\n");
         return SweepSpec.load(f, List.of(overrides));
     }
 
@@ -50,11 +52,16 @@ class CellExpansionTest {
                   extra-cells = [ { method = a, quantizer.codebook-size = 50000 } ]
                 """);
         List<Cell> cells = CellExpansion.expand(s);
-        assertThat(names(cells)).containsExactly(
-                "a_codebook-size=1024_seed=0", "b_codebook-size=1024_seed=0", "b_codebook-size=100000_seed=0",
-                "a_codebook-size=50000_seed=0",
-                "a_codebook-size=1024_seed=3", "b_codebook-size=1024_seed=3", "b_codebook-size=100000_seed=3",
-                "a_codebook-size=50000_seed=3");
+        assertThat(names(cells))
+                .containsExactly(
+                        "a_codebook-size=1024_seed=0",
+                        "b_codebook-size=1024_seed=0",
+                        "b_codebook-size=100000_seed=0",
+                        "a_codebook-size=50000_seed=0",
+                        "a_codebook-size=1024_seed=3",
+                        "b_codebook-size=1024_seed=3",
+                        "b_codebook-size=100000_seed=3",
+                        "a_codebook-size=50000_seed=3");
         assertThat(cells.get(5).index()).isEqualTo(5);
         assertThat(cells.get(5).group()).isEqualTo("b_codebook-size=1024");
         assertThat(cells.get(5).seed()).isEqualTo(3);
@@ -71,8 +78,10 @@ class CellExpansionTest {
 
     @Test
     void overridesStackBaseThenSweepOverridesThenCommandLineThenAxes() throws Exception {
-        SweepSpec s = spec(AXES + "overrides { train.steps = 11, quantizer.codebook-size = 5 }\n",
-                "train.batch-size=3", "sweep.seeds=[7]");
+        SweepSpec s = spec(
+                AXES + "overrides { train.steps = 11, quantizer.codebook-size = 5 }\n",
+                "train.batch-size=3",
+                "sweep.seeds=[7]");
         Cell cell = CellExpansion.expand(s).get(0);
         ExperimentConfig c = CellConfigs.load(s, cell);
         assertThat(c.train().steps()).isEqualTo(11);
@@ -90,8 +99,10 @@ class CellExpansionTest {
                     { key = train.lr, values = [1e-3] }
                   ]
                 """);
-        assertThat(names(CellExpansion.expand(s))).containsExactly(
-                "channel-mult=1-2_frozen=true_lr=0.001_seed=0", "channel-mult=1-2-2_frozen=true_lr=0.001_seed=0");
+        assertThat(names(CellExpansion.expand(s)))
+                .containsExactly(
+                        "channel-mult=1-2_frozen=true_lr=0.001_seed=0",
+                        "channel-mult=1-2-2_frozen=true_lr=0.001_seed=0");
     }
 
     @Test
@@ -104,11 +115,15 @@ class CellExpansionTest {
                 """);
         List<Cell> cells = CellExpansion.expand(s);
         assertThat(CellConfigs.load(s, cells.get(0)).quantizer().type()).isEqualTo("vq");
-        assertThat(CellConfigs.load(s, cells.get(1)).quantizer().section().getBoolean("codebook.frozen")).isFalse();
+        assertThat(CellConfigs.load(s, cells.get(1)).quantizer().section().getBoolean("codebook.frozen"))
+                .isFalse();
         // without replace the lc key left in the base is invalid for vq
-        SweepSpec merged = spec("axes = [ { name = m, bundles = [ { name = vq, overrides { quantizer.type = vq } } ] } ]");
-        assertThatThrownBy(() -> CellConfigs.load(merged, CellExpansion.expand(merged).get(0)))
-                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.codebook.frozen");
+        SweepSpec merged =
+                spec("axes = [ { name = m, bundles = [ { name = vq, overrides { quantizer.type = vq } } ] } ]");
+        assertThatThrownBy(() ->
+                        CellConfigs.load(merged, CellExpansion.expand(merged).get(0)))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.codebook.frozen");
     }
 
     @Test
@@ -131,7 +146,10 @@ class CellExpansionTest {
         assertThat(again.slurm().extraLines()).containsExactly("#SBATCH --account=x");
         assertThat(names(CellExpansion.expand(again))).isEqualTo(names(CellExpansion.expand(s)));
         // substitutions inside overrides resolve in each cell's config
-        assertThat(CellConfigs.load(again, CellExpansion.expand(again).get(0)).train().warmupSteps()).isEqualTo(7);
+        assertThat(CellConfigs.load(again, CellExpansion.expand(again).get(0))
+                        .train()
+                        .warmupSteps())
+                .isEqualTo(7);
     }
 
     @Test
@@ -144,8 +162,12 @@ class CellExpansionTest {
         SweepSpec s = spec(AXES + downstream);
         List<Cell> cells = CellExpansion.expand(s);
         // 1e5 on the axis and 100000 in `only` are the same value; 1.024e3 = 1024
-        assertThat(cells.stream().filter(c -> s.downstream().appliesTo(c)).map(Cell::name).toList()).containsExactly(
-                "a_codebook-size=1024_seed=0", "b_codebook-size=1024_seed=0", "b_codebook-size=100000_seed=0");
+        assertThat(cells.stream()
+                        .filter(c -> s.downstream().appliesTo(c))
+                        .map(Cell::name)
+                        .toList())
+                .containsExactly(
+                        "a_codebook-size=1024_seed=0", "b_codebook-size=1024_seed=0", "b_codebook-size=100000_seed=0");
         assertThat(s.downstream().gpt()).isEqualTo(dir.resolve("gpt.conf"));
 
         Path copy = dir.resolve("copy").resolve("sweep.conf");
@@ -154,39 +176,53 @@ class CellExpansionTest {
         SweepSpec again = SweepSpec.load(copy, List.of());
         assertThat(again.render()).isEqualTo(s.render());
         assertThat(again.downstream()).isEqualTo(s.downstream());
-        assertThat(CellExpansion.expand(again).stream().filter(c -> again.downstream().appliesTo(c)).count()).isEqualTo(3);
+        assertThat(CellExpansion.expand(again).stream()
+                        .filter(c -> again.downstream().appliesTo(c))
+                        .count())
+                .isEqualTo(3);
 
         // an entry that selects nothing (a typo in a bundle name or a value) fails before anything runs
         SweepSpec typo = spec(AXES + downstream.replace("method = b,", "method = bb,"));
         assertThatThrownBy(() -> CellConfigs.load(typo, CellExpansion.expand(typo)))
-                .isInstanceOf(UserException.class).hasMessageContaining("matches no cell");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("matches no cell");
         assertThatThrownBy(() -> spec(AXES + "downstream { only = [ { nope = 1 } ] }"))
-                .isInstanceOf(UserException.class).hasMessageContaining("axis 'nope'");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("axis 'nope'");
         assertThatThrownBy(() -> spec(AXES + "downstream { enabled = true }"))
-                .isInstanceOf(UserException.class).hasMessageContaining("sweep.downstream.gpt");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("sweep.downstream.gpt");
         assertThatThrownBy(() -> spec(AXES + "downstream { enabeld = true }"))
-                .isInstanceOf(UserException.class).hasMessageContaining("sweep.downstream.enabeld");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("sweep.downstream.enabeld");
     }
 
     @Test
     void userErrorsAreOneLineNamingTheProblem() throws Exception {
-        assertThatThrownBy(() -> spec(AXES + "sedes = [1]\n")).isInstanceOf(UserException.class)
-                .hasMessageContaining("sweep.sedes").hasMessageContaining("s.conf:");
+        assertThatThrownBy(() -> spec(AXES + "sedes = [1]\n"))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("sweep.sedes")
+                .hasMessageContaining("s.conf:");
         assertThatThrownBy(() -> spec(AXES + "slurm.gpus = 2\n")).hasMessageContaining("sweep.slurm.gpus");
-        assertThatThrownBy(() -> spec("axes = [ { key = train.steps } ]")).hasMessageContaining("sweep.axes[0]")
+        assertThatThrownBy(() -> spec("axes = [ { key = train.steps } ]"))
+                .hasMessageContaining("sweep.axes[0]")
                 .hasMessageContaining("either");
         assertThatThrownBy(() -> spec(AXES + "axes = ${sweep.axes} [ { key = method.x, values = [1] } ]"))
                 .hasMessageContaining("prefix");
         SweepSpec typo = spec("axes = [ { key = quantizer.codebok-size, values = [1] } ]");
         assertThatThrownBy(() -> CellConfigs.load(typo, CellExpansion.expand(typo)))
-                .isInstanceOf(UserException.class).hasMessageContaining("cell 0").hasMessageContaining("quantizer.codebok-size")
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("cell 0")
+                .hasMessageContaining("quantizer.codebok-size")
                 .hasMessageContaining("s.conf");
         SweepSpec dup = spec(AXES + "extra-cells = [ { method = a, quantizer.codebook-size = 1024.0 } ]");
-        assertThatThrownBy(() -> CellExpansion.expand(dup)).hasMessageContaining("both named a_codebook-size=1024_seed=0");
+        assertThatThrownBy(() -> CellExpansion.expand(dup))
+                .hasMessageContaining("both named a_codebook-size=1024_seed=0");
         SweepSpec badExclude = spec(AXES + "exclude = [ { methd = a } ]");
         assertThatThrownBy(() -> CellExpansion.expand(badExclude)).hasMessageContaining("'methd' is not an axis");
         SweepSpec partialInclude = spec(AXES + "extra-cells = [ { method = a } ]");
-        assertThatThrownBy(() -> CellExpansion.expand(partialInclude)).hasMessageContaining("no value for axis quantizer.codebook-size");
+        assertThatThrownBy(() -> CellExpansion.expand(partialInclude))
+                .hasMessageContaining("no value for axis quantizer.codebook-size");
         SweepSpec badBundle = spec(AXES + "extra-cells = [ { method = c, quantizer.codebook-size = 1 } ]");
         assertThatThrownBy(() -> CellExpansion.expand(badBundle)).hasMessageContaining("no bundle 'c'");
         for (Throwable t : List.of(

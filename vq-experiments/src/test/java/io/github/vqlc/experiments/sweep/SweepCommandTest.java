@@ -33,25 +33,48 @@ class SweepCommandTest {
     void lcAblationsValidateAndExpandToOneCellPerVariant() {
         CliRun r = CliRun.of("sweep", "-c", "../configs/sweeps/lc-ablations.conf", "--dry-run");
         assertThat(r.code()).as(r.err()).isEqualTo(0);
-        assertThat(r.out().lines().toList()).hasSize(9).contains("no-projector_codebook-size=100000_seed=0",
-                "dim-64_codebook-size=100000_seed=0", "init-file_codebook-size=100000_seed=0");
+        assertThat(r.out().lines().toList())
+                .hasSize(9)
+                .contains(
+                        "no-projector_codebook-size=100000_seed=0",
+                        "dim-64_codebook-size=100000_seed=0",
+                        "init-file_codebook-size=100000_seed=0");
     }
 
     @Test
     void emittedSlurmScriptIsValidBashWithOneArrayTaskPerCell() throws Exception {
         Path sweepDir = dir.resolve("sw");
-        CliRun r = CliRun.of("sweep", "-c", TABLE2, "--emit", "slurm", "-o", "sweep.dir=\"" + sweepDir + "\"",
-                "-o", "sweep.slurm.partition=gpu", "-o", "sweep.slurm.gpus-per-task=1", "-o", "sweep.slurm.extra-lines=[\"#SBATCH --account=abc\"]");
+        CliRun r = CliRun.of(
+                "sweep",
+                "-c",
+                TABLE2,
+                "--emit",
+                "slurm",
+                "-o",
+                "sweep.dir=\"" + sweepDir + "\"",
+                "-o",
+                "sweep.slurm.partition=gpu",
+                "-o",
+                "sweep.slurm.gpus-per-task=1",
+                "-o",
+                "sweep.slurm.extra-lines=[\"#SBATCH --account=abc\"]");
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         List<String> lines = r.out().strip().lines().toList();
         Path script = sweepDir.resolve("slurm/sweep.sbatch");
         assertThat(lines.get(lines.size() - 1)).isEqualTo(script.toString());
         String text = Files.readString(script);
-        assertThat(text).startsWith("#!/bin/bash\n").contains("#SBATCH --array=0-11\n", "#SBATCH --partition=gpu\n",
-                "#SBATCH --gpus-per-task=1\n", "#SBATCH --account=abc\n",
-                "#SBATCH --output=" + sweepDir.resolve("slurm/%A_%a.out") + "\n",
-                "sweep -c '" + sweepDir.resolve("sweep.conf") + "' --cell \"${SLURM_ARRAY_TASK_ID");
-        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        assertThat(text)
+                .startsWith("#!/bin/bash\n")
+                .contains(
+                        "#SBATCH --array=0-11\n",
+                        "#SBATCH --partition=gpu\n",
+                        "#SBATCH --gpus-per-task=1\n",
+                        "#SBATCH --account=abc\n",
+                        "#SBATCH --output=" + sweepDir.resolve("slurm/%A_%a.out") + "\n",
+                        "sweep -c '" + sweepDir.resolve("sweep.conf") + "' --cell \"${SLURM_ARRAY_TASK_ID");
+        Process bash = new ProcessBuilder("bash", "-n", script.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(bash.getInputStream().readAllBytes());
         assertThat(bash.waitFor()).as(out).isEqualTo(0);
         // the resolved spec is there for the tasks and for `vqlc table`, with the override folded in
@@ -73,7 +96,9 @@ class SweepCommandTest {
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).startsWith("vqlc: error: ");
         }
-        assertThat(CliRun.of("sweep", "-c", TABLE2, "--dry-run", "-o", "quantizer.typo=3").err())
-                .contains("quantizer.typo").contains("cell 0");
+        assertThat(CliRun.of("sweep", "-c", TABLE2, "--dry-run", "-o", "quantizer.typo=3")
+                        .err())
+                .contains("quantizer.typo")
+                .contains("cell 0");
     }
 }

@@ -18,14 +18,19 @@ class SweepDownstreamTest {
 
     @Test
     void downstreamCellsGetAGptAndAGfidOthersDoNot() throws Exception {
-        Path gpt = Path.of(SweepDownstreamTest.class.getResource("/sweeps/tiny-gpt.conf").toURI());
+        Path gpt = Path.of(
+                SweepDownstreamTest.class.getResource("/sweeps/tiny-gpt.conf").toURI());
         Path spec = dir.resolve("sweep.in.conf");
-        Files.writeString(spec, "sweep {\n  name = tiny\n  base = \"" + TinySweeps.base() + "\"\n  dir = \"" + dir.resolve("out")
-                + "\"\n  axes = [ { key = quantizer.scale, values = [0.5, 1.0] } ]\n"
-                + "  overrides { eval.fid.extractor.type = " + RandomConvExtractorFactory.TYPE + ", eval.cache-dir = \"" + dir.resolve("cache")
-                + "\" }\n"
-                + "  downstream { enabled = true, gpt = \"" + gpt + "\", count = 8, only = [ { quantizer.scale = 1.0 } ],\n"
-                + "    overrides { gpt.lr = 1e-3 } }\n}\n");
+        Files.writeString(
+                spec,
+                "sweep {\n  name = tiny\n  base = \"" + TinySweeps.base() + "\"\n  dir = \"" + dir.resolve("out")
+                        + "\"\n  axes = [ { key = quantizer.scale, values = [0.5, 1.0] } ]\n"
+                        + "  overrides { eval.fid.extractor.type = " + RandomConvExtractorFactory.TYPE
+                        + ", eval.cache-dir = \"" + dir.resolve("cache")
+                        + "\" }\n"
+                        + "  downstream { enabled = true, gpt = \"" + gpt
+                        + "\", count = 8, only = [ { quantizer.scale = 1.0 } ],\n"
+                        + "    overrides { gpt.lr = 1e-3 } }\n}\n");
 
         CliRun r = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0");
         assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
@@ -49,10 +54,12 @@ class SweepDownstreamTest {
         assertThat(dir.resolve("out/scale=0.5_seed=0/gpt")).doesNotExist();
 
         // finished: nothing runs again
-        long before = Files.getLastModifiedTime(cell.resolve("gpt/metrics.json")).toMillis();
+        long before =
+                Files.getLastModifiedTime(cell.resolve("gpt/metrics.json")).toMillis();
         CliRun again = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0");
         assertThat(again.out()).contains("is finished");
-        assertThat(Files.getLastModifiedTime(cell.resolve("gpt/metrics.json")).toMillis()).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(cell.resolve("gpt/metrics.json")).toMillis())
+                .isEqualTo(before);
 
         // without the marker (e.g. the GPT trained by hand in the same layout): the trained GPT is only sampled
         Files.delete(cell.resolve(DownstreamStage.DONE));
@@ -62,7 +69,10 @@ class SweepDownstreamTest {
         assertThat(resample.out()).contains("is trained (4 steps): generating only");
         JsonObject g2 = CellState.readJson(cell.resolve("gpt/metrics.json")).orElseThrow();
         assertThat(g2.get("train_seconds").getAsDouble()).isEqualTo(trainSeconds);
-        assertThat(CellState.readJson(cell.resolve("metrics.json")).orElseThrow().get("gfid").getAsDouble())
+        assertThat(CellState.readJson(cell.resolve("metrics.json"))
+                        .orElseThrow()
+                        .get("gfid")
+                        .getAsDouble())
                 .isEqualTo(m.get("gfid").getAsDouble()); // same seed, same images
         assertThat(cell.resolve(DownstreamStage.DONE)).exists();
     }
@@ -72,9 +82,11 @@ class SweepDownstreamTest {
         Path gpt = dir.resolve("bad-gpt.conf");
         Files.writeString(gpt, "gpt { layers = 1, no-such-key = 3 }\n");
         Path spec = dir.resolve("sweep.in.conf");
-        Files.writeString(spec, "sweep {\n  name = tiny\n  base = \"" + TinySweeps.base() + "\"\n  dir = \"" + dir.resolve("out")
-                + "\"\n  axes = [ { key = quantizer.scale, values = [0.5, 1.0] } ]\n"
-                + "  downstream { enabled = true, gpt = \"" + gpt + "\" }\n}\n");
+        Files.writeString(
+                spec,
+                "sweep {\n  name = tiny\n  base = \"" + TinySweeps.base() + "\"\n  dir = \"" + dir.resolve("out")
+                        + "\"\n  axes = [ { key = quantizer.scale, values = [0.5, 1.0] } ]\n"
+                        + "  downstream { enabled = true, gpt = \"" + gpt + "\" }\n}\n");
         CliRun r = CliRun.of("sweep", "-c", spec.toString(), "--dry-run");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("sweep.downstream").contains("no-such-key");
@@ -83,6 +95,9 @@ class SweepDownstreamTest {
     }
 
     private static long classes(Path cell) {
-        return CellState.readJson(cell.resolve("gpt/metrics.json")).orElseThrow().get("classes").getAsLong();
+        return CellState.readJson(cell.resolve("gpt/metrics.json"))
+                .orElseThrow()
+                .get("classes")
+                .getAsLong();
     }
 }

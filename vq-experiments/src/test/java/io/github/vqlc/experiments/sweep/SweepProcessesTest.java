@@ -33,29 +33,45 @@ class SweepProcessesTest {
         Path out = dir.resolve("out");
         CliRun first = CliRun.of("sweep", "-c", spec.toString(), "--parallel", "2");
         assertThat(first.code()).as(first.out() + first.err()).isEqualTo(2);
-        assertThat(first.out()).contains("start  a_seed=0", "start  bad_seed=0", "done   a_seed=0", "FAILED bad_seed=0")
+        assertThat(first.out())
+                .contains("start  a_seed=0", "start  bad_seed=0", "done   a_seed=0", "FAILED bad_seed=0")
                 .contains("1 of 2 cells finished, 1 failed:")
                 .contains("  FAILED bad_seed=0: vqlc: error: loss 'loss' became NaN at step 4")
                 .contains("(log: " + out.resolve("bad_seed=0/train.log") + ")");
         assertThat(out.resolve("a_seed=0").resolve(CellState.DONE)).isRegularFile();
         assertThat(CellState.metricsSteps(out.resolve("a_seed=0"))).contains(6);
-        assertThat(out.resolve("a_seed=0/train.log")).content().contains("=== vqlc sweep: cell 0").contains("eval: reconstruction of test");
+        assertThat(out.resolve("a_seed=0/train.log"))
+                .content()
+                .contains("=== vqlc sweep: cell 0")
+                .contains("eval: reconstruction of test");
         assertThat(out.resolve("bad_seed=0/checkpoints/step-000002")).isDirectory();
         assertThat(out.resolve("bad_seed=0/metrics.json")).doesNotExist();
         assertThat(out.resolve("table.md")).content().contains("1 of 2 cells finished");
-        long doneA = Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json")).toMillis();
+        long doneA =
+                Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json")).toMillis();
 
         // fixed: the finished cells are skipped and the crashed one continues from its checkpoint
         TinySweeps.write(dir, AXES.formatted(""));
         CliRun second = CliRun.of("sweep", "-c", spec.toString(), "--parallel", "2");
         assertThat(second.code()).as(second.out() + second.err()).isEqualTo(0);
-        assertThat(second.out()).contains("skip   a_seed=0", "done   bad_seed=0")
-                .doesNotContain("start  a_seed=0").contains("2 of 2 cells finished");
-        assertThat(out.resolve("bad_seed=0/train.log")).content().contains("resumed from").contains("step-000002");
+        assertThat(second.out())
+                .contains("skip   a_seed=0", "done   bad_seed=0")
+                .doesNotContain("start  a_seed=0")
+                .contains("2 of 2 cells finished");
+        assertThat(out.resolve("bad_seed=0/train.log"))
+                .content()
+                .contains("resumed from")
+                .contains("step-000002");
         assertThat(CellState.metricsSteps(out.resolve("bad_seed=0"))).contains(6);
-        assertThat(Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json")).toMillis()).isEqualTo(doneA);
-        assertThat(out.resolve("table.md")).content().contains("| a | 64 | 16 |").contains("| bad | 64 | 16 |");
-        assertThat(Files.list(out).map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("sweep-")); // old spec kept
+        assertThat(Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json"))
+                        .toMillis())
+                .isEqualTo(doneA);
+        assertThat(out.resolve("table.md"))
+                .content()
+                .contains("| a | 64 | 16 |")
+                .contains("| bad | 64 | 16 |");
+        assertThat(Files.list(out).map(p -> p.getFileName().toString()))
+                .anyMatch(n -> n.startsWith("sweep-")); // old spec kept
     }
 
     @Test
@@ -64,13 +80,16 @@ class SweepProcessesTest {
         Path out = dir.resolve("out");
         Path cellA = out.resolve("a_seed=0");
         Files.createDirectories(cellA);
-        try (FileChannel channel = FileChannel.open(cellA.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        try (FileChannel channel =
+                        FileChannel.open(cellA.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = channel.lock()) { // another run of cell a
             CliRun run = CliRun.of("sweep", "-c", spec.toString(), "--parallel", "1");
             assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
-            assertThat(run.out()).contains("busy   a_seed=0  (another run holds " + cellA.resolve(".lock"))
-                    .contains("done   bad_seed=0").doesNotContain("start  a_seed=0").doesNotContain("FAILED")
+            assertThat(run.out())
+                    .contains("busy   a_seed=0  (another run holds " + cellA.resolve(".lock"))
+                    .contains("done   bad_seed=0")
+                    .doesNotContain("start  a_seed=0")
+                    .doesNotContain("FAILED")
                     .contains("1 of 2 cells finished, 1 being run by another process");
             assertThat(cellA.resolve("train.log")).doesNotExist();
         }

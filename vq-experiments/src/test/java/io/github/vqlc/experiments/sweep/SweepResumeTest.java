@@ -38,7 +38,8 @@ class SweepResumeTest {
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("cell 1 scale=1_seed=0 is finished").contains("skipped");
         assertThat(cell.resolve("log.jsonl")).doesNotExist();
-        assertThat(Files.getLastModifiedTime(cell.resolve("metrics.json")).toMillis()).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(cell.resolve("metrics.json")).toMillis())
+                .isEqualTo(before);
         assertThat(dir.resolve("out/scale=0.5_seed=0")).doesNotExist(); // only the chosen cell
         assertThat(Files.readString(dir.resolve("out/table.md"))).contains("1 of 2 cells finished");
     }

@@ -11,7 +11,8 @@ final class TinySweeps {
 
     static Path base() {
         try {
-            return Path.of(TinySweeps.class.getResource("/sweeps/tiny-base.conf").toURI());
+            return Path.of(
+                    TinySweeps.class.getResource("/sweeps/tiny-base.conf").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -20,8 +21,10 @@ final class TinySweeps {
     /** Writes {@code <dir>/sweep.in.conf} with the given axes; cells go to {@code <dir>/out}. */
     static Path write(Path dir, String axes) throws Exception {
         Path f = dir.resolve("sweep.in.conf");
-        Files.writeString(f, "sweep {\n  name = tiny\n  base = \"" + base() + "\"\n  dir = \"" + dir.resolve("out") + "\"\n"
-                + "  axes = " + axes + "\n}\n");
+        Files.writeString(
+                f,
+                "sweep {\n  name = tiny\n  base = \"" + base() + "\"\n  dir = \"" + dir.resolve("out") + "\"\n"
+                        + "  axes = " + axes + "\n}\n");
         return f;
     }
 }

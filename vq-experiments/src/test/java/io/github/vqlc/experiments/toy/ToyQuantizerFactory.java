@@ -36,7 +36,10 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
 
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
-        return new Toy(section.getInt("codebook-size"), context.embeddingDim(), (float) section.getDouble("scale"),
+        return new Toy(
+                section.getInt("codebook-size"),
+                context.embeddingDim(),
+                (float) section.getDouble("scale"),
                 section.getInt("nan-after"));
     }
 
@@ -49,8 +52,13 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
         Toy(int k, int d, float scale, int nanAfter) {
             super(k, d);
             this.nanAfter = nanAfter;
-            codebook = addParameter(Parameter.builder().setName("codebook").setType(Parameter.Type.WEIGHT)
-                    .optRequiresGrad(false).optInitializer(new NormalInitializer(scale)).optShape(new Shape(k, d)).build());
+            codebook = addParameter(Parameter.builder()
+                    .setName("codebook")
+                    .setType(Parameter.Type.WEIGHT)
+                    .optRequiresGrad(false)
+                    .optInitializer(new NormalInitializer(scale))
+                    .optShape(new Shape(k, d))
+                    .build());
         }
 
         @Override
@@ -63,8 +71,10 @@ public final class ToyQuantizerFactory implements QuantizerFactory {
             if (training && nanAfter > 0 && ++trainingCalls > nanAfter) {
                 loss = loss.add(z.getManager().full(new Shape(), Float.NaN)); // a diverged loss, for the NaN test
             }
-            return new QuantizerOutput(Latents.toMaps(Latents.straightThrough(v, chosen), z.getShape()),
-                    Latents.toIndexMaps(idx, z.getShape()), Map.of("commitment", loss));
+            return new QuantizerOutput(
+                    Latents.toMaps(Latents.straightThrough(v, chosen), z.getShape()),
+                    Latents.toIndexMaps(idx, z.getShape()),
+                    Map.of("commitment", loss));
         }
 
         @Override

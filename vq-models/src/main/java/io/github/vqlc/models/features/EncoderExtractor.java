@@ -26,7 +26,8 @@ final class EncoderExtractor implements FeatureExtractor {
         this.manager = manager;
         this.run = run;
         this.ps = new ParameterStore(manager, false);
-        this.fingerprint = Extractors.sha256(type(), Extractors.sha256(run.checkpoint().dir().resolve("model.params")));
+        this.fingerprint = Extractors.sha256(
+                type(), Extractors.sha256(run.checkpoint().dir().resolve("model.params")));
     }
 
     @Override
@@ -36,7 +37,8 @@ final class EncoderExtractor implements FeatureExtractor {
 
     @Override
     public String describe() {
-        return "encoder of run " + runDir + " (checkpoint step " + run.checkpoint().step() + ", quantizer "
+        return "encoder of run " + runDir + " (checkpoint step "
+                + run.checkpoint().step() + ", quantizer "
                 + run.config().quantizer().type() + ", D = " + patchDim() + ")";
     }
 
@@ -67,7 +69,11 @@ final class EncoderExtractor implements FeatureExtractor {
 
     @Override
     public NDArray patchFeatures(NDArray images) {
-        Extractors.checkImages(type() + " (" + runDir + ")", images, run.model().channels(), run.model().imageSize());
+        Extractors.checkImages(
+                type() + " (" + runDir + ")",
+                images,
+                run.model().channels(),
+                run.model().imageSize());
         return run.model().latents(ps, images, false);
     }
 

@@ -39,7 +39,8 @@ public final class EncoderExtractorFactory implements FeatureExtractorFactory {
             int channels = run.model().channels();
             int size = run.model().imageSize();
             if (channels != context.imageChannels() || size != context.imageSize()) {
-                throw new UserException("run " + dir + " was trained on " + channels + "x" + size + "x" + size + " images but "
+                throw new UserException("run " + dir + " was trained on " + channels + "x" + size + "x" + size
+                        + " images but "
                         + context.section() + " is used on " + context.imageChannels() + "x" + context.imageSize() + "x"
                         + context.imageSize() + " images");
             }

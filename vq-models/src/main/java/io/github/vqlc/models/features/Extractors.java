@@ -22,8 +22,8 @@ final class Extractors {
     static void checkImages(String type, NDArray images, int channels, int size) {
         Shape s = images.getShape();
         if (s.dimension() != 4 || s.get(1) != channels || s.get(2) != size || s.get(3) != size) {
-            throw new UserException(type + " extractor expects images (B, " + channels + ", " + size + ", " + size
-                    + ") but got " + s);
+            throw new UserException(
+                    type + " extractor expects images (B, " + channels + ", " + size + ", " + size + ") but got " + s);
         }
     }
 
@@ -44,7 +44,7 @@ final class Extractors {
         MessageDigest md = digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0;) {
+            for (int n; (n = in.read(buf)) > 0; ) {
                 md.update(buf, 0, n);
             }
         } catch (IOException e) {

@@ -87,7 +87,10 @@ public final class FeatureCollector {
         float[] out = null;
         int dim = 0;
         int row = 0;
-        try (BatchLoader loader = BatchLoader.builder(data).setBatchSize(batchSize).optShuffle(false).build()) {
+        try (BatchLoader loader = BatchLoader.builder(data)
+                .setBatchSize(batchSize)
+                .optShuffle(false)
+                .build()) {
             for (int start = 0; start < selected.length; start += batchSize) {
                 int[] indices = Arrays.copyOfRange(selected, start, Math.min(selected.length, start + batchSize));
                 float[] pooled;
@@ -217,9 +220,11 @@ public final class FeatureCollector {
 
         public FeatureCollector build() {
             if (grid < 1 || batchSize < 1 || maxVectorsPerImage < 0 || maxImagesPerClass < 0) {
-                throw new IllegalArgumentException("collector needs grid >= 1, batch size >= 1 and limits >= 0; got grid "
-                        + grid + ", batch " + batchSize + ", vectors/image " + maxVectorsPerImage + ", images/class "
-                        + maxImagesPerClass);
+                throw new IllegalArgumentException(
+                        "collector needs grid >= 1, batch size >= 1 and limits >= 0; got grid "
+                                + grid + ", batch " + batchSize + ", vectors/image " + maxVectorsPerImage
+                                + ", images/class "
+                                + maxImagesPerClass);
             }
             return new FeatureCollector(this);
         }

@@ -54,8 +54,8 @@ public final class FeatureNet extends AbstractBlock {
                         + channels + ", " + width + ", " + numClasses);
             }
             if (imageSize < DOWNSAMPLE || imageSize % DOWNSAMPLE != 0) {
-                throw new IllegalArgumentException("feature net image size must be a multiple of " + DOWNSAMPLE
-                        + ", got " + imageSize);
+                throw new IllegalArgumentException(
+                        "feature net image size must be a multiple of " + DOWNSAMPLE + ", got " + imageSize);
             }
         }
 
@@ -88,7 +88,8 @@ public final class FeatureNet extends AbstractBlock {
         head = addChildBlock("head", new SequentialBlock());
         stage(head, Layers.downsample(8 * w));
         stage(head, Layers.conv(8 * w, 3));
-        classifier = addChildBlock("classifier", Linear.builder().setUnits(arch.numClasses()).build());
+        classifier = addChildBlock(
+                "classifier", Linear.builder().setUnits(arch.numClasses()).build());
     }
 
     private static void stage(SequentialBlock net, Block conv) {
@@ -122,7 +123,8 @@ public final class FeatureNet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(classify(ps, inputs.singletonOrThrow(), training));
     }
 

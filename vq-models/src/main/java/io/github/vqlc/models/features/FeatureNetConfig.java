@@ -11,14 +11,29 @@ import java.nio.file.Path;
  * @param width channels of the first stage (patch features 4 x width, global features 8 x width)
  * @param evalLimit test images used for the reported accuracy, 0 = the whole test split
  */
-public record FeatureNetConfig(Path dir, int width, int steps, int batchSize, double lr, double minLr, int warmupSteps,
-        int logEvery, int evalLimit) {
+public record FeatureNetConfig(
+        Path dir,
+        int width,
+        int steps,
+        int batchSize,
+        double lr,
+        double minLr,
+        int warmupSteps,
+        int logEvery,
+        int evalLimit) {
 
     /** Reads {@code features} of a resolved config (keys declared in vq-models' reference.conf). */
     public static FeatureNetConfig from(Config root) {
         Values v = new Values(root.getConfig("features"), "features");
-        return new FeatureNetConfig(Path.of(v.string("dir")), v.intIn("width", 1, 1024), v.intAtLeast("steps", 1),
-                v.intAtLeast("batch-size", 2), v.positive("lr"), v.doubleIn("min-lr", 0, 1), v.intAtLeast("warmup-steps", 0),
-                v.intAtLeast("log-every", 1), v.intAtLeast("eval-limit", 0));
+        return new FeatureNetConfig(
+                Path.of(v.string("dir")),
+                v.intIn("width", 1, 1024),
+                v.intAtLeast("steps", 1),
+                v.intAtLeast("batch-size", 2),
+                v.positive("lr"),
+                v.doubleIn("min-lr", 0, 1),
+                v.intAtLeast("warmup-steps", 0),
+                v.intAtLeast("log-every", 1),
+                v.intAtLeast("eval-limit", 0));
     }
 }

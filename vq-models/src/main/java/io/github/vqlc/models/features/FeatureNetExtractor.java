@@ -29,9 +29,18 @@ final class FeatureNetExtractor implements FeatureExtractor {
         this.ps = new ParameterStore(manager, false);
         this.fingerprint = Extractors.sha256(type(), loaded.paramsSha256());
         FeatureNet.Architecture a = net.architecture();
-        double accuracy = loaded.description().has("test_accuracy") ? loaded.description().get("test_accuracy").getAsDouble() : Double.NaN;
-        this.describe = String.format(Locale.ROOT, "feature-net %s (%dx%dx%d images, width %d, test accuracy %.4f)", dir,
-                a.channels(), a.imageSize(), a.imageSize(), a.width(), accuracy);
+        double accuracy = loaded.description().has("test_accuracy")
+                ? loaded.description().get("test_accuracy").getAsDouble()
+                : Double.NaN;
+        this.describe = String.format(
+                Locale.ROOT,
+                "feature-net %s (%dx%dx%d images, width %d, test accuracy %.4f)",
+                dir,
+                a.channels(),
+                a.imageSize(),
+                a.imageSize(),
+                a.width(),
+                accuracy);
     }
 
     @Override

@@ -32,8 +32,10 @@ public final class FeatureNetExtractorFactory implements FeatureExtractorFactory
             FeatureNetFiles.Loaded loaded = FeatureNetFiles.load(dir, manager);
             FeatureNet.Architecture a = loaded.net().architecture();
             if (a.channels() != context.imageChannels() || a.imageSize() != context.imageSize()) {
-                throw new UserException("feature network at " + dir + " was trained on " + a.channels() + "x" + a.imageSize()
-                        + "x" + a.imageSize() + " images but " + context.section() + " is used on " + context.imageChannels() + "x"
+                throw new UserException("feature network at " + dir + " was trained on " + a.channels() + "x"
+                        + a.imageSize()
+                        + "x" + a.imageSize() + " images but " + context.section() + " is used on "
+                        + context.imageChannels() + "x"
                         + context.imageSize() + "x" + context.imageSize() + " images; train one on this data with: "
                         + FeatureNetFiles.TRAIN_HINT + " -o data.image-size=" + context.imageSize()
                         + " -o data.channels=" + context.imageChannels() + " -o features.dir=<another dir>");

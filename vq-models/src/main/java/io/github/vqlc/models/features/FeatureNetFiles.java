@@ -66,7 +66,9 @@ public final class FeatureNetFiles {
         d.addProperty("global_dim", a.globalDim());
         extra.entrySet().forEach(e -> d.add(e.getKey(), e.getValue()));
         d.addProperty("params_sha256", sha256(params));
-        AtomicFiles.writeString(dir.resolve(DESCRIPTION), new GsonBuilder().setPrettyPrinting().create().toJson(d) + "\n");
+        AtomicFiles.writeString(
+                dir.resolve(DESCRIPTION),
+                new GsonBuilder().setPrettyPrinting().create().toJson(d) + "\n");
     }
 
     /** Reads the network in {@code dir} into {@code manager}; a missing or inconsistent one is a user error. */
@@ -76,15 +78,19 @@ public final class FeatureNetFiles {
             throw new UserException("no trained feature network at " + dir + "; train one with: " + TRAIN_HINT);
         }
         try {
-            JsonObject d = JsonParser.parseString(Files.readString(dir.resolve(DESCRIPTION))).getAsJsonObject();
+            JsonObject d = JsonParser.parseString(Files.readString(dir.resolve(DESCRIPTION)))
+                    .getAsJsonObject();
             byte[] bytes = Files.readAllBytes(params);
             String sha = sha256(bytes);
             if (!sha.equals(d.get("params_sha256").getAsString())) {
                 throw new UserException("feature network at " + dir + " is inconsistent: " + PARAMS
                         + " does not match the digest in " + DESCRIPTION + "; train it again with: " + TRAIN_HINT);
             }
-            FeatureNet.Architecture a = new FeatureNet.Architecture(d.get("channels").getAsInt(),
-                    d.get("image_size").getAsInt(), d.get("width").getAsInt(), d.get("num_classes").getAsInt());
+            FeatureNet.Architecture a = new FeatureNet.Architecture(
+                    d.get("channels").getAsInt(),
+                    d.get("image_size").getAsInt(),
+                    d.get("width").getAsInt(),
+                    d.get("num_classes").getAsInt());
             FeatureNet net = new FeatureNet(a);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, a.channels(), a.imageSize(), a.imageSize()));
             net.loadParameters(manager, new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
@@ -93,14 +99,18 @@ public final class FeatureNetFiles {
             if (e instanceof UserException u) {
                 throw u;
             }
-            throw new UserException("cannot read the feature network at " + dir + " (" + e.getMessage()
-                    + "); train it again with: " + TRAIN_HINT, e);
+            throw new UserException(
+                    "cannot read the feature network at " + dir + " (" + e.getMessage() + "); train it again with: "
+                            + TRAIN_HINT,
+                    e);
         }
     }
 
     private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

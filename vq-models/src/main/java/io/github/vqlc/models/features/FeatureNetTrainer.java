@@ -49,28 +49,34 @@ public final class FeatureNetTrainer {
 
     public Result train(ImageDataset train, ImageDataset test) {
         if (train.numClasses() < 2) {
-            throw new UserException("the feature network learns from class labels, but " + train.describe()
-                    + " has " + train.numClasses() + " class");
+            throw new UserException("the feature network learns from class labels, but " + train.describe() + " has "
+                    + train.numClasses() + " class");
         }
-        FeatureNet net = new FeatureNet(new FeatureNet.Architecture(train.channels(), train.imageSize(), config.width(),
-                train.numClasses()));
+        FeatureNet net = new FeatureNet(
+                new FeatureNet.Architecture(train.channels(), train.imageSize(), config.width(), train.numClasses()));
         Engine.getInstance().setRandomSeed((int) seed);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, train.channels(), train.imageSize(), train.imageSize()));
         Adam.attachGradients(net);
         Adam adam = new Adam(net.getParameters().values(), manager, 0.9, 0.999, 1e-8);
-        LearningRateSchedule schedule = new LearningRateSchedule(config.lr(), config.minLr(), config.warmupSteps(), config.steps());
+        LearningRateSchedule schedule =
+                new LearningRateSchedule(config.lr(), config.minLr(), config.warmupSteps(), config.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         observer.started(1, config.steps());
         long start = System.nanoTime();
         long images = 0;
         int skipped = 0;
         int badInARow = 0;
-        try (BatchLoader loader = BatchLoader.builder(train).setBatchSize(Math.min(config.batchSize(), train.size()))
-                .optShuffle(true).optDropLast(true).optSeed(seed).build()) {
+        try (BatchLoader loader = BatchLoader.builder(train)
+                .setBatchSize(Math.min(config.batchSize(), train.size()))
+                .optShuffle(true)
+                .optDropLast(true)
+                .optSeed(seed)
+                .build()) {
             for (int step = 1; step <= config.steps(); step++) {
                 boolean logStep = step % config.logEvery() == 0 || step == config.steps();
                 Map<String, Double> logged = Map.of();
-                try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
+                try (NDScope scope = new NDScope();
+                        NDManager sub = manager.newSubManager()) {
                     scope.suppressNotUsedWarning();
                     Batch batch = loader.nextBatch(sub);
                     NDArray loss;
@@ -87,15 +93,18 @@ public final class FeatureNetTrainer {
                         adam.zeroGradients();
                         skipped++;
                         if (++badInARow > MAX_BAD_STEPS_IN_A_ROW) {
-                            throw new UserException("feature network loss became " + value + " at step " + step
-                                    + " (" + badInARow + " non-finite steps in a row); nothing was written (try a lower features.lr)");
+                            throw new UserException(
+                                    "feature network loss became " + value + " at step " + step + " (" + badInARow
+                                            + " non-finite steps in a row); nothing was written (try a lower features.lr)");
                         }
                     } else {
                         adam.step(schedule.at(step));
                         badInARow = 0;
                     }
                     if (logStep) {
-                        logged = skipped == 0 ? Map.of("loss", value) : Map.of("loss", value, "skipped_steps", (double) skipped);
+                        logged = skipped == 0
+                                ? Map.of("loss", value)
+                                : Map.of("loss", value, "skipped_steps", (double) skipped);
                     }
                 }
                 observer.stepped(step, images / Math.max(1e-9, (System.nanoTime() - start) / 1e9), logged);
@@ -118,10 +127,17 @@ public final class FeatureNetTrainer {
     public static double accuracy(FeatureNet net, ImageDataset data, NDManager manager, int batchSize) {
         ParameterStore ps = new ParameterStore(manager, false);
         AtomicLong correct = new AtomicLong();
-        try (BatchLoader loader = BatchLoader.builder(data).setBatchSize(batchSize).optShuffle(false).build()) {
+        try (BatchLoader loader = BatchLoader.builder(data)
+                .setBatchSize(batchSize)
+                .optShuffle(false)
+                .build()) {
             loader.forEachBatch(manager, batch -> {
                 NDArray predicted = net.classify(ps, batch.images(), false).argMax(1);
-                correct.addAndGet(predicted.eq(batch.labels()).sum().toType(DataType.INT64, false).getLong());
+                correct.addAndGet(predicted
+                        .eq(batch.labels())
+                        .sum()
+                        .toType(DataType.INT64, false)
+                        .getLong());
             });
         }
         return correct.get() / (double) data.size();

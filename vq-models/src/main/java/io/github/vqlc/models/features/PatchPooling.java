@@ -25,7 +25,8 @@ public final class PatchPooling {
     public static NDArray pool(NDArray map, int grid) {
         Shape s = map.getShape();
         if (s.dimension() != 4 || grid < 1) {
-            throw new IllegalArgumentException("pooling needs a (B, D, h, w) map and grid >= 1, got " + s + " and " + grid);
+            throw new IllegalArgumentException(
+                    "pooling needs a (B, D, h, w) map and grid >= 1, got " + s + " and " + grid);
         }
         long b = s.get(0);
         long d = s.get(1);
@@ -33,7 +34,9 @@ public final class PatchPooling {
         long w = s.get(3);
         if (h % grid == 0 && w % grid == 0) {
             // the engine's mean reduces one axis at a time
-            return map.reshape(b, d, grid, h / grid, grid, w / grid).mean(new int[] {5}).mean(new int[] {3});
+            return map.reshape(b, d, grid, h / grid, grid, w / grid)
+                    .mean(new int[] {5})
+                    .mean(new int[] {3});
         }
         return poolAxis(poolAxis(map, 2, grid), 3, grid);
     }

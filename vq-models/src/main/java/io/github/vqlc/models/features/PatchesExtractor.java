@@ -40,7 +40,11 @@ final class PatchesExtractor implements FeatureExtractor {
 
     @Override
     public String fingerprint() {
-        return Extractors.sha256(type(), "patch-size=" + patchSize, "global-size=" + globalSize, "channels=" + channels,
+        return Extractors.sha256(
+                type(),
+                "patch-size=" + patchSize,
+                "global-size=" + globalSize,
+                "channels=" + channels,
                 "image-size=" + imageSize);
     }
 
@@ -70,7 +74,8 @@ final class PatchesExtractor implements FeatureExtractor {
         long b = images.getShape().get(0);
         int p = patchSize;
         int n = imageSize / p;
-        return images.reshape(new Shape(b, channels, n, p, n, p)).transpose(0, 1, 3, 5, 2, 4)
+        return images.reshape(new Shape(b, channels, n, p, n, p))
+                .transpose(0, 1, 3, 5, 2, 4)
                 .reshape(b, (long) channels * p * p, n, n);
     }
 

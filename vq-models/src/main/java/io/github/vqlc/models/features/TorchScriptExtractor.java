@@ -39,7 +39,11 @@ final class TorchScriptExtractor implements FeatureExtractor {
     private final String fingerprint;
 
     /** Takes ownership of {@code model}. */
-    TorchScriptExtractor(TorchScriptSettings settings, int imageChannels, int imageSize, ZooModel<NDList, NDList> model,
+    TorchScriptExtractor(
+            TorchScriptSettings settings,
+            int imageChannels,
+            int imageSize,
+            ZooModel<NDList, NDList> model,
             String fileSha256) {
         this.settings = settings;
         this.imageChannels = imageChannels;
@@ -141,8 +145,8 @@ final class TorchScriptExtractor implements FeatureExtractor {
         x = x.add(1f).div(2f).sub(mean).div(std);
         NDList outputs = block.forward(ps, new NDList(x), false);
         if (settings.outputIndex() >= outputs.size()) {
-            throw new UserException("torchscript " + settings.file() + " returns " + outputs.size() + " output(s) but output-index is "
-                    + settings.outputIndex());
+            throw new UserException("torchscript " + settings.file() + " returns " + outputs.size()
+                    + " output(s) but output-index is " + settings.outputIndex());
         }
         return outputs.get(settings.outputIndex());
     }
@@ -156,10 +160,13 @@ final class TorchScriptExtractor implements FeatureExtractor {
     }
 
     private UserException mismatch(Shape actual, String expected) {
-        return new UserException("torchscript " + settings.file() + ": output " + settings.outputIndex() + " has shape " + actual
-                + " but layout " + settings.layout() + (settings.layout().equals(TorchScriptSettings.TOKENS)
-                        ? " with class-token " + settings.classToken() : "")
-                + " and dim " + settings.dim() + " expect " + expected);
+        return new UserException(
+                "torchscript " + settings.file() + ": output " + settings.outputIndex() + " has shape " + actual
+                        + " but layout " + settings.layout()
+                        + (settings.layout().equals(TorchScriptSettings.TOKENS)
+                                ? " with class-token " + settings.classToken()
+                                : "")
+                        + " and dim " + settings.dim() + " expect " + expected);
     }
 
     @Override

@@ -45,8 +45,11 @@ public final class TorchScriptExtractorFactory implements FeatureExtractorFactor
                     + context.imageChannels() + " channels; only equal counts or grey to 3 channels are supported");
         }
         String sha = Extractors.sha256(s.file());
-        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(s.file()).optEngine("PyTorch").optDevice(context.device())
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(s.file())
+                .optEngine("PyTorch")
+                .optDevice(context.device())
                 .optOption("mapLocation", "true") // a GPU-saved export loads on the CPU too
                 .build();
         ZooModel<NDList, NDList> model;

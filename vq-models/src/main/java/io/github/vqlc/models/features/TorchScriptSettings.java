@@ -20,8 +20,17 @@ import java.util.List;
  * @param dim expected feature width D
  * @param grid expected side of the patch grid, 0 = any square grid
  */
-record TorchScriptSettings(Path file, int inputSize, int channels, float[] mean, float[] std, int outputIndex, String layout,
-        boolean classToken, int dim, int grid) {
+record TorchScriptSettings(
+        Path file,
+        int inputSize,
+        int channels,
+        float[] mean,
+        float[] std,
+        int outputIndex,
+        String layout,
+        boolean classToken,
+        int dim,
+        int grid) {
 
     static final String TOKENS = "tokens";
     static final String NCHW = "nchw";
@@ -31,7 +40,8 @@ record TorchScriptSettings(Path file, int inputSize, int channels, float[] mean,
         Values v = new Values(section, prefix);
         String path = v.string("path");
         if (path.isBlank()) {
-            throw new UserException(prefix + ".path is not set; export a TorchScript encoder as described in docs/pretrained.md");
+            throw new UserException(
+                    prefix + ".path is not set; export a TorchScript encoder as described in docs/pretrained.md");
         }
         int channels = v.intIn("channels", 1, 3);
         float[] mean = floats(section, v, "mean", channels);
@@ -46,8 +56,16 @@ record TorchScriptSettings(Path file, int inputSize, int channels, float[] mean,
             throw new UserException(prefix + ".dim is not set; give the width of the network's features"
                     + " (e.g. 1024 for CLIP ViT-L/14 patch tokens, 2048 for InceptionV3 pool3)");
         }
-        return new TorchScriptSettings(baseDir.resolve(path).normalize(), v.intIn("input-size", 0, 8192), channels, mean, std,
-                v.intIn("output-index", 0, 1000), v.oneOf("layout", TOKENS, NCHW, VECTOR), v.bool("class-token"), dim,
+        return new TorchScriptSettings(
+                baseDir.resolve(path).normalize(),
+                v.intIn("input-size", 0, 8192),
+                channels,
+                mean,
+                std,
+                v.intIn("output-index", 0, 1000),
+                v.oneOf("layout", TOKENS, NCHW, VECTOR),
+                v.bool("class-token"),
+                dim,
                 v.intIn("grid", 0, 8192));
     }
 
@@ -65,8 +83,10 @@ record TorchScriptSettings(Path file, int inputSize, int channels, float[] mean,
 
     /** The settings that determine the outputs, for the fingerprint and descriptions. */
     String summary() {
-        return "input-size=" + inputSize + " channels=" + channels + " mean=" + java.util.Arrays.toString(mean) + " std="
-                + java.util.Arrays.toString(std) + " output-index=" + outputIndex + " layout=" + layout + " class-token="
+        return "input-size=" + inputSize + " channels=" + channels + " mean=" + java.util.Arrays.toString(mean)
+                + " std="
+                + java.util.Arrays.toString(std) + " output-index=" + outputIndex + " layout=" + layout
+                + " class-token="
                 + classToken + " dim=" + dim + " grid=" + grid;
     }
 }

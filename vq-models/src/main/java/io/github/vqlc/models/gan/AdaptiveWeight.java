@@ -47,7 +47,8 @@ public final class AdaptiveWeight {
         NDArray w = weight.stopGradient();
         w.attach(h.getManager()); // the detached view would otherwise live (and leak) in the model's manager
         w.setRequiresGradient(true);
-        NDArray y = Conv2d.conv2d(h, w, null, new Shape(1, 1), new Shape(k / 2, k / 2)).singletonOrThrow();
+        NDArray y = Conv2d.conv2d(h, w, null, new Shape(1, 1), new Shape(k / 2, k / 2))
+                .singletonOrThrow();
         NDArray[] norms = new NDArray[outputGrads.length];
         for (int i = 0; i < outputGrads.length; i++) {
             boolean more = i < outputGrads.length - 1;

@@ -35,6 +35,8 @@ public enum GanLoss {
 
     /** The generator's loss (a scalar) from the discriminator's logits on generated images. */
     public NDArray generator(NDArray fakeLogits) {
-        return this == HINGE ? fakeLogits.mean().neg() : Activation.softPlus(fakeLogits.neg()).mean();
+        return this == HINGE
+                ? fakeLogits.mean().neg()
+                : Activation.softPlus(fakeLogits.neg()).mean();
     }
 }

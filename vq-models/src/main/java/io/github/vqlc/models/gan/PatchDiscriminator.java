@@ -60,8 +60,12 @@ public final class PatchDiscriminator extends AbstractBlock {
 
     private static Conv2d conv(int filters, int stride, boolean bias) {
         // padded filters: the last layer has one channel, whose input gradient oneDNN gets wrong (PaddedConv2d)
-        return new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(4, 4))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(1, 1)).optBias(bias));
+        return new PaddedConv2d(Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(4, 4))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(1, 1))
+                .optBias(bias));
     }
 
     private static Block leakyRelu() {
@@ -69,7 +73,8 @@ public final class PatchDiscriminator extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return net.forward(ps, inputs, training);
     }
 

@@ -49,7 +49,8 @@ final class CausalSelfAttention extends AbstractBlock {
         long b = s.get(0);
         long n = s.get(1);
         int dh = width / heads;
-        NDList parts = qkv.forward(ps, new NDList(x), training).singletonOrThrow().split(3, 2);
+        NDList parts =
+                qkv.forward(ps, new NDList(x), training).singletonOrThrow().split(3, 2);
         NDArray q = parts.get(0).reshape(b, n, heads, dh).transpose(0, 2, 1, 3);
         NDArray k = parts.get(1).reshape(b, n, heads, dh).transpose(0, 2, 1, 3);
         NDArray v = parts.get(2).reshape(b, n, heads, dh).transpose(0, 2, 1, 3);
@@ -87,9 +88,11 @@ final class CausalSelfAttention extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        return new NDList(forward(ps, x, mask(x.getManager(), 0, (int) x.getShape().get(1)), null, 0, training));
+        return new NDList(
+                forward(ps, x, mask(x.getManager(), 0, (int) x.getShape().get(1)), null, 0, training));
     }
 
     @Override

@@ -51,9 +51,15 @@ final class GptBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        return new NDList(forward(ps, x, CausalSelfAttention.mask(x.getManager(), 0, (int) x.getShape().get(1)), null, 0,
+        return new NDList(forward(
+                ps,
+                x,
+                CausalSelfAttention.mask(x.getManager(), 0, (int) x.getShape().get(1)),
+                null,
+                0,
                 training));
     }
 

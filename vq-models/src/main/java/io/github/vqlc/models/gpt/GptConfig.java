@@ -114,6 +114,14 @@ public record GptConfig(
             throw new UserException("tokens file " + file + " has a " + tokens.gridHeight() + "x" + tokens.gridWidth()
                     + " token grid but gpt.grid = [" + grid.get(0) + ", " + grid.get(1) + "]");
         }
-        return new GptSpec(tokens.codebookSize(), tokens.gridHeight(), tokens.gridWidth(), tokens.labelClasses(), layers, width, heads, dropout);
+        return new GptSpec(
+                tokens.codebookSize(),
+                tokens.gridHeight(),
+                tokens.gridWidth(),
+                tokens.labelClasses(),
+                layers,
+                width,
+                heads,
+                dropout);
     }
 }

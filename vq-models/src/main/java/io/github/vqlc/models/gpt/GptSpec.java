@@ -8,7 +8,8 @@ package io.github.vqlc.models.gpt;
  * @param gridWidth columns w; N = h x w tokens per image, the model sees the class plus N - 1 tokens
  * @param classes number of class labels (0 = unconditional only); class id {@code classes} is the null class
  */
-public record GptSpec(int vocabSize, int gridHeight, int gridWidth, int classes, int layers, int width, int heads, double dropout) {
+public record GptSpec(
+        int vocabSize, int gridHeight, int gridWidth, int classes, int layers, int width, int heads, double dropout) {
 
     public GptSpec {
         if (vocabSize < 1 || gridHeight < 1 || gridWidth < 1 || classes < 0 || layers < 1 || width < 1 || heads < 1) {
@@ -30,7 +31,11 @@ public record GptSpec(int vocabSize, int gridHeight, int gridWidth, int classes,
     /** Parameters: embeddings, blocks (12 C^2 + 13 C each), final norm, head. */
     public long parameterCount() {
         long c = width;
-        return (long) vocabSize * c + (long) sequenceLength() * c + (classes + 1L) * c
-                + layers * (12 * c * c + 13 * c) + 2 * c + c * vocabSize;
+        return (long) vocabSize * c
+                + (long) sequenceLength() * c
+                + (classes + 1L) * c
+                + layers * (12 * c * c + 13 * c)
+                + 2 * c
+                + c * vocabSize;
     }
 }

@@ -68,8 +68,14 @@ public final class GptTrainer {
     /** Trains to {@code gpt.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
         Adam.attachGradients(model);
-        Adam adam = new Adam(model.getParameters().values(), manager, config.beta1(), config.beta2(), 1e-8,
-                config.weightDecay(), model::decayed);
+        Adam adam = new Adam(
+                model.getParameters().values(),
+                manager,
+                config.beta1(),
+                config.beta2(),
+                1e-8,
+                config.weightDecay(),
+                model::decayed);
         TokenBatches batches = new TokenBatches(tokens, config.batchSize(), seed);
         Checkpoints checkpoints = checkpoints();
         int startStep = 0;
@@ -81,11 +87,14 @@ public final class GptTrainer {
                 Adam.attachGradients(model);
                 startStep = newest.get().step();
                 previousSeconds = state.get("train_seconds").getAsDouble();
-                batches.restore(new LoaderState(state.get("data_epoch").getAsLong(), state.get("data_cursor").getAsInt()));
+                batches.restore(new LoaderState(
+                        state.get("data_epoch").getAsLong(),
+                        state.get("data_cursor").getAsInt()));
                 observer.note("resumed from " + newest.get().dir() + " at step " + startStep);
             }
         }
-        LearningRateSchedule schedule = new LearningRateSchedule(config.lr(), config.minLr(), config.warmupSteps(), config.steps());
+        LearningRateSchedule schedule =
+                new LearningRateSchedule(config.lr(), config.minLr(), config.warmupSteps(), config.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         Map<String, Double> last = new LinkedHashMap<>();
         observer.started(startStep + 1, config.steps());
@@ -97,7 +106,8 @@ public final class GptTrainer {
                 boolean checkpointStep = step % config.checkpointEvery() == 0 || step == config.steps();
                 double lr = schedule.at(step);
                 Double loss = null;
-                try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
+                try (NDScope scope = new NDScope();
+                        NDManager sub = manager.newSubManager()) {
                     scope.suppressNotUsedWarning();
                     // dropout masks depend on (seed, step) only, so a resumed run draws the same ones
                     Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + step));
@@ -137,7 +147,8 @@ public final class GptTrainer {
         }
         double seconds = (System.nanoTime() - sessionStart) / 1e9;
         observer.finished();
-        return new TrainingSummary(config.steps(), previousSeconds + seconds, imagesSeen / Math.max(seconds, 1e-9), last);
+        return new TrainingSummary(
+                config.steps(), previousSeconds + seconds, imagesSeen / Math.max(seconds, 1e-9), last);
     }
 
     /** Forward, loss and backward for one batch; returns the loss (still on the device). */
@@ -154,7 +165,8 @@ public final class GptTrainer {
         if (!Double.isFinite(loss)) {
             var newest = checkpoints().newest();
             throw new UserException("GPT loss became " + loss + " at step " + step + "; stopped without saving; "
-                    + "last good checkpoint: " + newest.map(c -> c.dir().toString()).orElse("none") + " (try a lower gpt.lr)");
+                    + "last good checkpoint: "
+                    + newest.map(c -> c.dir().toString()).orElse("none") + " (try a lower gpt.lr)");
         }
     }
 }

@@ -30,12 +30,12 @@ public final class ImageGenerator {
         GptSpec s = gpt.spec();
         int k = tokenizer.quantizer().codebookSize();
         if (k != s.vocabSize()) {
-            throw new UserException("the tokenizer has codebook size " + k + " but the GPT was trained on a vocabulary of "
-                    + s.vocabSize());
+            throw new UserException("the tokenizer has codebook size " + k
+                    + " but the GPT was trained on a vocabulary of " + s.vocabSize());
         }
         if (tokenizer.tokensPerImage() != s.sequenceLength()) {
-            throw new UserException("the tokenizer makes " + tokenizer.tokensPerImage() + " tokens per image but the GPT's grid is "
-                    + s.gridHeight() + "x" + s.gridWidth());
+            throw new UserException("the tokenizer makes " + tokenizer.tokensPerImage()
+                    + " tokens per image but the GPT's grid is " + s.gridHeight() + "x" + s.gridWidth());
         }
         this.gpt = gpt;
         this.tokenizer = tokenizer;
@@ -70,7 +70,8 @@ public final class ImageGenerator {
             long[] ids = java.util.Arrays.stream(labels).asLongStream().toArray();
             try (NDManager sub = manager.newSubManager()) {
                 Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + batch++));
-                NDArray tokens = sampler.sample(ps, sub.create(ids), true).reshape(ids.length, s.gridHeight(), s.gridWidth());
+                NDArray tokens =
+                        sampler.sample(ps, sub.create(ids), true).reshape(ids.length, s.gridHeight(), s.gridWidth());
                 NDArray images = tokenizer.decodeTokens(ps, tokens).clip(-1f, 1f);
                 sink.accept(images, labels);
             }

@@ -19,7 +19,15 @@ public final class SamplingBenchmark {
     private SamplingBenchmark() {}
 
     /** Median seconds of {@code repeats} timed runs (after one warm-up run) for both modes; returns the speedup. */
-    public static double run(int layers, int width, int heads, int tokens, int vocab, int batch, int repeats, long seed,
+    public static double run(
+            int layers,
+            int width,
+            int heads,
+            int tokens,
+            int vocab,
+            int batch,
+            int repeats,
+            long seed,
             PrintStream out) {
         GptSpec spec = new GptSpec(vocab, 1, tokens, 10, layers, width, heads, 0.0);
         try (NDManager m = NDManager.newBaseManager()) {
@@ -28,9 +36,19 @@ public final class SamplingBenchmark {
             gpt.initialize(m);
             ParameterStore ps = new ParameterStore(m, false);
             TokenSampler sampler = new TokenSampler(gpt, SamplingOptions.paperDefaults());
-            out.printf(Locale.ROOT, "GPT %d layers, width %d, %d heads, %,d parameters; %d tokens, vocabulary %d, batch %d, "
-                    + "top-k %d; %d engine threads%n", layers, width, heads, spec.parameterCount(), tokens, vocab, batch,
-                    SamplingOptions.paperDefaults().effectiveTopK(vocab), Runtime.getRuntime().availableProcessors());
+            out.printf(
+                    Locale.ROOT,
+                    "GPT %d layers, width %d, %d heads, %,d parameters; %d tokens, vocabulary %d, batch %d, "
+                            + "top-k %d; %d engine threads%n",
+                    layers,
+                    width,
+                    heads,
+                    spec.parameterCount(),
+                    tokens,
+                    vocab,
+                    batch,
+                    SamplingOptions.paperDefaults().effectiveTopK(vocab),
+                    Runtime.getRuntime().availableProcessors());
             double cached = time(sampler, ps, m, batch, true, repeats);
             double full = time(sampler, ps, m, batch, false, repeats);
             double produced = (double) batch * tokens;
@@ -42,7 +60,8 @@ public final class SamplingBenchmark {
         }
     }
 
-    private static double time(TokenSampler sampler, ParameterStore ps, NDManager m, int batch, boolean cache, int repeats) {
+    private static double time(
+            TokenSampler sampler, ParameterStore ps, NDManager m, int batch, boolean cache, int repeats) {
         double[] seconds = new double[repeats + 1];
         for (int r = 0; r <= repeats; r++) {
             try (NDManager sub = m.newSubManager()) {

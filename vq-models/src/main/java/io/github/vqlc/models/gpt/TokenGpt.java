@@ -52,13 +52,19 @@ public final class TokenGpt extends AbstractBlock {
             blocks.add(addChildBlock("block" + i, new GptBlock(c, spec.heads(), (float) spec.dropout())));
         }
         lnF = addChildBlock("ln_f", LayerNorm.of(c));
-        head = addChildBlock("head", Linear.builder().setUnits(spec.vocabSize()).optBias(false).build());
+        head = addChildBlock(
+                "head",
+                Linear.builder().setUnits(spec.vocabSize()).optBias(false).build());
         setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
     }
 
     private static Parameter embedding(String name, int rows, int width) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
-                .optInitializer(new NormalInitializer(0.02f)).optShape(new Shape(rows, width)).build();
+        return Parameter.builder()
+                .setName(name)
+                .setType(Parameter.Type.WEIGHT)
+                .optInitializer(new NormalInitializer(0.02f))
+                .optShape(new Shape(rows, width))
+                .build();
     }
 
     public GptSpec spec() {
@@ -107,7 +113,8 @@ public final class TokenGpt extends AbstractBlock {
         NDArray x = past == 0 ? embed(ps, classes, tokens, 0, false) : embedTokens(ps, tokens, past, false);
         int n = (int) x.getShape().get(1);
         if (past + n > spec.sequenceLength()) {
-            throw new IllegalArgumentException("sequence of " + (past + n) + " positions exceeds " + spec.sequenceLength());
+            throw new IllegalArgumentException(
+                    "sequence of " + (past + n) + " positions exceeds " + spec.sequenceLength());
         }
         return run(ps, x, CausalSelfAttention.mask(x.getManager(), past, n), cache, false);
     }
@@ -128,7 +135,8 @@ public final class TokenGpt extends AbstractBlock {
     private NDArray embed(ParameterStore ps, NDArray classes, NDArray tokens, int offset, boolean training) {
         NDManager m = classes.getManager();
         NDArray table = ps.getValue(classEmbedding, classes.getDevice(), training);
-        NDArray cls = table.get(m, new NDIndex("{}", classes.toType(DataType.INT64, false))).expandDims(1);
+        NDArray cls = table.get(m, new NDIndex("{}", classes.toType(DataType.INT64, false)))
+                .expandDims(1);
         NDArray x = cls;
         if (tokens != null && tokens.getShape().get(1) > 0) {
             x = cls.concat(rows(ps, tokenEmbedding, tokens, training), 1);
@@ -144,7 +152,9 @@ public final class TokenGpt extends AbstractBlock {
     private static NDArray rows(ParameterStore ps, Parameter table, NDArray indices, boolean training) {
         Shape s = indices.getShape();
         NDArray w = ps.getValue(table, indices.getDevice(), training);
-        NDArray r = w.get(indices.getManager(), new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
+        NDArray r = w.get(
+                indices.getManager(),
+                new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
         return r.reshape(s.get(0), s.get(1), w.getShape().get(1));
     }
 
@@ -158,12 +168,14 @@ public final class TokenGpt extends AbstractBlock {
 
     /** True for parameters that get weight decay: the matrices of linear layers (not embeddings, norms, biases). */
     public boolean decayed(Parameter p) {
-        return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() == 2
+        return p.getType() == Parameter.Type.WEIGHT
+                && p.getArray().getShape().dimension() == 2
                 && !p.getName().endsWith("_emb");
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(logits(ps, inputs.get(0), inputs.get(1), training));
     }
 

@@ -70,11 +70,15 @@ public final class TokenSampler {
     public static NDArray next(NDArray logits, SamplingOptions options) {
         Filtered f = filter(logits, options);
         NDArray cdf = f.probabilities().cumSum(1); // (B, k)
-        NDArray u = logits.getManager().randomUniform(0f, 1f, new Shape(logits.getShape().get(0), 1))
+        NDArray u = logits.getManager()
+                .randomUniform(0f, 1f, new Shape(logits.getShape().get(0), 1))
                 .mul(cdf.get(new NDIndex(":, -1:")));
         // inverse CDF: the first position whose cumulative mass exceeds u, never past the last kept token
         NDArray kept = f.probabilities().gt(0f).toType(DataType.INT64, false).sum(new int[] {1}, true);
-        NDArray position = cdf.lte(u).toType(DataType.INT64, false).sum(new int[] {1}, true).minimum(kept.sub(1L));
+        NDArray position = cdf.lte(u)
+                .toType(DataType.INT64, false)
+                .sum(new int[] {1}, true)
+                .minimum(kept.sub(1L));
         return f.tokens().gather(position, 1);
     }
 

@@ -47,9 +47,11 @@ public final class FeatureNetPerceptual implements PerceptualLoss {
         FeatureNet.Architecture a = loaded.net().architecture();
         if (a.channels() != channels || a.imageSize() != imageSize) {
             manager.close();
-            throw new io.github.vqlc.core.UserException("loss.perceptual: the feature network at " + dir + " was trained on "
-                    + a.imageSize() + "px images with " + a.channels() + " channel(s), the data has " + imageSize + "px, "
-                    + channels + "; retrain it on this data");
+            throw new io.github.vqlc.core.UserException(
+                    "loss.perceptual: the feature network at " + dir + " was trained on "
+                            + a.imageSize() + "px images with " + a.channels() + " channel(s), the data has "
+                            + imageSize + "px, "
+                            + channels + "; retrain it on this data");
         }
         return new FeatureNetPerceptual(loaded.net(), manager, dir);
     }

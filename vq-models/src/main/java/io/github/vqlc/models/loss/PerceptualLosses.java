@@ -13,20 +13,25 @@ public final class PerceptualLosses {
     private PerceptualLosses() {}
 
     /** The configured network, or empty when the term is off; missing files are user errors. */
-    public static Optional<PerceptualLoss> create(LossConfig.Perceptual config, Device device, DataConfig data,
-            ai.djl.ndarray.NDManager manager) {
+    public static Optional<PerceptualLoss> create(
+            LossConfig.Perceptual config, Device device, DataConfig data, ai.djl.ndarray.NDManager manager) {
         if (!config.enabled()) {
             return Optional.empty();
         }
         return switch (config.type()) {
             case "lpips-torchscript" -> {
                 if (config.path().isBlank()) {
-                    throw new UserException("loss.perceptual.type = lpips-torchscript needs loss.perceptual.path (a TorchScript file)");
+                    throw new UserException(
+                            "loss.perceptual.type = lpips-torchscript needs loss.perceptual.path (a TorchScript file)");
                 }
                 yield Optional.of(TorchScriptLpips.load(Path.of(config.path()), device));
             }
-            case "feature-net" -> Optional.of(FeatureNetPerceptual.load(
-                    Path.of(config.path().isBlank() ? "runs/feature-net" : config.path()), manager, data.channels(), data.imageSize()));
+            case "feature-net" ->
+                Optional.of(FeatureNetPerceptual.load(
+                        Path.of(config.path().isBlank() ? "runs/feature-net" : config.path()),
+                        manager,
+                        data.channels(),
+                        data.imageSize()));
             default -> throw new IllegalStateException(config.type());
         };
     }

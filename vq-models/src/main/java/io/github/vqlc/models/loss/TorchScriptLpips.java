@@ -45,13 +45,18 @@ public final class TorchScriptLpips implements PerceptualLoss {
             throw new UserException("loss.perceptual.path: TorchScript LPIPS file " + file
                     + " not found (export one as docs/pretrained.md shows, or set loss.perceptual.type = none)");
         }
-        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(file.toAbsolutePath()).optEngine("PyTorch").optDevice(device)
-                .optOption("trainParam", "true").build();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(file.toAbsolutePath())
+                .optEngine("PyTorch")
+                .optDevice(device)
+                .optOption("trainParam", "true")
+                .build();
         try {
             return new TorchScriptLpips(criteria.loadModel(), file);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new UserException("loss.perceptual.path: cannot load TorchScript LPIPS " + file + ": " + e.getMessage(), e);
+            throw new UserException(
+                    "loss.perceptual.path: cannot load TorchScript LPIPS " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -62,7 +67,8 @@ public final class TorchScriptLpips implements PerceptualLoss {
         NDArray d = block.forward(ps, new NDList(x, y), true).get(0);
         if (d.size() != reconstruction.getShape().get(0)) {
             throw new UserException("TorchScript LPIPS " + file + " returned shape " + d.getShape()
-                    + "; expected one distance per image (" + reconstruction.getShape().get(0) + ")");
+                    + "; expected one distance per image ("
+                    + reconstruction.getShape().get(0) + ")");
         }
         return d.mean();
     }

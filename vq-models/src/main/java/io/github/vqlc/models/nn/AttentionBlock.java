@@ -36,16 +36,21 @@ public final class AttentionBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape s = x.getShape();
         long n = s.get(0);
         long hw = s.get(2) * s.get(3);
         NDList h = norm.forward(ps, inputs, training);
-        NDArray qs = q.forward(ps, h, training).singletonOrThrow().reshape(n, channels, hw).transpose(0, 2, 1);
+        NDArray qs = q.forward(ps, h, training)
+                .singletonOrThrow()
+                .reshape(n, channels, hw)
+                .transpose(0, 2, 1);
         NDArray ks = k.forward(ps, h, training).singletonOrThrow().reshape(n, channels, hw);
         NDArray vs = v.forward(ps, h, training).singletonOrThrow().reshape(n, channels, hw);
-        NDArray weights = Scalars.mul(qs.matMul(ks), (float) (1.0 / Math.sqrt(channels))).softmax(2); // (n, hw_q, hw_k)
+        NDArray weights =
+                Scalars.mul(qs.matMul(ks), (float) (1.0 / Math.sqrt(channels))).softmax(2); // (n, hw_q, hw_k)
         NDArray out = vs.matMul(weights.transpose(0, 2, 1)).reshape(s); // (n, c, hw_q)
         return new NDList(x.add(proj.forward(ps, new NDList(out), training).singletonOrThrow()));
     }

@@ -3,15 +3,15 @@ package io.github.vqlc.models.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import io.github.vqlc.core.ops.Scalars;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.ops.Scalars;
 
 /**
  * Group normalization (Wu and He, 2018), which DJL does not provide.
@@ -45,8 +45,9 @@ public final class GroupNorm extends AbstractBlock {
             return switch (value) {
                 case "composed" -> COMPOSED;
                 case "batchnorm" -> BATCH_NORM;
-                default -> throw new IllegalArgumentException(
-                        "-Dvqlc.groupnorm must be fused, composed or batchnorm, got '" + value + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "-Dvqlc.groupnorm must be fused, composed or batchnorm, got '" + value + "'");
             };
         }
     }
@@ -65,10 +66,18 @@ public final class GroupNorm extends AbstractBlock {
         }
         this.groups = groups;
         this.eps = eps;
-        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-                .optInitializer(new ConstantInitializer(1f)).optShape(new Shape(1, channels, 1, 1)).build());
-        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-                .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(1, channels, 1, 1)).build());
+        gamma = addParameter(Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optInitializer(new ConstantInitializer(1f))
+                .optShape(new Shape(1, channels, 1, 1))
+                .build());
+        beta = addParameter(Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optInitializer(new ConstantInitializer(0f))
+                .optShape(new Shape(1, channels, 1, 1))
+                .build());
     }
 
     /** The usual VQGAN norm: 32 groups (fewer when the channel count is small), eps 1e-6. */
@@ -81,7 +90,8 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape s = x.getShape();
         NDArray w = ps.getValue(gamma, x.getDevice(), training);
@@ -96,7 +106,10 @@ public final class GroupNorm extends AbstractBlock {
         // scale instead of a division and a product; fewer and cheaper backward ops
         NDArray centered = g.sub(g.mean(new int[] {2}, true));
         NDArray scale = reciprocalStd(centered, eps).reshape(n, groups, 1, 1).mul(w.reshape(1, groups, c / groups, 1));
-        return new NDList(centered.reshape(n, groups, c / groups, -1).mul(scale).reshape(s).add(b));
+        return new NDList(centered.reshape(n, groups, c / groups, -1)
+                .mul(scale)
+                .reshape(s)
+                .add(b));
     }
 
     /** Zero mean, unit (biased) variance over the last axis of (N, G, M). */
@@ -120,8 +133,16 @@ public final class GroupNorm extends AbstractBlock {
                 NDArray runningMean = mm.zeros(new Shape(rows), g.getDataType(), g.getDevice());
                 NDArray runningVar = mm.ones(new Shape(rows), g.getDataType(), g.getDevice());
                 NDArray view = g.reshape(1, rows, shape.get(2));
-                return JniUtils.batchNorm((PtNDArray) view, (PtNDArray) runningMean, (PtNDArray) runningVar,
-                        (PtNDArray) one, (PtNDArray) zero, true, 0.0, eps).reshape(shape);
+                return JniUtils.batchNorm(
+                                (PtNDArray) view,
+                                (PtNDArray) runningMean,
+                                (PtNDArray) runningVar,
+                                (PtNDArray) one,
+                                (PtNDArray) zero,
+                                true,
+                                0.0,
+                                eps)
+                        .reshape(shape);
             }
             default: {
                 NDArray centered = g.sub(g.mean(new int[] {2}, true));
@@ -132,9 +153,12 @@ public final class GroupNorm extends AbstractBlock {
 
     /** 1 / sqrt(mean(centered^2) + eps) over the last axis, kept as (N, G, 1). */
     private static NDArray reciprocalStd(NDArray centered, float eps) {
-        NDArray std = Scalars.add(centered.square().mean(new int[] {2}, true), eps).sqrt();
+        NDArray std =
+                Scalars.add(centered.square().mean(new int[] {2}, true), eps).sqrt();
         // ones from the engine (owned memory), not a wrapped Java number (docs/djl-pitfalls.md)
-        return std.getManager().ones(std.getShape(), std.getDataType(), std.getDevice()).div(std);
+        return std.getManager()
+                .ones(std.getShape(), std.getDataType(), std.getDevice())
+                .div(std);
     }
 
     @Override

@@ -27,10 +27,18 @@ public final class LayerNorm extends AbstractBlock {
     public LayerNorm(int channels, float eps) {
         super((byte) 1);
         this.eps = eps;
-        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-                .optInitializer(new ConstantInitializer(1f)).optShape(new Shape(channels)).build());
-        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-                .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(channels)).build());
+        gamma = addParameter(Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optInitializer(new ConstantInitializer(1f))
+                .optShape(new Shape(channels))
+                .build());
+        beta = addParameter(Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optInitializer(new ConstantInitializer(0f))
+                .optShape(new Shape(channels))
+                .build());
     }
 
     /** eps 1e-5, PyTorch's default. */
@@ -39,7 +47,8 @@ public final class LayerNorm extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         int last = x.getShape().dimension() - 1;
         NDArray centered = x.sub(x.mean(new int[] {last}, true));

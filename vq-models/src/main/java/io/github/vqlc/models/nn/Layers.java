@@ -2,14 +2,14 @@ package io.github.vqlc.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Small factories for the building blocks of the encoder and decoder. */
 public final class Layers {
@@ -18,32 +18,41 @@ public final class Layers {
 
     /** k x k convolution, stride 1, "same" padding (a {@link PaddedConv2d}: right gradients on CPU). */
     public static Conv2d conv(int filters, int kernel) {
-        return new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+        return new PaddedConv2d(Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(kernel / 2, kernel / 2)));
     }
 
     /** 3x3 convolution with stride 2: halves the resolution. */
     public static Conv2d downsample(int filters) {
-        return new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3))
-                .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)));
+        return new PaddedConv2d(Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(3, 3))
+                .optStride(new Shape(2, 2))
+                .optPadding(new Shape(1, 1)));
     }
 
     /** Nearest-neighbour x2 upsampling (DJL's PyTorch engine has no transposed convolution). */
     public static Block upsampleNearest() {
-        return new LambdaBlock(list -> {
-            NDArray x = list.singletonOrThrow();
-            long[] size = {x.getShape().get(2) * 2, x.getShape().get(3) * 2};
-            // the engine's interpolate (mode 0 = nearest): ~10x faster backward than two repeat() ops
-            return new NDList(JniUtils.interpolate((PtNDArray) x, size, 0, false));
-        }, "upsample");
+        return new LambdaBlock(
+                list -> {
+                    NDArray x = list.singletonOrThrow();
+                    long[] size = {x.getShape().get(2) * 2, x.getShape().get(3) * 2};
+                    // the engine's interpolate (mode 0 = nearest): ~10x faster backward than two repeat() ops
+                    return new NDList(JniUtils.interpolate((PtNDArray) x, size, 0, false));
+                },
+                "upsample");
     }
 
     public static Block swish() {
         // x * sigmoid(x); Activation.swish(x, beta) multiplies by a borrowed scalar (see Scalars)
-        return new LambdaBlock(list -> {
-            NDArray x = list.singletonOrThrow();
-            return new NDList(x.mul(Activation.sigmoid(x)));
-        }, "swish");
+        return new LambdaBlock(
+                list -> {
+                    NDArray x = list.singletonOrThrow();
+                    return new NDList(x.mul(Activation.sigmoid(x)));
+                },
+                "swish");
     }
 
     public static Block dropout(double rate) {

@@ -38,7 +38,8 @@ public final class PaddedConv2d extends Conv2d {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         if (!pads(x)) {
             return super.forwardInternal(ps, inputs, training, params);
@@ -46,14 +47,16 @@ public final class PaddedConv2d extends Conv2d {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         Shape ws = w.getShape();
         long extra = CHANNEL_BLOCK - filters % CHANNEL_BLOCK;
-        NDArray paddedWeight = w.concat(x.getManager().zeros(
-                new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), w.getDataType(), w.getDevice()), 0);
+        NDArray paddedWeight = w.concat(
+                x.getManager().zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), w.getDataType(), w.getDevice()),
+                0);
         NDArray paddedBias = null;
         if (includeBias) {
             NDArray b = ps.getValue(bias, x.getDevice(), training);
             paddedBias = b.concat(x.getManager().zeros(new Shape(extra), b.getDataType(), b.getDevice()), 0);
         }
-        NDArray y = Conv2d.conv2d(x, paddedWeight, paddedBias, stride, padding, dilation, groups).singletonOrThrow();
+        NDArray y = Conv2d.conv2d(x, paddedWeight, paddedBias, stride, padding, dilation, groups)
+                .singletonOrThrow();
         return new NDList(y.get(new NDIndex().addAllDim().addSliceDim(0, filters)));
     }
 }

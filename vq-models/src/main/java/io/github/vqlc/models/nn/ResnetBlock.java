@@ -2,9 +2,9 @@ package io.github.vqlc.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
@@ -26,8 +26,11 @@ public final class ResnetBlock extends AbstractBlock {
         super((byte) 1);
         this.outChannels = outChannels;
         SequentialBlock seq = new SequentialBlock()
-                .add(GroupNorm.of(inChannels)).add(Layers.swish()).add(Layers.conv(outChannels, 3))
-                .add(GroupNorm.of(outChannels)).add(Layers.swish());
+                .add(GroupNorm.of(inChannels))
+                .add(Layers.swish())
+                .add(Layers.conv(outChannels, 3))
+                .add(GroupNorm.of(outChannels))
+                .add(Layers.swish());
         if (dropout > 0) {
             seq.add(Layers.dropout(dropout));
         }
@@ -37,10 +40,12 @@ public final class ResnetBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray h = main.forward(ps, inputs, training).singletonOrThrow();
-        NDArray skip = shortcut == null ? x : shortcut.forward(ps, inputs, training).singletonOrThrow();
+        NDArray skip =
+                shortcut == null ? x : shortcut.forward(ps, inputs, training).singletonOrThrow();
         return new NDList(skip.add(h));
     }
 

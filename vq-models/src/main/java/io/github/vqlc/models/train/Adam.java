@@ -40,7 +40,13 @@ public final class Adam {
      * AdamW: like {@link #Adam(List, NDManager, double, double, double)}, plus decoupled weight decay
      * {@code weightDecay} on the parameters {@code decay} selects (typically weight matrices only).
      */
-    public Adam(List<Parameter> params, NDManager manager, double beta1, double beta2, double eps, double weightDecay,
+    public Adam(
+            List<Parameter> params,
+            NDManager manager,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
             java.util.function.Predicate<Parameter> decay) {
         this.manager = manager;
         this.weightDecay = weightDecay;
@@ -146,7 +152,8 @@ public final class Adam {
     /** Restores moments saved by {@link #state()} and the step count. */
     public void restore(NDList saved, long steps) {
         if (saved.size() != 2 * m.size()) {
-            throw new IllegalStateException("optimizer state has " + saved.size() + " arrays, expected " + 2 * m.size());
+            throw new IllegalStateException(
+                    "optimizer state has " + saved.size() + " arrays, expected " + 2 * m.size());
         }
         for (int i = 0; i < m.size(); i++) {
             copyInto(saved.get(i), m.get(i));

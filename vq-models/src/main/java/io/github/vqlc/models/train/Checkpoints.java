@@ -96,8 +96,8 @@ public final class Checkpoints {
             Files.createDirectories(dir);
             Path tmp = Files.createTempDirectory(dir, ".tmp-step-");
             for (Part part : parts) {
-                try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                        Files.newOutputStream(part.params(tmp))))) {
+                try (DataOutputStream out = new DataOutputStream(
+                        new java.io.BufferedOutputStream(Files.newOutputStream(part.params(tmp))))) {
                     part.block().saveParameters(out);
                 }
                 if (part.adam() != null) {
@@ -108,7 +108,8 @@ public final class Checkpoints {
                 }
             }
             for (var e : arrays.entrySet()) {
-                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp.resolve(e.getKey() + ".ndlist")))) {
+                try (var out =
+                        new java.io.BufferedOutputStream(Files.newOutputStream(tmp.resolve(e.getKey() + ".ndlist")))) {
                     e.getValue().encode(out);
                 }
             }
@@ -134,7 +135,9 @@ public final class Checkpoints {
         try (Stream<Path> children = Files.list(dir)) {
             children.forEach(p -> {
                 Matcher m = NAME.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(p.resolve(STATE)) && Files.isRegularFile(p.resolve("model.params"))) {
+                if (m.matches()
+                        && Files.isRegularFile(p.resolve(STATE))
+                        && Files.isRegularFile(p.resolve("model.params"))) {
                     found.add(new Checkpoint(p, Integer.parseInt(m.group(1))));
                 }
             });
@@ -163,7 +166,8 @@ public final class Checkpoints {
     public JsonObject load(Checkpoint checkpoint, List<Part> parts, NDManager manager) {
         JsonObject state;
         try {
-            state = JsonParser.parseString(Files.readString(checkpoint.dir().resolve(STATE))).getAsJsonObject();
+            state = JsonParser.parseString(Files.readString(checkpoint.dir().resolve(STATE)))
+                    .getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -178,7 +182,10 @@ public final class Checkpoints {
             if (part.adam() != null && Files.isRegularFile(opt)) {
                 try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(opt));
                         NDManager scratch = manager.newSubManager()) {
-                    part.adam().restore(NDList.decode(scratch, in), state.get(part.stepsKey()).getAsLong());
+                    part.adam()
+                            .restore(
+                                    NDList.decode(scratch, in),
+                                    state.get(part.stepsKey()).getAsLong());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -202,12 +209,15 @@ public final class Checkpoints {
 
     private static void loadParameters(Path params, Block block, NDManager manager) {
         java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
-        block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+        block.getParameters()
+                .forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(params)))) {
             block.loadParameters(manager, in);
         } catch (IOException | MalformedModelException | RuntimeException e) {
-            throw new UserException("cannot load checkpoint " + params + " (does the config match the run that wrote it?): "
-                    + e.getMessage(), e);
+            throw new UserException(
+                    "cannot load checkpoint " + params + " (does the config match the run that wrote it?): "
+                            + e.getMessage(),
+                    e);
         }
         // DJL replaces arrays without checking their shapes: a checkpoint of another model must not load silently
         block.getParameters().forEach(p -> {

@@ -24,12 +24,15 @@ public record TrainedRun(ExperimentConfig config, VqAutoencoder model, Checkpoin
     public static TrainedRun load(Path runDir, NDManager manager, QuantizerRegistry registry) {
         Path conf = runDir.resolve("config.conf");
         if (!Files.isRegularFile(conf)) {
-            throw new UserException(runDir + " is not a run directory (no config.conf); train one with: bin/vqlc train -c <config>");
+            throw new UserException(
+                    runDir + " is not a run directory (no config.conf); train one with: bin/vqlc train -c <config>");
         }
         ExperimentConfig config = ConfigLoader.load(conf, java.util.List.of());
         Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE);
-        Checkpoints.Checkpoint newest = checkpoints.newest().orElseThrow(() ->
-                new UserException("no complete checkpoint in " + runDir.resolve("checkpoints") + "; train the run first"));
+        Checkpoints.Checkpoint newest = checkpoints
+                .newest()
+                .orElseThrow(() -> new UserException(
+                        "no complete checkpoint in " + runDir.resolve("checkpoints") + "; train the run first"));
         VqAutoencoder model = VqAutoencoders.create(config, VqAutoencoders.quantizer(config, registry), manager);
         checkpoints.load(newest, model, null, manager);
         return new TrainedRun(config, model, newest);

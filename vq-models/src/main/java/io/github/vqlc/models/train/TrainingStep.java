@@ -28,8 +28,13 @@ public final class TrainingStep {
      *
      * @param emaDecay 0 for no weight average
      */
-    public TrainingStep(VqAutoencoder model, VqganObjective objective, ai.djl.ndarray.NDManager manager,
-            double beta1, double beta2, double emaDecay) {
+    public TrainingStep(
+            VqAutoencoder model,
+            VqganObjective objective,
+            ai.djl.ndarray.NDManager manager,
+            double beta1,
+            double beta2,
+            double emaDecay) {
         this.model = model;
         this.objective = objective;
         Adam.attachGradients(model);
@@ -48,7 +53,8 @@ public final class TrainingStep {
      * Runs the step on {@code microBatches} (each (B, C, S, S) in [-1, 1]); returns the loss terms
      * of the last micro-batch, still on the device.
      */
-    public Map<String, NDArray> run(ParameterStore ps, List<NDArray> microBatches, int step, double lr, double discriminatorLr) {
+    public Map<String, NDArray> run(
+            ParameterStore ps, List<NDArray> microBatches, int step, double lr, double discriminatorLr) {
         boolean gan = objective.ganActiveAt(step);
         float scale = 1f / microBatches.size();
         List<NDArray> fakes = new ArrayList<>();

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import io.github.vqlc.core.UserException;
@@ -15,7 +14,6 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.io.ImageGrid;
 import io.github.vqlc.core.io.JsonLines;
-import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +56,16 @@ public final class VqTrainer {
      * @param sampleSet images for reconstruction grids (the first 8 are shown)
      * @param heldOut periodic evaluation, or null
      */
-    public VqTrainer(VqAutoencoder model, VqganObjective objective, NDManager manager, TrainConfig train,
-            double discriminatorLr, ImageDataset trainSet, ImageDataset sampleSet, Path runDir, long seed,
+    public VqTrainer(
+            VqAutoencoder model,
+            VqganObjective objective,
+            NDManager manager,
+            TrainConfig train,
+            double discriminatorLr,
+            ImageDataset trainSet,
+            ImageDataset sampleSet,
+            Path runDir,
+            long seed,
             HeldOutEvaluation heldOut) {
         this.model = model;
         this.objective = objective;
@@ -89,12 +95,17 @@ public final class VqTrainer {
 
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
-        TrainingStep trainingStep = new TrainingStep(model, objective, manager, train.beta1(), train.beta2(), train.emaDecay());
+        TrainingStep trainingStep =
+                new TrainingStep(model, objective, manager, train.beta1(), train.beta2(), train.emaDecay());
         List<Checkpoints.Part> parts = trainingStep.checkpointParts();
         ema = trainingStep.ema();
         int batchSize = Math.min(train.batchSize(), trainSet.size());
-        BatchLoader loader = BatchLoader.builder(trainSet).setBatchSize(batchSize)
-                .optShuffle(true).optDropLast(true).optSeed(seed).build();
+        BatchLoader loader = BatchLoader.builder(trainSet)
+                .setBatchSize(batchSize)
+                .optShuffle(true)
+                .optDropLast(true)
+                .optSeed(seed)
+                .build();
         Checkpoints checkpoints = checkpoints();
         int startStep = 0;
         double previousSeconds = 0;
@@ -105,32 +116,38 @@ public final class VqTrainer {
                 trainingStep.reattachGradients();
                 if (ema != null) {
                     try (NDManager scratch = manager.newSubManager()) {
-                        NDList saved = Checkpoints.readArrays(newest.get(), "ema", scratch).orElseThrow(() ->
-                                new UserException("checkpoint " + newest.get().dir() + " has no ema.ndlist but train.ema-decay > 0"));
+                        NDList saved = Checkpoints.readArrays(newest.get(), "ema", scratch)
+                                .orElseThrow(() -> new UserException("checkpoint "
+                                        + newest.get().dir() + " has no ema.ndlist but train.ema-decay > 0"));
                         ema.restore(saved);
                     }
                 }
                 startStep = newest.get().step();
                 previousSeconds = state.get("train_seconds").getAsDouble();
-                loader.restore(new LoaderState(state.get("data_epoch").getAsLong(), state.get("data_cursor").getAsInt()));
+                loader.restore(new LoaderState(
+                        state.get("data_epoch").getAsLong(),
+                        state.get("data_cursor").getAsInt()));
                 observer.note("resumed from " + newest.get().dir() + " at step " + startStep);
             }
         }
-        LearningRateSchedule schedule = new LearningRateSchedule(train.lr(), train.minLr(), train.warmupSteps(), train.steps());
-        LearningRateSchedule discSchedule = new LearningRateSchedule(discriminatorLr, train.minLr() * discriminatorLr / train.lr(),
-                train.warmupSteps(), train.steps());
+        LearningRateSchedule schedule =
+                new LearningRateSchedule(train.lr(), train.minLr(), train.warmupSteps(), train.steps());
+        LearningRateSchedule discSchedule = new LearningRateSchedule(
+                discriminatorLr, train.minLr() * discriminatorLr / train.lr(), train.warmupSteps(), train.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         Map<String, Double> lastLosses = new LinkedHashMap<>();
         observer.started(startStep + 1, train.steps());
         long sessionStart = System.nanoTime();
         long imagesSeen = 0;
-        try (JsonLines log = new JsonLines(runDir.resolve("log.jsonl")); loader) {
+        try (JsonLines log = new JsonLines(runDir.resolve("log.jsonl"));
+                loader) {
             for (int step = startStep + 1; step <= train.steps(); step++) {
                 boolean logStep = step % train.logEvery() == 0 || step == train.steps();
                 boolean checkpointStep = step % train.checkpointEvery() == 0 || step == train.steps();
                 double lr = schedule.at(step);
                 Map<String, Double> losses = null;
-                try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
+                try (NDScope scope = new NDScope();
+                        NDManager sub = manager.newSubManager()) {
                     scope.suppressNotUsedWarning();
                     List<NDArray> microBatches = new ArrayList<>();
                     for (int m = 0; m < train.accumulateSteps(); m++) {
@@ -183,12 +200,13 @@ public final class VqTrainer {
         }
         double seconds = (System.nanoTime() - sessionStart) / 1e9;
         observer.finished();
-        return new TrainingSummary(train.steps(), previousSeconds + seconds, imagesSeen / Math.max(seconds, 1e-9), lastLosses);
+        return new TrainingSummary(
+                train.steps(), previousSeconds + seconds, imagesSeen / Math.max(seconds, 1e-9), lastLosses);
     }
 
     /** The EMA weights in the model until closed (a no-op without EMA). */
     public WeightEma.Swap swapInEma() {
-        return ema == null ? () -> { } : ema.swapIn();
+        return ema == null ? () -> {} : ema.swapIn();
     }
 
     private static Map<String, Double> toHost(Map<String, NDArray> terms) {
@@ -214,7 +232,8 @@ public final class VqTrainer {
     /** Originals (top row) above their reconstructions (bottom row), from the first 8 sample images. */
     void writeSamples(ParameterStore ps, int step) {
         int n = Math.min(8, sampleSet.size());
-        try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
+        try (NDScope scope = new NDScope();
+                NDManager sub = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             int[] first = new int[n];
             for (int i = 0; i < n; i++) {
@@ -222,7 +241,8 @@ public final class VqTrainer {
             }
             Batch batch = BatchLoader.builder(sampleSet).setBatchSize(n).build().load(sub, first);
             NDArray recon = model.reconstruct(ps, batch.images(), false).reconstruction();
-            ImageGrid.write(runDir.resolve("samples").resolve(String.format("recon-%06d.png", step)),
+            ImageGrid.write(
+                    runDir.resolve("samples").resolve(String.format("recon-%06d.png", step)),
                     List.of(batch.images(), recon));
         }
     }

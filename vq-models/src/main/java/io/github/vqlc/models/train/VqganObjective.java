@@ -46,7 +46,8 @@ public final class VqganObjective implements AutoCloseable {
      * @param perceptual the perceptual network, or null for none
      * @param discriminator the initialized discriminator, or null when {@code loss.gan} is off
      */
-    public VqganObjective(TrainConfig train, LossConfig loss, PerceptualLoss perceptual, PatchDiscriminator discriminator) {
+    public VqganObjective(
+            TrainConfig train, LossConfig loss, PerceptualLoss perceptual, PatchDiscriminator discriminator) {
         if (loss.gan().enabled() && discriminator == null) {
             throw new IllegalArgumentException("loss.gan.weight > 0 needs a discriminator");
         }
@@ -56,7 +57,8 @@ public final class VqganObjective implements AutoCloseable {
         this.discriminator = loss.gan().enabled() ? discriminator : null;
         this.ganLoss = GanLoss.named(loss.gan().loss());
         if (loss.perceptual().enabled() && perceptual == null) {
-            throw new IllegalArgumentException("loss.perceptual.type " + loss.perceptual().type() + " needs a network");
+            throw new IllegalArgumentException(
+                    "loss.perceptual.type " + loss.perceptual().type() + " needs a network");
         }
     }
 
@@ -77,7 +79,8 @@ public final class VqganObjective implements AutoCloseable {
      * Forward and backward of the generator loss for one (micro-)batch, gradients scaled by
      * {@code scale} (1 / micro-batches when accumulating). Opens its own gradient collector.
      */
-    public GeneratorResult generatorBackward(ParameterStore ps, VqAutoencoder model, NDArray images, boolean gan, float scale) {
+    public GeneratorResult generatorBackward(
+            ParameterStore ps, VqAutoencoder model, NDArray images, boolean gan, float scale) {
         Map<String, NDArray> terms = new LinkedHashMap<>();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             QuantizerOutput q = model.encode(ps, images, true);
@@ -96,7 +99,11 @@ public final class VqganObjective implements AutoCloseable {
                 NDArray gLoss = ganLoss.generator(discriminator.logits(ps, leaf, true));
                 NDArray gradGan = backwardTo(leaf, gLoss);
                 NDArray lambda = loss.gan().adaptiveWeight()
-                        ? AdaptiveWeight.lambda(decoded.lastLayerInput(), lastLayerWeight(ps, model), gradRec, gradGan,
+                        ? AdaptiveWeight.lambda(
+                                decoded.lastLayerInput(),
+                                lastLayerWeight(ps, model),
+                                gradRec,
+                                gradGan,
                                 loss.gan().maxAdaptiveWeight())
                         : images.getManager().ones(new ai.djl.ndarray.types.Shape());
                 NDArray ganScale = Scalars.mul(lambda, (float) loss.gan().weight());
@@ -136,7 +143,8 @@ public final class VqganObjective implements AutoCloseable {
     /** rec + w_p perceptual, recording both terms. */
     private NDArray nll(ParameterStore ps, NDArray recon, NDArray images, Map<String, NDArray> terms) {
         NDArray diff = recon.sub(images);
-        NDArray rec = train.recLoss().equals("l1") ? diff.abs().mean() : diff.square().mean();
+        NDArray rec =
+                train.recLoss().equals("l1") ? diff.abs().mean() : diff.square().mean();
         terms.put("rec_" + train.recLoss(), rec);
         if (perceptual == null) {
             return rec;

@@ -53,7 +53,8 @@ public final class VqAutoencoder extends AbstractBlock {
             }
         }
         if (quantizer.embeddingDim() != m.embedDim()) {
-            throw new IllegalArgumentException("quantizer width " + quantizer.embeddingDim() + " != model.embed-dim " + m.embedDim());
+            throw new IllegalArgumentException(
+                    "quantizer width " + quantizer.embeddingDim() + " != model.embed-dim " + m.embedDim());
         }
         this.imageSize = imageSize;
         this.channels = channels;
@@ -94,7 +95,12 @@ public final class VqAutoencoder extends AbstractBlock {
             h = layers.get(i).getValue().forward(ps, h, training);
         }
         NDArray last = h.singletonOrThrow();
-        return new Decoded(last, layers.get(layers.size() - 1).getValue().forward(ps, h, training).singletonOrThrow());
+        return new Decoded(
+                last,
+                layers.get(layers.size() - 1)
+                        .getValue()
+                        .forward(ps, h, training)
+                        .singletonOrThrow());
     }
 
     /** Decoder from tokens (N, h, w). */
@@ -135,9 +141,11 @@ public final class VqAutoencoder extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         Output out = reconstruct(ps, inputs.singletonOrThrow(), training);
-        return new NDList(out.reconstruction(), out.quantized().indices(), out.quantized().loss());
+        return new NDList(
+                out.reconstruction(), out.quantized().indices(), out.quantized().loss());
     }
 
     @Override

@@ -17,7 +17,8 @@ public final class VqAutoencoders {
 
     /** The configured quantizer; relative paths in its section resolve against the working directory. */
     public static Quantizer quantizer(ExperimentConfig config, QuantizerRegistry registry) {
-        var context = new QuantizerContext(config.model().embedDim(), config.run().seed(), Path.of("").toAbsolutePath());
+        var context = new QuantizerContext(
+                config.model().embedDim(), config.run().seed(), Path.of("").toAbsolutePath());
         return registry.get(config.quantizer().type()).create(config.quantizer().section(), context);
     }
 

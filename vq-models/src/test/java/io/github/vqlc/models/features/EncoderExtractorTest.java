@@ -33,18 +33,30 @@ class EncoderExtractorTest {
     private static FeatureExtractor open(NDManager m, Path run, int size) {
         var section = ConfigFactory.parseString("path = \"" + run + "\"")
                 .withFallback(ConfigFactory.defaultReference().getConfig("extractor-types.encoder"));
-        return new EncoderExtractorFactory().create(section,
-                new FeatureExtractorContext(1, size, Device.cpu(), m, Path.of("."), 0, "codebook.extractor"));
+        return new EncoderExtractorFactory()
+                .create(
+                        section,
+                        new FeatureExtractorContext(1, size, Device.cpu(), m, Path.of("."), 0, "codebook.extractor"));
     }
 
     @Test
     void latentsOfTheNewestCheckpointAreThePatchFeatures() throws Exception {
         Path run = dir.resolve("run");
-        ExperimentConfig config = ConfigLoader.load(null, List.of("run.dir=\"" + run + "\"", "run.seed=5",
-                "data.name=synthetic", "data.image-size=16", "model.base-channels=8", "model.channel-mult=[1,2]",
-                "model.z-channels=8", "model.embed-dim=4", "quantizer.codebook-size=16"));
+        ExperimentConfig config = ConfigLoader.load(
+                null,
+                List.of(
+                        "run.dir=\"" + run + "\"",
+                        "run.seed=5",
+                        "data.name=synthetic",
+                        "data.image-size=16",
+                        "model.base-channels=8",
+                        "model.channel-mult=[1,2]",
+                        "model.z-channels=8",
+                        "model.embed-dim=4",
+                        "quantizer.codebook-size=16"));
         try (NDManager m = NDManager.newBaseManager()) {
-            VqAutoencoder trained = VqAutoencoders.create(config, VqAutoencoders.quantizer(config, QuantizerRegistry.discover()), m);
+            VqAutoencoder trained =
+                    VqAutoencoders.create(config, VqAutoencoders.quantizer(config, QuantizerRegistry.discover()), m);
             // make the checkpoint differ from a fresh initialization with the same seed
             trained.getParameters().values().forEach(p -> p.getArray().addi(0.01f));
             Files.createDirectories(run);
@@ -59,21 +71,30 @@ class EncoderExtractorTest {
                 assertThat(e.patchDim()).isEqualTo(4);
                 assertThat(got.toFloatArray()).containsExactly(expected.toFloatArray());
                 assertThat(e.hasGlobalFeatures()).isFalse();
-                assertThatThrownBy(() -> e.globalFeatures(images)).isInstanceOf(UserException.class).hasMessageContaining("no global");
+                assertThatThrownBy(() -> e.globalFeatures(images))
+                        .isInstanceOf(UserException.class)
+                        .hasMessageContaining("no global");
                 assertThat(e.describe()).contains("checkpoint step 7");
             }
-            assertThatThrownBy(() -> open(m, run, 32)).isInstanceOf(UserException.class).hasMessageContaining("1x16x16");
+            assertThatThrownBy(() -> open(m, run, 32))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("1x16x16");
         }
     }
 
     @Test
     void aDirectoryThatIsNoRunIsAUserError() {
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> open(m, dir, 16)).isInstanceOf(UserException.class).hasMessageContaining("no config.conf");
+            assertThatThrownBy(() -> open(m, dir, 16))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("no config.conf");
             var section = ConfigFactory.defaultReference().getConfig("extractor-types.encoder");
-            assertThatThrownBy(() -> new EncoderExtractorFactory().create(section,
-                    new FeatureExtractorContext(1, 16, Device.cpu(), m, dir, 0, "codebook.extractor")))
-                    .isInstanceOf(UserException.class).hasMessageContaining("codebook.extractor.path is not set");
+            assertThatThrownBy(() -> new EncoderExtractorFactory()
+                            .create(
+                                    section,
+                                    new FeatureExtractorContext(1, 16, Device.cpu(), m, dir, 0, "codebook.extractor")))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("codebook.extractor.path is not set");
         }
     }
 }

@@ -13,11 +13,14 @@ class ExtractorRegistrationTest {
     @Test
     void everyTypeIsFoundThroughTheServiceLoaderAndDeclaresItsDefaults() {
         FeatureExtractorRegistry registry = FeatureExtractorRegistry.discover();
-        assertThat(registry.all()).extracting(FeatureExtractorFactory::type)
+        assertThat(registry.all())
+                .extracting(FeatureExtractorFactory::type)
                 .contains("feature-net", "torchscript", "patches", "encoder");
         Config reference = ConfigFactory.defaultReference();
         for (FeatureExtractorFactory f : registry.all()) {
-            assertThat(reference.hasPath("extractor-types.\"" + f.type() + "\"")).as(f.type()).isTrue();
+            assertThat(reference.hasPath("extractor-types.\"" + f.type() + "\""))
+                    .as(f.type())
+                    .isTrue();
             assertThat(f.description()).isNotBlank();
         }
         assertThat(registry.get("patches")).isInstanceOf(PatchesExtractorFactory.class);

@@ -67,8 +67,13 @@ class FeatureCollectorTest {
     void everyCellOfEveryImageBecomesALabelledRow() {
         try (NDManager m = NDManager.newBaseManager()) {
             List<Integer> progress = new ArrayList<>();
-            FeatureCollector.Rows rows = collect(m, FeatureCollector.builder().optGrid(4).optBatchSize(8)
-                    .optListener((done, total) -> progress.add(done * 100 + total)).build());
+            FeatureCollector.Rows rows = collect(
+                    m,
+                    FeatureCollector.builder()
+                            .optGrid(4)
+                            .optBatchSize(8)
+                            .optListener((done, total) -> progress.add(done * 100 + total))
+                            .build());
             assertThat(rows.count()).isEqualTo(20 * 16);
             assertThat(rows.dim()).isEqualTo(1);
             for (int r = 0; r < rows.count(); r++) {
@@ -85,7 +90,8 @@ class FeatureCollectorTest {
     @Test
     void poolingToTheDefaultGridAveragesBlocks() {
         try (NDManager m = NDManager.newBaseManager()) {
-            FeatureCollector.Rows rows = collect(m, FeatureCollector.builder().optGrid(2).build());
+            FeatureCollector.Rows rows =
+                    collect(m, FeatureCollector.builder().optGrid(2).build());
             assertThat(rows.count()).isEqualTo(20 * 4);
             // image 3, cell 1 (top-right 2x2 block: pixels 2, 3, 6, 7) -> 3 + 0.045
             assertThat(rows.data()[3 * 4 + 1]).isCloseTo(3.045f, within(1e-5f));
@@ -95,10 +101,22 @@ class FeatureCollectorTest {
     @Test
     void vectorsPerImageAreASeededSubsetIndependentOfTheBatchSize() {
         try (NDManager m = NDManager.newBaseManager()) {
-            FeatureCollector.Rows a = collect(m, FeatureCollector.builder().optGrid(4).optMaxVectorsPerImage(5).optSeed(7)
-                    .optBatchSize(3).build());
-            FeatureCollector.Rows b = collect(m, FeatureCollector.builder().optGrid(4).optMaxVectorsPerImage(5).optSeed(7)
-                    .optBatchSize(64).build());
+            FeatureCollector.Rows a = collect(
+                    m,
+                    FeatureCollector.builder()
+                            .optGrid(4)
+                            .optMaxVectorsPerImage(5)
+                            .optSeed(7)
+                            .optBatchSize(3)
+                            .build());
+            FeatureCollector.Rows b = collect(
+                    m,
+                    FeatureCollector.builder()
+                            .optGrid(4)
+                            .optMaxVectorsPerImage(5)
+                            .optSeed(7)
+                            .optBatchSize(64)
+                            .build());
             assertThat(a.count()).isEqualTo(20 * 5);
             assertThat(a.data()).containsExactly(b.data());
             List<List<Integer>> cellsPerImage = new ArrayList<>();
@@ -113,44 +131,103 @@ class FeatureCollectorTest {
                 cellsPerImage.add(cells);
             }
             assertThat(cellsPerImage.stream().distinct().count()).isGreaterThan(1);
-            FeatureCollector.Rows other = collect(m, FeatureCollector.builder().optGrid(4).optMaxVectorsPerImage(5).optSeed(8).build());
+            FeatureCollector.Rows other = collect(
+                    m,
+                    FeatureCollector.builder()
+                            .optGrid(4)
+                            .optMaxVectorsPerImage(5)
+                            .optSeed(8)
+                            .build());
             assertThat(other.data()).isNotEqualTo(a.data());
         }
     }
 
     @Test
     void imagesPerClassAreLimitedUnderTheSeed() {
-        FeatureCollector c = FeatureCollector.builder().optMaxImagesPerClass(2).optSeed(1).build();
+        FeatureCollector c =
+                FeatureCollector.builder().optMaxImagesPerClass(2).optSeed(1).build();
         int[] chosen = c.selectImages(DATA);
         assertThat(chosen).hasSize(6).isSorted();
         int[] perClass = new int[3];
         Arrays.stream(chosen).forEach(i -> perClass[i % 3]++);
         assertThat(perClass).containsExactly(2, 2, 2);
-        assertThat(FeatureCollector.builder().optMaxImagesPerClass(2).optSeed(1).build().selectImages(DATA)).containsExactly(chosen);
-        assertThat(FeatureCollector.builder().optMaxImagesPerClass(100).build().selectImages(DATA)).hasSize(20);
+        assertThat(FeatureCollector.builder()
+                        .optMaxImagesPerClass(2)
+                        .optSeed(1)
+                        .build()
+                        .selectImages(DATA))
+                .containsExactly(chosen);
+        assertThat(FeatureCollector.builder().optMaxImagesPerClass(100).build().selectImages(DATA))
+                .hasSize(20);
         try (NDManager m = NDManager.newBaseManager()) {
-            FeatureCollector.Rows rows = collect(m, FeatureCollector.builder().optGrid(1).optMaxImagesPerClass(2).optSeed(1).build());
+            FeatureCollector.Rows rows = collect(
+                    m,
+                    FeatureCollector.builder()
+                            .optGrid(1)
+                            .optMaxImagesPerClass(2)
+                            .optSeed(1)
+                            .build());
             assertThat(rows.images()).containsExactly(chosen);
         }
     }
 
     @Test
     void anExtractorWithoutPatchFeaturesIsRefused() {
-        try (NDManager m = NDManager.newBaseManager(); FeatureExtractor e = PatchesExtractorTest.create(m, 1, 4, "patch-size = 1, global-size = 0")) {
+        try (NDManager m = NDManager.newBaseManager();
+                FeatureExtractor e = PatchesExtractorTest.create(m, 1, 4, "patch-size = 1, global-size = 0")) {
             FeatureExtractor globalOnly = new FeatureExtractor() {
-                @Override public String type() { return "global-only"; }
-                @Override public String describe() { return ""; }
-                @Override public String fingerprint() { return ""; }
-                @Override public boolean hasPatchFeatures() { return false; }
-                @Override public boolean hasGlobalFeatures() { return true; }
-                @Override public int patchDim() { return 0; }
-                @Override public int globalDim() { return 1; }
-                @Override public ai.djl.ndarray.NDArray patchFeatures(ai.djl.ndarray.NDArray images) { return e.patchFeatures(images); }
-                @Override public ai.djl.ndarray.NDArray globalFeatures(ai.djl.ndarray.NDArray images) { return images; }
-                @Override public void close() {}
+                @Override
+                public String type() {
+                    return "global-only";
+                }
+
+                @Override
+                public String describe() {
+                    return "";
+                }
+
+                @Override
+                public String fingerprint() {
+                    return "";
+                }
+
+                @Override
+                public boolean hasPatchFeatures() {
+                    return false;
+                }
+
+                @Override
+                public boolean hasGlobalFeatures() {
+                    return true;
+                }
+
+                @Override
+                public int patchDim() {
+                    return 0;
+                }
+
+                @Override
+                public int globalDim() {
+                    return 1;
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray patchFeatures(ai.djl.ndarray.NDArray images) {
+                    return e.patchFeatures(images);
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray globalFeatures(ai.djl.ndarray.NDArray images) {
+                    return images;
+                }
+
+                @Override
+                public void close() {}
             };
             assertThatThrownBy(() -> FeatureCollector.builder().build().collect(globalOnly, DATA, m))
-                    .isInstanceOf(UserException.class).hasMessageContaining("global-only").hasMessageContaining("no patch features");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("global-only")
+                    .hasMessageContaining("no patch features");
         }
     }
 }

@@ -46,14 +46,18 @@ class FeatureNetTest {
     private static FeatureExtractor open(NDManager m, String path, int channels, int size) {
         var section = ConfigFactory.parseString("path = \"" + path + "\"")
                 .withFallback(ConfigFactory.defaultReference().getConfig("extractor-types.feature-net"));
-        return new FeatureNetExtractorFactory().create(section,
-                new FeatureExtractorContext(channels, size, Device.cpu(), m, Path.of("."), 0, "eval.fid.extractor"));
+        return new FeatureNetExtractorFactory()
+                .create(
+                        section,
+                        new FeatureExtractorContext(
+                                channels, size, Device.cpu(), m, Path.of("."), 0, "eval.fid.extractor"));
     }
 
     @Test
     void trainingLearnsTheSyntheticClassesAndRecordsTheArchitecture() throws Exception {
         assertThat(accuracy).isGreaterThan(0.5); // 4 classes: chance is 0.25
-        JsonObject d = JsonParser.parseString(Files.readString(dir.resolve(FeatureNetFiles.DESCRIPTION))).getAsJsonObject();
+        JsonObject d = JsonParser.parseString(Files.readString(dir.resolve(FeatureNetFiles.DESCRIPTION)))
+                .getAsJsonObject();
         assertThat(d.get("width").getAsInt()).isEqualTo(2);
         assertThat(d.get("image_size").getAsInt()).isEqualTo(16);
         assertThat(d.get("patch_dim").getAsInt()).isEqualTo(8);
@@ -64,12 +68,17 @@ class FeatureNetTest {
 
     @Test
     void extractorGivesPatchMapsAtAQuarterAndPenultimateVectorsAndMatchesTheTrainedNet() {
-        try (NDManager m = NDManager.newBaseManager(); FeatureExtractor e = open(m, dir.toString(), 1, 16)) {
+        try (NDManager m = NDManager.newBaseManager();
+                FeatureExtractor e = open(m, dir.toString(), 1, 16)) {
             assertThat(e.hasPatchFeatures()).isTrue();
             assertThat(e.hasGlobalFeatures()).isTrue();
             assertThat(e.patchDim()).isEqualTo(8);
             assertThat(e.globalDim()).isEqualTo(16);
-            NDArray images = BatchLoader.builder(TEST).setBatchSize(5).build().load(m, new int[] {0, 1, 2, 3, 4}).images();
+            NDArray images = BatchLoader.builder(TEST)
+                    .setBatchSize(5)
+                    .build()
+                    .load(m, new int[] {0, 1, 2, 3, 4})
+                    .images();
             NDArray patches = e.patchFeatures(images);
             assertThat(patches.getShape()).isEqualTo(new Shape(5, 8, 4, 4));
             NDArray global = e.globalFeatures(images);
@@ -93,10 +102,12 @@ class FeatureNetTest {
                     .hasMessageContaining("eval.fid.extractor is used on 1x32x32")
                     .hasMessageNotContaining("\n");
             assertThatThrownBy(() -> open(m, dir.toString(), 3, 16))
-                    .isInstanceOf(UserException.class).hasMessageContaining("3x16x16");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("3x16x16");
             try (FeatureExtractor e = open(m, dir.toString(), 1, 16)) {
                 assertThatThrownBy(() -> e.patchFeatures(m.zeros(new Shape(2, 1, 32, 32))))
-                        .isInstanceOf(UserException.class).hasMessageContaining("(B, 1, 16, 16)");
+                        .isInstanceOf(UserException.class)
+                        .hasMessageContaining("(B, 1, 16, 16)");
             }
         }
     }
@@ -122,7 +133,9 @@ class FeatureNetTest {
         Files.write(copy.resolve(FeatureNetFiles.PARAMS), params);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> FeatureNetFiles.load(copy, m))
-                    .isInstanceOf(UserException.class).hasMessageContaining("inconsistent").hasMessageContaining("train it again");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("inconsistent")
+                    .hasMessageContaining("train it again");
         }
     }
 
@@ -133,7 +146,8 @@ class FeatureNetTest {
             NDArray labels = m.create(new long[] {1, 0});
             // row 0: -log(1/2); row 1: -log(2/3)
             double expected = (Math.log(2) - Math.log(2.0 / 3)) / 2;
-            assertThat((double) FeatureNetTrainer.crossEntropy(logits, labels, 2).getFloat())
+            assertThat((double)
+                            FeatureNetTrainer.crossEntropy(logits, labels, 2).getFloat())
                     .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-6));
         }
     }

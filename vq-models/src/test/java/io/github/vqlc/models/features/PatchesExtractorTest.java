@@ -19,13 +19,17 @@ class PatchesExtractorTest {
     static FeatureExtractor create(NDManager m, int channels, int size, String settings) {
         var section = ConfigFactory.parseString(settings)
                 .withFallback(ConfigFactory.defaultReference().getConfig("extractor-types.patches"));
-        return new PatchesExtractorFactory().create(section,
-                new FeatureExtractorContext(channels, size, Device.cpu(), m, Path.of("."), 0, "codebook.extractor"));
+        return new PatchesExtractorFactory()
+                .create(
+                        section,
+                        new FeatureExtractorContext(
+                                channels, size, Device.cpu(), m, Path.of("."), 0, "codebook.extractor"));
     }
 
     @Test
     void patchFeaturesArePixelPatchesChannelMajor() {
-        try (NDManager m = NDManager.newBaseManager(); FeatureExtractor e = create(m, 2, 4, "patch-size = 2, global-size = 2")) {
+        try (NDManager m = NDManager.newBaseManager();
+                FeatureExtractor e = create(m, 2, 4, "patch-size = 2, global-size = 2")) {
             // image (1, 2, 4, 4): channel c, row y, column x holds 100c + 10y + x
             float[] v = new float[32];
             for (int c = 0; c < 2; c++) {
@@ -52,13 +56,18 @@ class PatchesExtractorTest {
 
     @Test
     void globalSizeZeroMeansNoGlobalFeaturesAndWrongImagesAreRefused() {
-        try (NDManager m = NDManager.newBaseManager(); FeatureExtractor e = create(m, 1, 8, "patch-size = 4, global-size = 0")) {
+        try (NDManager m = NDManager.newBaseManager();
+                FeatureExtractor e = create(m, 1, 8, "patch-size = 4, global-size = 0")) {
             assertThat(e.hasGlobalFeatures()).isFalse();
             NDArray images = m.zeros(new Shape(3, 1, 8, 8));
             assertThat(e.patchFeatures(images).getShape()).isEqualTo(new Shape(3, 16, 2, 2));
-            assertThatThrownBy(() -> e.globalFeatures(images)).isInstanceOf(UserException.class).hasMessageContaining("global-size");
+            assertThatThrownBy(() -> e.globalFeatures(images))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("global-size");
             assertThatThrownBy(() -> e.patchFeatures(m.zeros(new Shape(1, 3, 8, 8))))
-                    .isInstanceOf(UserException.class).hasMessageContaining("(B, 1, 8, 8)").hasMessageContaining("(1, 3, 8, 8)");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("(B, 1, 8, 8)")
+                    .hasMessageContaining("(1, 3, 8, 8)");
         }
     }
 

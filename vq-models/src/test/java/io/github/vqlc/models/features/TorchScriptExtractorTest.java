@@ -7,7 +7,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.spi.FeatureExtractor;
@@ -29,8 +28,8 @@ class TorchScriptExtractorTest {
     private static FeatureExtractor open(NDManager m, String settings) {
         var section = ConfigFactory.parseString(settings)
                 .withFallback(ConfigFactory.defaultReference().getConfig("extractor-types.torchscript"));
-        return new TorchScriptExtractorFactory().create(section,
-                new FeatureExtractorContext(1, 12, Device.cpu(), m, DIR, 0, "codebook.extractor"));
+        return new TorchScriptExtractorFactory()
+                .create(section, new FeatureExtractorContext(1, 12, Device.cpu(), m, DIR, 0, "codebook.extractor"));
     }
 
     private static NDArray npy(NDManager m, String name) throws Exception {
@@ -44,20 +43,25 @@ class TorchScriptExtractorTest {
         float[] a = actual.toFloatArray();
         float[] e = expected.toFloatArray();
         for (int i = 0; i < a.length; i++) {
-            assertThat(Math.abs(a[i] - e[i])).as("element %d: %f vs %f", i, a[i], e[i]).isLessThan(1e-5f);
+            assertThat(Math.abs(a[i] - e[i]))
+                    .as("element %d: %f vs %f", i, a[i], e[i])
+                    .isLessThan(1e-5f);
         }
     }
 
     @Test
     void tokensWithAClassTokenBecomeASquarePatchMap() throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-                FeatureExtractor e = open(m, FIXTURE + "path = tiny.pt, layout = tokens, class-token = true, dim = 24")) {
+                FeatureExtractor e =
+                        open(m, FIXTURE + "path = tiny.pt, layout = tokens, class-token = true, dim = 24")) {
             assertThat(e.hasPatchFeatures()).isTrue();
             assertThat(e.hasGlobalFeatures()).isFalse();
             assertThat(e.patchDim()).isEqualTo(24);
             NDArray images = npy(m, "input.npy");
             assertClose(e.patchFeatures(images), npy(m, "patch_tokens.npy"));
-            assertThatThrownBy(() -> e.globalFeatures(images)).isInstanceOf(UserException.class).hasMessageContaining("no global");
+            assertThatThrownBy(() -> e.globalFeatures(images))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("no global");
         }
     }
 
@@ -65,7 +69,8 @@ class TorchScriptExtractorTest {
     void nchwAndVectorOutputsAreSelectedByIndex() throws Exception {
         try (NDManager m = NDManager.newBaseManager();
                 FeatureExtractor map = open(m, FIXTURE + "path = tiny.pt, layout = nchw, output-index = 1, dim = 16");
-                FeatureExtractor vec = open(m, FIXTURE + "path = tiny.pt, layout = vector, output-index = 2, dim = 32")) {
+                FeatureExtractor vec =
+                        open(m, FIXTURE + "path = tiny.pt, layout = vector, output-index = 2, dim = 32")) {
             NDArray images = npy(m, "input.npy");
             assertClose(map.patchFeatures(images), npy(m, "patch_nchw.npy"));
             assertThat(vec.hasGlobalFeatures()).isTrue();
@@ -86,15 +91,22 @@ class TorchScriptExtractorTest {
                         .hasMessageContaining("(B, 1 + 4^2, 768)")
                         .hasMessageNotContaining("\n");
             }
-            try (FeatureExtractor e = open(m, FIXTURE + "path = tiny.pt, layout = tokens, class-token = false, dim = 24")) {
+            try (FeatureExtractor e =
+                    open(m, FIXTURE + "path = tiny.pt, layout = tokens, class-token = false, dim = 24")) {
                 // 17 tokens do not form a square grid without dropping the class token
-                assertThatThrownBy(() -> e.patchFeatures(images)).isInstanceOf(UserException.class).hasMessageContaining("(2, 17, 24)");
+                assertThatThrownBy(() -> e.patchFeatures(images))
+                        .isInstanceOf(UserException.class)
+                        .hasMessageContaining("(2, 17, 24)");
             }
-            try (FeatureExtractor e = open(m, FIXTURE + "path = tiny.pt, layout = vector, output-index = 0, dim = 24")) {
-                assertThatThrownBy(() -> e.globalFeatures(images)).isInstanceOf(UserException.class).hasMessageContaining("(B, 24)");
+            try (FeatureExtractor e =
+                    open(m, FIXTURE + "path = tiny.pt, layout = vector, output-index = 0, dim = 24")) {
+                assertThatThrownBy(() -> e.globalFeatures(images))
+                        .isInstanceOf(UserException.class)
+                        .hasMessageContaining("(B, 24)");
             }
             try (FeatureExtractor e = open(m, FIXTURE + "path = tiny.pt, layout = nchw, output-index = 5, dim = 16")) {
-                assertThatThrownBy(() -> e.patchFeatures(images)).isInstanceOf(UserException.class)
+                assertThatThrownBy(() -> e.patchFeatures(images))
+                        .isInstanceOf(UserException.class)
                         .hasMessageContaining("returns 3 output(s) but output-index is 5");
             }
         }
@@ -109,9 +121,11 @@ class TorchScriptExtractorTest {
                     .hasMessageContaining("codebook.extractor.path")
                     .hasMessageContaining("docs/pretrained.md");
             assertThatThrownBy(() -> open(m, FIXTURE + "path = tiny.pt"))
-                    .isInstanceOf(UserException.class).hasMessageContaining("codebook.extractor.dim is not set");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("codebook.extractor.dim is not set");
             assertThatThrownBy(() -> open(m, FIXTURE + "path = tiny.pt, dim = 24, mean = [0.5]"))
-                    .isInstanceOf(UserException.class).hasMessageContaining("codebook.extractor.mean");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("codebook.extractor.mean");
         }
     }
 
@@ -119,7 +133,8 @@ class TorchScriptExtractorTest {
     void aFileThatIsNoTorchScriptIsAUserError() {
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> open(m, FIXTURE + "path = input.npy, dim = 24"))
-                    .isInstanceOf(UserException.class).hasMessageContaining("cannot load TorchScript");
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("cannot load TorchScript");
         }
     }
 }

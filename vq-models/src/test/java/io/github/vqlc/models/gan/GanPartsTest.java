@@ -26,8 +26,10 @@ class GanPartsTest {
             // 32 -> 16 (s2) -> 8 (s2) -> 7 (s1) -> 6 (s1)
             NDArray logits = d.logits(new ParameterStore(m, false), m.randomNormal(new Shape(2, 1, 32, 32)), true);
             assertThat(logits.getShape()).isEqualTo(new Shape(2, 1, 6, 6));
-            long trainable = d.getParameters().values().stream().filter(Parameter::requiresGradient)
-                    .mapToLong(p -> p.getArray().size()).sum();
+            long trainable = d.getParameters().values().stream()
+                    .filter(Parameter::requiresGradient)
+                    .mapToLong(p -> p.getArray().size())
+                    .sum();
             // conv 1->64 (+bias) 1088; conv 64->128 no bias 131072 + BN 256; conv 128->256 no bias 524288
             // + BN 512; conv 256->1 (+bias) 4097, as torch's NLayerDiscriminator(1, 64, n_layers=2)
             assertThat(trainable).isEqualTo(1088 + 131072 + 256 + 524288 + 512 + 4097);
@@ -35,7 +37,8 @@ class GanPartsTest {
             PatchDiscriminator plain = new PatchDiscriminator(new DiscriminatorConfig(3, 8, "none", 0));
             plain.initialize(m, DataType.FLOAT32, new Shape(1, 3, 256, 256));
             // 256 -> 128 -> 64 -> 32 -> 31 -> 30: the 30x30 patch grid of pix2pix's 70x70 PatchGAN
-            assertThat(plain.getOutputShapes(new Shape[] {new Shape(1, 3, 256, 256)})[0]).isEqualTo(new Shape(1, 1, 30, 30));
+            assertThat(plain.getOutputShapes(new Shape[] {new Shape(1, 3, 256, 256)})[0])
+                    .isEqualTo(new Shape(1, 1, 30, 30));
         }
     }
 
@@ -51,15 +54,18 @@ class GanPartsTest {
             double sp5 = Math.log1p(Math.exp(-0.5));
             double spPlus5 = Math.log1p(Math.exp(0.5));
             double d = 0.5 * ((sp + sp5) / 2 + (sp + spPlus5) / 2);
-            assertThat((double) GanLoss.NON_SATURATING.discriminator(real, fake).getFloat()).isCloseTo(d, offset(1e-6));
+            assertThat((double) GanLoss.NON_SATURATING.discriminator(real, fake).getFloat())
+                    .isCloseTo(d, offset(1e-6));
             double g = (Math.log1p(Math.exp(2)) + sp5) / 2;
-            assertThat((double) GanLoss.NON_SATURATING.generator(fake).getFloat()).isCloseTo(g, offset(1e-6));
+            assertThat((double) GanLoss.NON_SATURATING.generator(fake).getFloat())
+                    .isCloseTo(g, offset(1e-6));
         }
     }
 
     @Test
     void adaptiveWeightOnACaseCheckedByHand() {
-        try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (NDManager m = NDManager.newBaseManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.zeroGradients();
             // 1x1 conv, one channel: dL/dW = sum(h * dL/dy)
             NDArray h = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
@@ -69,7 +75,8 @@ class GanPartsTest {
             NDArray lambda = AdaptiveWeight.lambda(h, w, gRec, gGan, 1e4);
             assertThat((double) lambda.getFloat()).isCloseTo(10 / (60 + 1e-4), offset(1e-6));
             // no GAN gradient: 10 / 1e-4 = 1e5, clamped
-            assertThat(AdaptiveWeight.lambda(h, w, gRec, gGan.zerosLike(), 1e4).getFloat()).isEqualTo(1e4f);
+            assertThat(AdaptiveWeight.lambda(h, w, gRec, gGan.zerosLike(), 1e4).getFloat())
+                    .isEqualTo(1e4f);
             assertThat(w.hasGradient()).isFalse();
         }
     }
@@ -101,7 +108,9 @@ class GanPartsTest {
                 assertThat((double) norms[0].getFloat()).isCloseTo(direct[0], offset(1e-4 * direct[0]));
                 assertThat((double) norms[1].getFloat()).isCloseTo(direct[1], offset(1e-4 * direct[1]));
             }
-            assertThat(weight.getGradient().norm().getFloat()).as("the real weight's gradient is untouched").isZero();
+            assertThat(weight.getGradient().norm().getFloat())
+                    .as("the real weight's gradient is untouched")
+                    .isZero();
         }
     }
 }

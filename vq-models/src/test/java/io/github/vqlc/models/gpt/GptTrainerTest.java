@@ -42,13 +42,16 @@ class GptTrainerTest {
     static GptConfig config(Path tokens, String... overrides) {
         String base = "gpt { tokens = \"" + tokens + "\", layers = 2, width = 32, heads = 4, dropout = 0, steps = 40,"
                 + " batch-size = 16, lr = 5e-3, min-lr = 5e-4, warmup-steps = 5, log-every = 10, checkpoint-every = 20 }";
-        var c = ConfigFactory.parseString(String.join("\n", overrides)).withFallback(ConfigFactory.parseString(base))
-                .withFallback(ConfigFactory.defaultReference()).resolve();
+        var c = ConfigFactory.parseString(String.join("\n", overrides))
+                .withFallback(ConfigFactory.parseString(base))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
         return GptConfig.from(c);
     }
 
     private static TrainingSummary train(Path tokens, Path runDir, boolean resume, GptConfig c, int crashAfter) {
-        try (NDManager m = NDManager.newBaseManager(); TokenFile file = TokenFile.open(tokens)) {
+        try (NDManager m = NDManager.newBaseManager();
+                TokenFile file = TokenFile.open(tokens)) {
             Engine.getInstance().setRandomSeed(0);
             TokenGpt gpt = new TokenGpt(c.spec(file.header(), tokens));
             gpt.initialize(m);
@@ -93,8 +96,8 @@ class GptTrainerTest {
     @Test
     void resumeAfterACrashEndsWhereAnUninterruptedRunEnds() throws Exception {
         Path tokens = repeatingTokens(tmp.resolve("t.vqt"));
-        GptConfig c = config(tokens, "gpt.steps = 12", "gpt.dropout = 0.1", "gpt.log-every = 2",
-                "gpt.checkpoint-every = 5");
+        GptConfig c =
+                config(tokens, "gpt.steps = 12", "gpt.dropout = 0.1", "gpt.log-every = 2", "gpt.checkpoint-every = 5");
         Path straight = tmp.resolve("straight");
         Path crashed = tmp.resolve("crashed");
         train(tokens, straight, false, c, 0);
@@ -114,12 +117,15 @@ class GptTrainerTest {
         try (TokenFile f = TokenFile.open(tokens)) {
             assertThatThrownBy(() -> config(tokens, "gpt.vocab-size = 1024").spec(f.header(), tokens))
                     .isInstanceOf(UserException.class)
-                    .hasMessageContaining("codebook size 16").hasMessageContaining("gpt.vocab-size = 1024")
+                    .hasMessageContaining("codebook size 16")
+                    .hasMessageContaining("gpt.vocab-size = 1024")
                     .hasMessageNotContaining("\n");
             assertThatThrownBy(() -> config(tokens, "gpt.grid = [4, 4]").spec(f.header(), tokens))
                     .isInstanceOf(UserException.class)
-                    .hasMessageContaining("2x4").hasMessageContaining("gpt.grid = [4, 4]");
-            GptSpec spec = config(tokens, "gpt.vocab-size = 16", "gpt.grid = [2, 4]").spec(f.header(), tokens);
+                    .hasMessageContaining("2x4")
+                    .hasMessageContaining("gpt.grid = [4, 4]");
+            GptSpec spec =
+                    config(tokens, "gpt.vocab-size = 16", "gpt.grid = [2, 4]").spec(f.header(), tokens);
             assertThat(spec.vocabSize()).isEqualTo(16);
             assertThat(spec.classes()).isEqualTo(4);
             assertThat(spec.sequenceLength()).isEqualTo(8);
@@ -131,13 +137,16 @@ class GptTrainerTest {
         Path tokens = repeatingTokens(tmp.resolve("t.vqt"));
         Path run = tmp.resolve("nan");
         GptConfig c = config(tokens, "gpt.steps = 3", "gpt.log-every = 1");
-        try (NDManager m = NDManager.newBaseManager(); TokenFile file = TokenFile.open(tokens)) {
+        try (NDManager m = NDManager.newBaseManager();
+                TokenFile file = TokenFile.open(tokens)) {
             TokenGpt gpt = new TokenGpt(c.spec(file.header(), tokens));
             gpt.initialize(m);
             gpt.getParameters().get(0).getValue().getArray().muli(Float.NaN); // a corrupt embedding
             GptTrainer trainer = new GptTrainer(gpt, m, c, file, run, 0);
-            assertThatThrownBy(() -> trainer.run(false)).isInstanceOf(UserException.class)
-                    .hasMessageContaining("GPT loss became NaN at step 1").hasMessageContaining("last good checkpoint: none");
+            assertThatThrownBy(() -> trainer.run(false))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("GPT loss became NaN at step 1")
+                    .hasMessageContaining("last good checkpoint: none");
         }
         assertThat(run.resolve("checkpoints")).doesNotExist();
     }

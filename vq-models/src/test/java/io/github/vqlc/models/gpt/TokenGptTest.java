@@ -31,9 +31,12 @@ class TokenGptTest {
         try (NDManager m = NDManager.newBaseManager()) {
             TokenGpt gpt = tiny(m, 1);
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray logits = gpt.logits(ps, m.create(new long[] {0, 4}), m.create(new long[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3)), false);
+            NDArray logits = gpt.logits(
+                    ps, m.create(new long[] {0, 4}), m.create(new long[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3)), false);
             assertThat(logits.getShape()).isEqualTo(new Shape(2, 4, 37));
-            long params = gpt.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            long params = gpt.getParameters().values().stream()
+                    .mapToLong(p -> p.getArray().size())
+                    .sum();
             assertThat(params).isEqualTo(TINY.parameterCount());
         }
     }
@@ -50,7 +53,8 @@ class TokenGptTest {
             assertThat(maxAbsDiff(a.get(":, :4, :"), b.get(":, :4, :"))).isEqualTo(0f);
             assertThat(maxAbsDiff(a.get(":, 4:, :"), b.get(":, 4:, :"))).isGreaterThan(1e-4f);
             // the class changes everything
-            NDArray c = gpt.logits(ps, m.create(new long[] {2}), m.create(new long[] {3, 7, 9, 11, 13}, new Shape(1, 5)), false);
+            NDArray c = gpt.logits(
+                    ps, m.create(new long[] {2}), m.create(new long[] {3, 7, 9, 11, 13}, new Shape(1, 5)), false);
             assertThat(maxAbsDiff(a.get(":, 0, :"), c.get(":, 0, :"))).isGreaterThan(1e-4f);
         }
     }
@@ -72,7 +76,8 @@ class TokenGptTest {
                 assertThat(maxAbsDiff(two, full.get(":, 1:3, :"))).isLessThan(1e-5f);
                 for (int i = 2; i < 5; i++) {
                     NDArray step = gpt.forwardCached(ps, cache, null, tokens.get(new NDIndex(":, {}:{}", i, i + 1)));
-                    assertThat(maxAbsDiff(step, full.get(new NDIndex(":, {}:{}, :", i + 1, i + 2)))).as("position %d", i + 1)
+                    assertThat(maxAbsDiff(step, full.get(new NDIndex(":, {}:{}, :", i + 1, i + 2))))
+                            .as("position %d", i + 1)
                             .isLessThan(1e-5f);
                 }
                 assertThat(cache.length()).isEqualTo(6);
@@ -96,7 +101,8 @@ class TokenGptTest {
             double lse0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
             double lse1 = Math.log(3);
             double nll = ((lse0 - 3) + (lse1 - 0)) / 2;
-            assertThat((double) TokenCrossEntropy.loss(logits, targets, 0).getFloat()).isCloseTo(nll, within(1e-6));
+            assertThat((double) TokenCrossEntropy.loss(logits, targets, 0).getFloat())
+                    .isCloseTo(nll, within(1e-6));
             double uniform = ((lse0 - 2) + lse1) / 2; // mean over V of -log p
             assertThat((double) TokenCrossEntropy.loss(logits, targets, 0.1).getFloat())
                     .isCloseTo(0.9 * nll + 0.1 * uniform, within(1e-6));

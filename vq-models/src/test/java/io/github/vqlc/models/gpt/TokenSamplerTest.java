@@ -30,8 +30,11 @@ class TokenSamplerTest {
     void topPKeepsTheSmallestPrefixReachingTheMass() {
         try (NDManager m = NDManager.newBaseManager()) {
             // probabilities 0.5, 0.3, 0.15, 0.05 (as logs)
-            NDArray logits = m.create(new float[] {(float) Math.log(0.15), (float) Math.log(0.5), (float) Math.log(0.05),
-                    (float) Math.log(0.3)}, new Shape(1, 4));
+            NDArray logits = m.create(
+                    new float[] {
+                        (float) Math.log(0.15), (float) Math.log(0.5), (float) Math.log(0.05), (float) Math.log(0.3)
+                    },
+                    new Shape(1, 4));
             TokenSampler.Filtered f = TokenSampler.filter(logits, new SamplingOptions(1.0, 4, 0.7));
             assertThat(f.tokens().toLongArray()).containsExactly(1, 3, 0, 2);
             float[] p = f.probabilities().toFloatArray();
@@ -40,9 +43,13 @@ class TokenSamplerTest {
             assertThat(p[2]).isZero();
             assertThat(p[3]).isZero();
             // p = 0.5 keeps only the first; p = 0.81 also the third
-            assertThat(TokenSampler.filter(logits, new SamplingOptions(1.0, 4, 0.5)).probabilities().toFloatArray())
+            assertThat(TokenSampler.filter(logits, new SamplingOptions(1.0, 4, 0.5))
+                            .probabilities()
+                            .toFloatArray())
                     .containsExactly(1f, 0f, 0f, 0f);
-            assertThat(TokenSampler.filter(logits, new SamplingOptions(1.0, 4, 0.81)).probabilities().toFloatArray()[2])
+            assertThat(TokenSampler.filter(logits, new SamplingOptions(1.0, 4, 0.81))
+                            .probabilities()
+                            .toFloatArray()[2])
                     .isGreaterThan(0f);
         }
     }
@@ -64,7 +71,8 @@ class TokenSamplerTest {
             for (int i = 0; i < 4000; i++) {
                 System.arraycopy(row, 0, rows, 4 * i, 4);
             }
-            long[] drawn = TokenSampler.next(m.create(rows, new Shape(4000, 4)), new SamplingOptions(1, 2, 1)).toLongArray();
+            long[] drawn = TokenSampler.next(m.create(rows, new Shape(4000, 4)), new SamplingOptions(1, 2, 1))
+                    .toLongArray();
             int ones = 0;
             for (long d : drawn) {
                 assertThat(d).isIn(0L, 1L, 2L);

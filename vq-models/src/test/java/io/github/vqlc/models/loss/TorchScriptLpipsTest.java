@@ -59,7 +59,9 @@ class TorchScriptLpipsTest {
             for (float v : g) {
                 norm += v * v;
             }
-            assertThat(norm).as("the frozen network passes gradient to its input").isGreaterThan(0);
+            assertThat(norm)
+                    .as("the frozen network passes gradient to its input")
+                    .isGreaterThan(0);
             int i = 0;
             for (Parameter p : lpips.block().getParameters().values()) {
                 assertThat(p.getArray().toFloatArray()).containsExactly(before.get(i++));
@@ -73,7 +75,9 @@ class TorchScriptLpipsTest {
     @Test
     void aMissingFileIsAOneLineUserError() {
         assertThatThrownBy(() -> TorchScriptLpips.load(Path.of("no/such/lpips.pt"), Device.cpu()))
-                .isInstanceOf(UserException.class).hasMessageContaining("no/such/lpips.pt")
-                .hasMessageContaining("loss.perceptual.path").hasMessageNotContaining("\n");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("no/such/lpips.pt")
+                .hasMessageContaining("loss.perceptual.path")
+                .hasMessageNotContaining("\n");
     }
 }

@@ -25,20 +25,30 @@ class ConvGradientTest {
     void convolutionInputGradientsAreFiniteAndRepeatable() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            Conv2d conv = Conv2d.builder().setFilters(8).setKernelShape(new Shape(4, 4))
-                    .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build();
+            Conv2d conv = Conv2d.builder()
+                    .setFilters(8)
+                    .setKernelShape(new Shape(4, 4))
+                    .optStride(new Shape(2, 2))
+                    .optPadding(new Shape(1, 1))
+                    .build();
             conv.initialize(m, DataType.FLOAT32, new Shape(1, 8, 16, 16));
             ParameterStore ps = new ParameterStore(m, false);
             float[] data = m.randomUniform(-1, 1, new Shape(16, 8, 16, 16)).toFloatArray();
             float[] first = null;
             for (int i = 0; i < 20; i++) {
-                try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (NDManager sub = m.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray x = sub.create(data, new Shape(16, 8, 16, 16));
                     x.setRequiresGradient(true);
-                    gc.backward(conv.forward(ps, new NDList(x), true).singletonOrThrow().square().mean());
+                    gc.backward(conv.forward(ps, new NDList(x), true)
+                            .singletonOrThrow()
+                            .square()
+                            .mean());
                     float[] g = x.getGradient().toFloatArray();
                     for (float v : g) {
-                        assertThat(Float.isFinite(v)).as("finite gradient in pass %d (is DNNL_MAX_CPU_ISA=AVX2 set?)", i).isTrue();
+                        assertThat(Float.isFinite(v))
+                                .as("finite gradient in pass %d (is DNNL_MAX_CPU_ISA=AVX2 set?)", i)
+                                .isTrue();
                     }
                     if (first == null) {
                         first = g;

@@ -24,7 +24,9 @@ class GroupNormTest {
             // group 0 = channels 0,1 = {1,2,3,4}: mean 2.5, biased var 1.25
             // group 1 = channels 2,3 = {10,10,10,14}: mean 11, var 3
             NDArray x = m.create(new float[] {1, 2, 3, 4, 10, 10, 10, 14}, new Shape(1, 4, 1, 2));
-            float[] y = gn.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+            float[] y = gn.forward(new ParameterStore(m, false), new NDList(x), false)
+                    .singletonOrThrow()
+                    .toFloatArray();
             double s0 = Math.sqrt(1.25 + 1e-6);
             double s1 = Math.sqrt(3 + 1e-6);
             double[] expected = {-1.5 / s0, -0.5 / s0, 0.5 / s0, 1.5 / s0, -1 / s1, -1 / s1, -1 / s1, 3 / s1};
@@ -48,7 +50,8 @@ class GroupNormTest {
             x.setRequiresGradient(true);
             NDArray y;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                y = gn.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                y = gn.forward(new ParameterStore(m, false), new NDList(x), true)
+                        .singletonOrThrow();
                 gc.backward(y.sum());
             }
             double s = Math.sqrt(5 + 1e-6);
@@ -74,7 +77,8 @@ class GroupNormTest {
             float[][] results = new float[2][];
             float[][][] grads = new float[2][][];
             for (int way = 0; way < 2; way++) {
-                try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (NDManager sub = m.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray x = sub.create(data, shape);
                     GroupNorm gn = new GroupNorm(4, 8, 1e-6f);
                     gn.initialize(sub, DataType.FLOAT32, shape);
@@ -86,13 +90,20 @@ class GroupNormTest {
                         a.setRequiresGradient(true);
                     }
                     NDArray y = way == 0
-                            ? gn.forward(new ParameterStore(sub, false), new NDList(x), true).singletonOrThrow()
+                            ? gn.forward(new ParameterStore(sub, false), new NDList(x), true)
+                                    .singletonOrThrow()
                             // the reference: normalize each group, then the per-channel affine
-                            : GroupNorm.normalize(x.reshape(3, 4, -1), 1e-6f, GroupNorm.Kernel.COMPOSED).reshape(shape).mul(w).add(b);
+                            : GroupNorm.normalize(x.reshape(3, 4, -1), 1e-6f, GroupNorm.Kernel.COMPOSED)
+                                    .reshape(shape)
+                                    .mul(w)
+                                    .add(b);
                     gc.backward(y.mul(sub.create(upstream, shape)).sum());
                     results[way] = y.toFloatArray();
-                    grads[way] = new float[][] {x.getGradient().toFloatArray(), w.getGradient().toFloatArray(),
-                            b.getGradient().toFloatArray()};
+                    grads[way] = new float[][] {
+                        x.getGradient().toFloatArray(),
+                        w.getGradient().toFloatArray(),
+                        b.getGradient().toFloatArray()
+                    };
                 }
             }
             for (int i = 0; i < results[0].length; i++) {
@@ -100,7 +111,9 @@ class GroupNormTest {
             }
             for (int g = 0; g < 3; g++) {
                 for (int i = 0; i < grads[0][g].length; i++) {
-                    assertThat((double) grads[0][g][i]).as("gradient %d[%d]", g, i).isCloseTo(grads[1][g][i], within(1e-4));
+                    assertThat((double) grads[0][g][i])
+                            .as("gradient %d[%d]", g, i)
+                            .isCloseTo(grads[1][g][i], within(1e-4));
                 }
             }
         }
@@ -117,11 +130,13 @@ class GroupNormTest {
             float[][] grad = new float[kernels.length][];
             for (int fused = 0; fused < kernels.length; fused++) {
                 for (int pass = 0; pass < 10; pass++) {
-                    try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    try (NDManager sub = m.newSubManager();
+                            GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray x = sub.create(data, new Shape(8, 4, 256));
                         x.setRequiresGradient(true);
                         NDArray y = GroupNorm.normalize(x, 1e-6f, kernels[fused]);
-                        gc.backward(y.mul(sub.create(upstream, new Shape(8, 4, 256))).sum());
+                        gc.backward(y.mul(sub.create(upstream, new Shape(8, 4, 256)))
+                                .sum());
                         float[] g = x.getGradient().toFloatArray();
                         if (pass == 0) {
                             out[fused] = y.toFloatArray();
@@ -134,8 +149,12 @@ class GroupNormTest {
             }
             for (int k = 1; k < kernels.length; k++) {
                 for (int i = 0; i < out[0].length; i++) {
-                    assertThat((double) out[k][i]).as("%s output %d", kernels[k], i).isCloseTo(out[0][i], within(1e-4));
-                    assertThat((double) grad[k][i]).as("%s gradient %d", kernels[k], i).isCloseTo(grad[0][i], within(1e-4));
+                    assertThat((double) out[k][i])
+                            .as("%s output %d", kernels[k], i)
+                            .isCloseTo(out[0][i], within(1e-4));
+                    assertThat((double) grad[k][i])
+                            .as("%s gradient %d", kernels[k], i)
+                            .isCloseTo(grad[0][i], within(1e-4));
                 }
             }
         }

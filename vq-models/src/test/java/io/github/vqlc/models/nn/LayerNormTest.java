@@ -26,7 +26,8 @@ class LayerNormTest {
             float[] coef = {1f, -2f, 0.5f, 3f, 2f, 1f, -1f, 0f};
             NDArray y;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                y = ln.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                y = ln.forward(new ParameterStore(m, false), new NDList(x), true)
+                        .singletonOrThrow();
                 gc.backward(y.mul(m.create(coef, new Shape(2, 4))).sum());
             }
             float[] out = y.toFloatArray();
@@ -53,7 +54,9 @@ class LayerNormTest {
                     assertThat((double) out[4 * r + j]).isCloseTo(xhat[j], within(1e-5));
                     // d/dx of sum(g * xhat) = (g - mean(g) - xhat * mean(g * xhat)) / sd
                     double want = (coef[4 * r + j] - gMean - xhat[j] * gDotXhat) / sd;
-                    assertThat((double) grad[4 * r + j]).as("row %d col %d", r, j).isCloseTo(want, within(1e-5));
+                    assertThat((double) grad[4 * r + j])
+                            .as("row %d col %d", r, j)
+                            .isCloseTo(want, within(1e-5));
                 }
             }
         }

@@ -32,8 +32,11 @@ class PaddedConv2dTest {
             for (int[] k : shapes) {
                 for (int filters : new int[] {1, 3, 8, 9, 16, 24}) {
                     Shape in = new Shape(4, 32, 8, 8);
-                    Conv2d conv = new PaddedConv2d(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(k[0], k[0]))
-                            .optStride(new Shape(k[1], k[1])).optPadding(new Shape(k[2], k[2])));
+                    Conv2d conv = new PaddedConv2d(Conv2d.builder()
+                            .setFilters(filters)
+                            .setKernelShape(new Shape(k[0], k[0]))
+                            .optStride(new Shape(k[1], k[1]))
+                            .optPadding(new Shape(k[2], k[2])));
                     conv.initialize(m, DataType.FLOAT32, in);
                     ParameterStore ps = new ParameterStore(m, false);
                     NDArray x = m.randomUniform(-1, 1, in);
@@ -46,14 +49,16 @@ class PaddedConv2dTest {
                             leaf.attach(sub);
                             leaf.setRequiresGradient(true);
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray out = conv.forward(ps, new NDList(leaf), true).singletonOrThrow();
+                                NDArray out =
+                                        conv.forward(ps, new NDList(leaf), true).singletonOrThrow();
                                 assertThat(out.getShape().get(1)).isEqualTo(filters);
                                 NDArray l = out.mul(g).sum();
                                 poisonFreedMemory(sub);
                                 gc.backward(l);
                             }
                             double analytic = leaf.getGradient().mul(v).sum().getFloat();
-                            assertThat(analytic).as("k%d s%d, %d filters, pass %d", k[0], k[1], filters, pass)
+                            assertThat(analytic)
+                                    .as("k%d s%d, %d filters, pass %d", k[0], k[1], filters, pass)
                                     .isCloseTo(exact, within(1e-3 * Math.abs(exact) + 1e-3));
                         }
                     }
@@ -68,21 +73,27 @@ class PaddedConv2dTest {
             Shape in = new Shape(2, 8, 6, 6);
             Conv2d padded = Layers.conv(3, 3);
             padded.initialize(m, DataType.FLOAT32, in);
-            assertThat(padded.getParameters().get("weight").getArray().getShape()).isEqualTo(new Shape(3, 8, 3, 3));
+            assertThat(padded.getParameters().get("weight").getArray().getShape())
+                    .isEqualTo(new Shape(3, 8, 3, 3));
             assertThat(padded.getParameters().get("bias").getArray().getShape()).isEqualTo(new Shape(3));
             NDArray x = m.randomNormal(in);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray ours = padded.forward(ps, new NDList(x), false).singletonOrThrow();
             Parameter w = padded.getParameters().get("weight");
             Parameter b = padded.getParameters().get("bias");
-            NDArray plain = Conv2d.conv2d(x, w.getArray(), b.getArray(), new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
+            NDArray plain = Conv2d.conv2d(x, w.getArray(), b.getArray(), new Shape(1, 1), new Shape(1, 1))
+                    .singletonOrThrow();
             assertThat(ours.getShape()).isEqualTo(new Shape(2, 3, 6, 6));
             assertThat(ours.sub(plain).abs().max().getFloat()).isLessThan(1e-5f);
         }
     }
 
     private static double loss(Conv2d conv, ParameterStore ps, NDArray x, NDArray g) {
-        return conv.forward(ps, new NDList(x), false).singletonOrThrow().mul(g).sum().getFloat();
+        return conv.forward(ps, new NDList(x), false)
+                .singletonOrThrow()
+                .mul(g)
+                .sum()
+                .getFloat();
     }
 
     /** Leaves NaN in blocks the allocator may hand out next, so a read of unwritten memory shows. */

@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
 class AdamTest {
 
     private static Parameter scalarParam(NDManager m, float value) {
-        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT)
-                .optInitializer(new ConstantInitializer(value)).optShape(new Shape(1)).build();
+        Parameter p = Parameter.builder()
+                .setName("w")
+                .setType(Parameter.Type.WEIGHT)
+                .optInitializer(new ConstantInitializer(value))
+                .optShape(new Shape(1))
+                .build();
         p.initialize(m, DataType.FLOAT32);
         p.getArray().setRequiresGradient(true);
         return p;
@@ -98,8 +102,12 @@ class AdamTest {
                 vp = 0.9 * vp + 0.1 * gp * gp;
                 wp -= 0.1 * (mp / (1 - Math.pow(0.5, t))) / (Math.sqrt(vp / (1 - Math.pow(0.9, t))) + 1e-8);
                 adam.step(0.1);
-                assertThat((double) decayed.getArray().getFloat(0)).as("step %d", t).isCloseTo(w, within(1e-6));
-                assertThat((double) plain.getArray().getFloat(0)).as("plain, step %d", t).isCloseTo(wp, within(1e-6));
+                assertThat((double) decayed.getArray().getFloat(0))
+                        .as("step %d", t)
+                        .isCloseTo(w, within(1e-6));
+                assertThat((double) plain.getArray().getFloat(0))
+                        .as("plain, step %d", t)
+                        .isCloseTo(wp, within(1e-6));
             }
             assertThat(w).isLessThan(wp - 0.015); // the decay is visible
         }

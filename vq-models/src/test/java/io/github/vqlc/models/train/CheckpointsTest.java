@@ -40,7 +40,8 @@ class CheckpointsTest {
             block.getParameters().get("weight").getArray().set(new float[6]);
             JsonObject state = c.load(c.newest().get(), block, null, m);
             assertThat(state.get("marker").getAsInt()).isEqualTo(30);
-            assertThat(block.getParameters().get("weight").getArray().toFloatArray()).containsExactly(before);
+            assertThat(block.getParameters().get("weight").getArray().toFloatArray())
+                    .containsExactly(before);
         }
     }
 
@@ -53,7 +54,8 @@ class CheckpointsTest {
             c.save(1, small, null, new JsonObject());
             Linear big = Linear.builder().setUnits(5).build();
             big.initialize(m, DataType.FLOAT32, new Shape(1, 2));
-            assertThatThrownBy(() -> c.load(c.newest().get(), big, null, m)).isInstanceOf(UserException.class)
+            assertThatThrownBy(() -> c.load(c.newest().get(), big, null, m))
+                    .isInstanceOf(UserException.class)
                     .hasMessageContaining("model.params");
         }
     }

@@ -45,15 +45,16 @@ class VqganObjectiveTest {
     }
 
     static LossConfig loss(double ganWeight) {
-        return new LossConfig(new LossConfig.Perceptual("none", 1.0, ""),
-                new LossConfig.Gan(1, ganWeight, "hinge", true, 1e4));
+        return new LossConfig(
+                new LossConfig.Perceptual("none", 1.0, ""), new LossConfig.Gan(1, ganWeight, "hinge", true, 1e4));
     }
 
     @Test
     void theGanStepGivesTheGradientOfTheFullLoss() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(11);
-            VqAutoencoder model = new VqAutoencoder(MODEL, 8, 1, new VectorQuantizer(16, 4, 0.25f, NearestCodeSearch.create()));
+            VqAutoencoder model =
+                    new VqAutoencoder(MODEL, 8, 1, new VectorQuantizer(16, 4, 0.25f, NearestCodeSearch.create()));
             model.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8));
             PatchDiscriminator d = new PatchDiscriminator(new DiscriminatorConfig(1, 8, "none", 0));
             d.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8));
@@ -76,7 +77,9 @@ class VqganObjectiveTest {
             for (int i = 0; i < 2; i++) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray recon = model.reconstruct(ps, images, true).reconstruction();
-                    NDArray term = i == 0 ? recon.sub(images).abs().mean() : GanLoss.HINGE.generator(d.logits(ps, recon, true));
+                    NDArray term = i == 0
+                            ? recon.sub(images).abs().mean()
+                            : GanLoss.HINGE.generator(d.logits(ps, recon, true));
                     gc.backward(term);
                     norms[i] = lastW.getArray().getGradient().norm().getFloat();
                 }
@@ -114,7 +117,9 @@ class VqganObjectiveTest {
                     scale = Math.max(scale, Math.abs(v));
                 }
                 for (int j = 0; j < a.length; j++) {
-                    assertThat((double) a[j]).as("%s[%d]", params.get(i).getName(), j).isCloseTo(b[j], offset(1e-3 * scale));
+                    assertThat((double) a[j])
+                            .as("%s[%d]", params.get(i).getName(), j)
+                            .isCloseTo(b[j], offset(1e-3 * scale));
                 }
                 compared++;
             }
@@ -126,7 +131,8 @@ class VqganObjectiveTest {
     void theDiscriminatorStepTrainsOnlyTheDiscriminator() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(5);
-            VqAutoencoder model = new VqAutoencoder(MODEL, 8, 1, new VectorQuantizer(16, 4, 0.25f, NearestCodeSearch.create()));
+            VqAutoencoder model =
+                    new VqAutoencoder(MODEL, 8, 1, new VectorQuantizer(16, 4, 0.25f, NearestCodeSearch.create()));
             model.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8));
             PatchDiscriminator d = new PatchDiscriminator(new DiscriminatorConfig(1, 8, "batch", 0));
             d.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8));

@@ -59,8 +59,13 @@ class WeightEmaTest {
             Checkpoints c = new Checkpoints(dir, 1);
             float[] dWeights = d.getParameters().get("weight").getArray().toFloatArray();
             NDList extra = new NDList(m.create(new float[] {7f, 8f}));
-            var saved = c.save(5, List.of(new Checkpoints.Part(Checkpoints.MODEL, g, ga),
-                    new Checkpoints.Part("discriminator", d, da)), java.util.Map.of("ema", extra), new JsonObject());
+            var saved = c.save(
+                    5,
+                    List.of(
+                            new Checkpoints.Part(Checkpoints.MODEL, g, ga),
+                            new Checkpoints.Part("discriminator", d, da)),
+                    java.util.Map.of("ema", extra),
+                    new JsonObject());
             assertThat(saved.dir().resolve("model.params")).isRegularFile();
             assertThat(saved.dir().resolve("discriminator.params")).isRegularFile();
             assertThat(saved.dir().resolve("discriminator-optimizer.ndlist")).isRegularFile();
@@ -68,13 +73,22 @@ class WeightEmaTest {
             d.getParameters().get("weight").getArray().set(new float[3]);
             Adam da2 = new Adam(List.copyOf(d.getParameters().values()), m, 0.5, 0.9, 1e-8);
             Adam ga2 = new Adam(List.copyOf(g.getParameters().values()), m, 0.5, 0.9, 1e-8);
-            JsonObject state = c.load(saved, List.of(new Checkpoints.Part(Checkpoints.MODEL, g, ga2),
-                    new Checkpoints.Part("discriminator", d, da2)), m);
+            JsonObject state = c.load(
+                    saved,
+                    List.of(
+                            new Checkpoints.Part(Checkpoints.MODEL, g, ga2),
+                            new Checkpoints.Part("discriminator", d, da2)),
+                    m);
             assertThat(state.get("step").getAsInt()).isEqualTo(5);
-            assertThat(d.getParameters().get("weight").getArray().toFloatArray()).containsExactly(dWeights);
+            assertThat(d.getParameters().get("weight").getArray().toFloatArray())
+                    .containsExactly(dWeights);
             assertThat(ga2.stepCount()).isEqualTo(1);
             assertThat(da2.stepCount()).isEqualTo(2);
-            assertThat(Checkpoints.readArrays(saved, "ema", m).orElseThrow().get(0).toFloatArray()).containsExactly(7f, 8f);
+            assertThat(Checkpoints.readArrays(saved, "ema", m)
+                            .orElseThrow()
+                            .get(0)
+                            .toFloatArray())
+                    .containsExactly(7f, 8f);
             assertThat(Checkpoints.readArrays(saved, "missing", m)).isEmpty();
         }
     }

@@ -43,7 +43,8 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         QuantizerOutput out = quantize(ps, inputs.singletonOrThrow(), training);
         return new NDList(out.quantized(), out.indices(), out.loss());
     }
@@ -58,14 +59,17 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     protected void checkInput(NDArray z) {
         Shape s = z.getShape();
         if (s.dimension() != 4 || s.get(1) != embeddingDim) {
-            throw new IllegalArgumentException(type() + " quantizer expects (B, " + embeddingDim + ", H, W) latents, got " + s);
+            throw new IllegalArgumentException(
+                    type() + " quantizer expects (B, " + embeddingDim + ", H, W) latents, got " + s);
         }
     }
 
     /** Gathers rows {@code indices} (any shape, int64) of {@code table} (K, D) as (B, D, H, W) for (B, H, W) indices. */
     protected static NDArray gatherMaps(NDArray table, NDArray indices) {
         Shape s = indices.getShape();
-        NDArray rows = table.get(indices.getManager(), new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
+        NDArray rows = table.get(
+                indices.getManager(),
+                new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
         return Latents.rowsToMaps(rows, s);
     }
 }

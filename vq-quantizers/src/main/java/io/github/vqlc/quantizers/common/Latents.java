@@ -39,7 +39,11 @@ public final class Latents {
 
     /** Rows (B*H*W, D) laid out by index maps of shape (B, H, W), as (B, D, H, W). */
     public static NDArray rowsToMaps(NDArray rows, Shape indexShape) {
-        return rows.reshape(indexShape.get(0), indexShape.get(1), indexShape.get(2), rows.getShape().get(1))
+        return rows.reshape(
+                        indexShape.get(0),
+                        indexShape.get(1),
+                        indexShape.get(2),
+                        rows.getShape().get(1))
                 .transpose(0, 3, 1, 2);
     }
 

@@ -17,6 +17,8 @@ public final class Sections {
     /** The shared nearest-code search with the section's memory budget ({@code search-budget-mb}). */
     public static NearestCodeSearch search(Config section) {
         int mb = of(section).intIn("search-budget-mb", 1, 1 << 20);
-        return NearestCodeSearch.builder().optMemoryBudgetBytes(mb * 1024L * 1024L).build();
+        return NearestCodeSearch.builder()
+                .optMemoryBudgetBytes(mb * 1024L * 1024L)
+                .build();
     }
 }

@@ -180,7 +180,8 @@ public final class EmaQuantizer extends AbstractQuantizer {
             es.set(rows, es.get(rows).add(sums.muli(keep)));
 
             NDArray total = cs.sum();
-            NDArray smoothed = cs.add(eps).div(total.add((float) codebookSize * eps)).mul(total);
+            NDArray smoothed =
+                    cs.add(eps).div(total.add((float) codebookSize * eps)).mul(total);
             cb.set(new NDIndex("..."), es.div(smoothed.expandDims(1)));
 
             if (restartThreshold > 0) {
@@ -214,7 +215,8 @@ public final class EmaQuantizer extends AbstractQuantizer {
     static NDArray segmentSums(NDArray x, NDArray indices, NDArray counts) {
         long d = x.getShape().get(1);
         NDArray order = indices.argSort(0);
-        NDArray cumulative = x.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false).cumSum(0);
+        NDArray cumulative =
+                x.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false).cumSum(0);
         NDArray ends = counts.cumSum(0).subi(1);
         NDArray atEnds = cumulative.get(new NDIndex("{}", ends)); // (M, D)
         long m = atEnds.getShape().get(0);
@@ -326,7 +328,8 @@ public final class EmaQuantizer extends AbstractQuantizer {
                 throw new IllegalArgumentException("eps must be > 0, got " + eps);
             }
             if (!(beta >= 0f) || !(restartThreshold >= 0f)) {
-                throw new IllegalArgumentException("beta and restart threshold must be >= 0, got " + beta + " and " + restartThreshold);
+                throw new IllegalArgumentException(
+                        "beta and restart threshold must be >= 0, got " + beta + " and " + restartThreshold);
             }
             if (search == null) {
                 throw new IllegalArgumentException("search must not be null");

@@ -96,7 +96,8 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
     public QuantizerOutput quantize(ParameterStore ps, NDArray z, boolean training) {
         checkInput(z);
         NDArray vectors = Latents.toVectors(z);
-        NDArray u = normalize(projectIn.forward(ps, new NDList(vectors), training).singletonOrThrow());
+        NDArray u =
+                normalize(projectIn.forward(ps, new NDList(vectors), training).singletonOrThrow());
         NDArray codes = normalizedCodes(ps, z.getManager(), z, training);
         NDArray indices = search.nearest(u, codes);
         NDArray chosen = codes.get(new NDIndex("{}", indices)); // (N, F), gradient to the codebook
@@ -105,13 +106,15 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         losses.put("commitment", Latents.mse(chosen.stopGradient(), u));
         NDArray straight = Latents.straightThrough(u, chosen);
         NDArray out = projectOut.forward(ps, new NDList(straight), training).singletonOrThrow();
-        return new QuantizerOutput(Latents.toMaps(out, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
+        return new QuantizerOutput(
+                Latents.toMaps(out, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
     }
 
     @Override
     public NDArray lookup(ParameterStore ps, NDArray indices) {
         NDArray codes = normalizedCodes(ps, indices.getManager(), indices, false);
-        NDArray chosen = codes.get(new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
+        NDArray chosen = codes.get(
+                new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
         NDArray out = projectOut.forward(ps, new NDList(chosen), false).singletonOrThrow();
         return Latents.rowsToMaps(out, indices.getShape());
     }
@@ -191,7 +194,8 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         /** Validates and builds. */
         public FactorizedQuantizer build() {
             if (embeddingDim < 1 || factorDim < 1) {
-                throw new IllegalArgumentException("embedding dim and factor dim must be >= 1, got " + embeddingDim + " and " + factorDim);
+                throw new IllegalArgumentException(
+                        "embedding dim and factor dim must be >= 1, got " + embeddingDim + " and " + factorDim);
             }
             if (!(beta >= 0f)) {
                 throw new IllegalArgumentException("beta must be >= 0, got " + beta);

@@ -61,7 +61,9 @@ final class Iterations {
                 inertia = sum(assigned.distances());
                 Update u = update(augmented, assigned, centres, k);
                 repaired += u.repaired();
-                boolean unchanged = previous != null && u.repaired() == 0 && assigned.indices().contentEquals(previous);
+                boolean unchanged = previous != null
+                        && u.repaired() == 0
+                        && assigned.indices().contentEquals(previous);
                 assigned.indices().attach(m);
                 if (previous != null) {
                     previous.close();
@@ -126,7 +128,8 @@ final class Iterations {
                     NDArray counts = sums.get(column(d, d + 1));
                     NDArray total = seen.add(counts);
                     // running mean of every point ever assigned: (c * seen + batch sum) / (seen + count)
-                    NDArray updated = centres.mul(seen).addi(sums.get(column(0, d))).divi(total.maximum(1f));
+                    NDArray updated =
+                            centres.mul(seen).addi(sums.get(column(0, d))).divi(total.maximum(1f));
                     NDArray next = NDArrays.where(counts.gt(0f).broadcast(updated.getShape()), updated, centres);
                     next.attach(step);
                     if (from + b >= n) { // end of the pass: centres no point has reached are empty
@@ -154,8 +157,8 @@ final class Iterations {
      * Mini-batch repair: centres that no point has reached yet ({@code seen == 0}) move onto the
      * batch points farthest from their centres; {@code centres} is changed in place.
      */
-    private static int relocateNeverUsed(NDArray centres, NDArray seen, NDArray batch, SearchResult assigned,
-            NDManager step) {
+    private static int relocateNeverUsed(
+            NDArray centres, NDArray seen, NDArray batch, SearchResult assigned, NDManager step) {
         long[] empty = zeroRows(seen.toFloatArray());
         int e = (int) Math.min(empty.length, batch.getShape().get(0));
         if (e == 0) {
@@ -295,7 +298,9 @@ final class Iterations {
 
     /** {@code ||x_i - c_{indices_i}||^2} (N) from the differences, in {@code x}'s manager. */
     private static NDArray squaredDistances(NDArray x, NDArray centres, NDArray indices) {
-        try (NDArray nearest = centres.get(indices); NDArray diff = x.sub(nearest); NDArray sq = diff.square()) {
+        try (NDArray nearest = centres.get(indices);
+                NDArray diff = x.sub(nearest);
+                NDArray sq = diff.square()) {
             return sq.sum(new int[] {1});
         }
     }
@@ -306,7 +311,8 @@ final class Iterations {
 
     /** Sum in double precision, read back to the host. */
     private static double sum(NDArray values) {
-        try (NDArray wide = values.toType(DataType.FLOAT64, false); NDArray total = wide.sum()) {
+        try (NDArray wide = values.toType(DataType.FLOAT64, false);
+                NDArray total = wide.sum()) {
             return total.getDouble();
         }
     }

@@ -136,8 +136,8 @@ public final class KMeans {
         checkPoints(points);
         Shape s = initialCentroids.getShape();
         if (s.dimension() != 2 || s.get(0) != k || s.get(1) != points.getShape().get(1)) {
-            throw new UserException("k-means: initial centroids must be (" + k + ", " + points.getShape().get(1)
-                    + ") for k = " + k + " and points " + points.getShape() + ", got " + s);
+            throw new UserException("k-means: initial centroids must be (" + k + ", "
+                    + points.getShape().get(1) + ") for k = " + k + " and points " + points.getShape() + ", got " + s);
         }
         return fitFrom(points, initialCentroids);
     }
@@ -200,8 +200,14 @@ public final class KMeans {
                     inertia += o.inertia();
                     iterations = Math.max(iterations, o.history().length);
                     repaired += o.repaired();
-                    perClass.add(new KMeansResult.ClassResult(classLabels[c], rows.length, c * kPerClass,
-                            o.inertia(), o.history(), o.history().length, o.repaired()));
+                    perClass.add(new KMeansResult.ClassResult(
+                            classLabels[c],
+                            rows.length,
+                            c * kPerClass,
+                            o.inertia(),
+                            o.history(),
+                            o.history().length,
+                            o.repaired()));
                 }
             }
             NDArray all = NDArrays.concat(centroids);
@@ -221,8 +227,8 @@ public final class KMeans {
             }
             Outcome o = run(x, start, k, seed);
             o.centroids().attach(parent);
-            return new KMeansResult(o.centroids(), o.inertia(), o.history(), o.history().length, o.sizes(),
-                    o.repaired(), List.of());
+            return new KMeansResult(
+                    o.centroids(), o.inertia(), o.history(), o.history().length, o.sizes(), o.repaired(), List.of());
         }
     }
 
@@ -285,8 +291,8 @@ public final class KMeans {
             long nan = detached.isNaN().countNonzero().getLong();
             long infinite = detached.isInfinite().countNonzero().getLong();
             if (nan + infinite > 0) {
-                throw new UserException("k-means: points " + s + " contain " + nan + " NaN and " + infinite
-                        + " infinite values");
+                throw new UserException(
+                        "k-means: points " + s + " contain " + nan + " NaN and " + infinite + " infinite values");
             }
         }
     }
@@ -418,7 +424,8 @@ public final class KMeans {
                 throw new UserException("k-means: tolerance = " + tolerance + " must be a finite number >= 0");
             }
             if (miniBatchSize < 0) {
-                throw new UserException("k-means: mini-batch size = " + miniBatchSize + " must be >= 0 (0 = full Lloyd)");
+                throw new UserException(
+                        "k-means: mini-batch size = " + miniBatchSize + " must be >= 0 (0 = full Lloyd)");
             }
             if (initBatch < 0) {
                 throw new UserException("k-means: init batch = " + initBatch + " must be >= 0 (0 = auto)");
@@ -436,6 +443,7 @@ public final class KMeans {
     @Override
     public String toString() {
         return "KMeans[k=" + k + ", init=" + init + ", maxIterations=" + maxIterations + ", tolerance=" + tolerance
-                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", initBatch=" + initBatch + ", searchThreads=" + searchThreads + ", prune=" + prune + "]";
+                + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", initBatch=" + initBatch
+                + ", searchThreads=" + searchThreads + ", prune=" + prune + "]";
     }
 }

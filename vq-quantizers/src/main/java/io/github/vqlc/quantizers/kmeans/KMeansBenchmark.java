@@ -71,38 +71,67 @@ public final class KMeansBenchmark {
      * @param searchThreads as {@link KMeans.Builder#optSearchThreads} (0 = auto)
      * @param prune as {@link KMeans.Builder#optPrune}
      */
-    public static Report run(int points, int dim, int k, int iters, long seed, KMeans.Init init, int searchThreads,
-            boolean prune, Path exportDir, PrintStream out) {
+    public static Report run(
+            int points,
+            int dim,
+            int k,
+            int iters,
+            long seed,
+            KMeans.Init init,
+            int searchThreads,
+            boolean prune,
+            Path exportDir,
+            PrintStream out) {
         if (points < 1 || dim < 1 || k < 1 || iters < 1 || k > points) {
-            throw new IllegalArgumentException("need points, dim, k, iters >= 1 and k <= points, got "
-                    + points + ", " + dim + ", " + k + ", " + iters);
+            throw new IllegalArgumentException("need points, dim, k, iters >= 1 and k <= points, got " + points + ", "
+                    + dim + ", " + k + ", " + iters);
         }
         long[] cpuBefore = CpuShare.ticks();
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(blobs(points, dim, k, seed), new Shape(points, dim));
-            KMeans.Builder builder = KMeans.builder().setK(k).optInit(init).optSeed(seed).optMaxIterations(iters)
+            KMeans.Builder builder = KMeans.builder()
+                    .setK(k)
+                    .optInit(init)
+                    .optSeed(seed)
+                    .optMaxIterations(iters)
                     .optSearchThreads(searchThreads);
             long t0 = System.nanoTime();
             NDArray start = builder.build().initialCentroids(x);
             double initSeconds = (System.nanoTime() - t0) / 1e9;
             if (exportDir != null) {
                 export(exportDir, x, start);
-                out.printf(Locale.ROOT, "wrote %s and %s%n", exportDir.resolve("points.npy"), exportDir.resolve("init.npy"));
+                out.printf(
+                        Locale.ROOT,
+                        "wrote %s and %s%n",
+                        exportDir.resolve("points.npy"),
+                        exportDir.resolve("init.npy"));
             }
             List<Double> times = new ArrayList<>();
-            KMeans kMeans = builder.optPrune(prune).optObserver(new KMeansObserver() {
-                @Override
-                public void onAssignment(int pass, long searched, long all) {
-                    out.printf(Locale.ROOT, "assignment %d: searched %d of %d points (%.1f%%)%n",
-                            pass, searched, all, 100.0 * searched / all);
-                }
+            KMeans kMeans = builder.optPrune(prune)
+                    .optObserver(new KMeansObserver() {
+                        @Override
+                        public void onAssignment(int pass, long searched, long all) {
+                            out.printf(
+                                    Locale.ROOT,
+                                    "assignment %d: searched %d of %d points (%.1f%%)%n",
+                                    pass,
+                                    searched,
+                                    all,
+                                    100.0 * searched / all);
+                        }
 
-                @Override
-                public void onIteration(int it, double inertia, double seconds) {
-                    times.add(seconds);
-                    out.printf(Locale.ROOT, "iteration %d: %.3f s, inertia before update %.6e%n", it, seconds, inertia);
-                }
-            }).build();
+                        @Override
+                        public void onIteration(int it, double inertia, double seconds) {
+                            times.add(seconds);
+                            out.printf(
+                                    Locale.ROOT,
+                                    "iteration %d: %.3f s, inertia before update %.6e%n",
+                                    it,
+                                    seconds,
+                                    inertia);
+                        }
+                    })
+                    .build();
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
             double inertia;
@@ -111,21 +140,41 @@ public final class KMeansBenchmark {
             }
             double fitSeconds = (System.nanoTime() - t1) / 1e9;
             double fitCpuSeconds = (processCpuNanos() - cpu1) / 1e9;
-            Report report = new Report(initSeconds, times.stream().mapToDouble(Double::doubleValue).toArray(),
-                    fitSeconds, fitCpuSeconds, inertia);
+            Report report = new Report(
+                    initSeconds,
+                    times.stream().mapToDouble(Double::doubleValue).toArray(),
+                    fitSeconds,
+                    fitCpuSeconds,
+                    inertia);
             double others = CpuShare.othersShare(cpuBefore, CpuShare.ticks());
-            out.printf(Locale.ROOT, "k-means (ours): N=%d D=%d K=%d, %d Lloyd iterations from %s centres (seed %d),"
+            out.printf(
+                    Locale.ROOT,
+                    "k-means (ours): N=%d D=%d K=%d, %d Lloyd iterations from %s centres (seed %d),"
                             + " device %s, ai.djl.pytorch.num_threads=%s, search threads %s, pruning %s%n",
-                    points, dim, k, report.iterationSeconds().length, init == KMeans.Init.RANDOM ? "random" : "k-means++",
-                    seed, x.getDevice(), System.getProperty("ai.djl.pytorch.num_threads", "unset"),
-                    searchThreads == 0 ? "auto" : searchThreads, prune ? "on" : "off");
-            out.printf(Locale.ROOT, "init %.2f s; fit %.2f s (centering, iterations, final assignment)%n",
-                    initSeconds, fitSeconds);
-            out.printf(Locale.ROOT, "other processes used %s of the cores' time%n",
+                    points,
+                    dim,
+                    k,
+                    report.iterationSeconds().length,
+                    init == KMeans.Init.RANDOM ? "random" : "k-means++",
+                    seed,
+                    x.getDevice(),
+                    System.getProperty("ai.djl.pytorch.num_threads", "unset"),
+                    searchThreads == 0 ? "auto" : searchThreads,
+                    prune ? "on" : "off");
+            out.printf(
+                    Locale.ROOT,
+                    "init %.2f s; fit %.2f s (centering, iterations, final assignment)%n",
+                    initSeconds,
+                    fitSeconds);
+            out.printf(
+                    Locale.ROOT,
+                    "other processes used %s of the cores' time%n",
                     Double.isNaN(others) ? "an unknown share" : Math.round(100 * others) + "%");
             out.printf(Locale.ROOT, "mean seconds per Lloyd iteration %.3f%n", report.secondsPerIteration());
             out.printf(Locale.ROOT, "fit seconds / (iterations + 1) %.3f%n", report.fitSecondsPerPass());
-            out.printf(Locale.ROOT, "fit CPU seconds / (iterations + 1) %.3f%n",
+            out.printf(
+                    Locale.ROOT,
+                    "fit CPU seconds / (iterations + 1) %.3f%n",
                     fitCpuSeconds / (report.iterationSeconds().length + 1));
             out.printf(Locale.ROOT, "inertia %.8e%n", inertia);
             return report;

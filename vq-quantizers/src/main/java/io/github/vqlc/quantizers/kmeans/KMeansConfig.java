@@ -68,6 +68,8 @@ public record KMeansConfig(
                 .optMiniBatchSize(miniBatch)
                 .optSeed(runSeed + seedOffset)
                 .optPrune(prune)
-                .optSearch(NearestCodeSearch.builder().optMemoryBudgetBytes(searchBudgetMb * 1024L * 1024L).build());
+                .optSearch(NearestCodeSearch.builder()
+                        .optMemoryBudgetBytes(searchBudgetMb * 1024L * 1024L)
+                        .build());
     }
 }

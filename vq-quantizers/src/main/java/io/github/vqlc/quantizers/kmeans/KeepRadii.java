@@ -52,7 +52,10 @@ final class KeepRadii {
             nearest.indices().attach(scope);
             nearest.distances().attach(scope);
             NDArray margin = norms.add(norms.max()).muli(ABSOLUTE_MARGIN);
-            NDArray radii = nearest.distances().sub(margin).muli((1f - RELATIVE_MARGIN) / 4f).clip(0f, Float.MAX_VALUE);
+            NDArray radii = nearest.distances()
+                    .sub(margin)
+                    .muli((1f - RELATIVE_MARGIN) / 4f)
+                    .clip(0f, Float.MAX_VALUE);
             radii.attach(owner);
             return radii;
         }

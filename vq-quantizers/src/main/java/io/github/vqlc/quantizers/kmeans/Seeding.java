@@ -179,5 +179,4 @@ final class Seeding {
             return picked;
         }
     }
-
 }

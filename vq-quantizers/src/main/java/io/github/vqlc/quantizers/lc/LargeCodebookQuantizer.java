@@ -123,11 +123,16 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
                 .build());
         this.projector = switch (projectorType) {
             case NONE -> null;
-            case LINEAR -> addChildBlock("projector", linear(embeddingDim, new NormalInitializer((float) (1 / Math.sqrt(embeddingDim)))));
-            case MLP -> addChildBlock("projector", new SequentialBlock()
-                    .add(linear(b.hidden, new UniformInitializer((float) (1 / Math.sqrt(codeDim)))))
-                    .add(Activation.reluBlock())
-                    .add(linear(embeddingDim, new UniformInitializer((float) (1 / Math.sqrt(b.hidden))))));
+            case LINEAR ->
+                addChildBlock("projector", linear(embeddingDim, new NormalInitializer((float)
+                        (1 / Math.sqrt(embeddingDim)))));
+            case MLP ->
+                addChildBlock(
+                        "projector",
+                        new SequentialBlock()
+                                .add(linear(b.hidden, new UniformInitializer((float) (1 / Math.sqrt(codeDim)))))
+                                .add(Activation.reluBlock())
+                                .add(linear(embeddingDim, new UniformInitializer((float) (1 / Math.sqrt(b.hidden))))));
         };
     }
 
@@ -177,7 +182,8 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), beta));
         losses.put("commitment", Latents.mse(chosen.stopGradient(), vectors));
         NDArray straight = Latents.straightThrough(vectors, chosen);
-        return new QuantizerOutput(Latents.toMaps(straight, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
+        return new QuantizerOutput(
+                Latents.toMaps(straight, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
     }
 
     @Override
@@ -245,7 +251,8 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
                 Shape got = values.getShape();
                 values.close();
                 throw new UserException("codebook file " + file + " holds a " + CodebookFiles.shapeText(got)
-                        + " matrix but the quantizer was built for " + CodebookFiles.shapeText(shape) + " (did the file change?)");
+                        + " matrix but the quantizer was built for " + CodebookFiles.shapeText(shape)
+                        + " (did the file change?)");
             }
             return dataType == DataType.FLOAT32 ? values : values.toType(dataType, false);
         }
@@ -338,8 +345,8 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
                         + embeddingDim + ", " + codeDim + " and " + hidden);
             }
             if (init == Init.FILE && fileRows != codebookSize) {
-                throw new UserException("codebook file " + file + " holds " + fileRows + " codes, shape ("
-                        + fileRows + ", " + codeDim + "), but the codebook size is " + codebookSize);
+                throw new UserException("codebook file " + file + " holds " + fileRows + " codes, shape (" + fileRows
+                        + ", " + codeDim + "), but the codebook size is " + codebookSize);
             }
             if (projector == Projector.NONE && codeDim != embeddingDim) {
                 throw new IllegalArgumentException("without a projector the codebook width Dc = " + codeDim

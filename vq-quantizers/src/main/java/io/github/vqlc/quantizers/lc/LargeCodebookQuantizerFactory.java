@@ -58,8 +58,9 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
         int codeDim;
         if (init.equals("file")) {
             if (path.isEmpty()) {
-                throw new UserException("quantizer.codebook.init = file needs quantizer.codebook.path: a .npy or .safetensors"
-                        + " (K, Dc) matrix with K = quantizer.codebook-size = " + k);
+                throw new UserException(
+                        "quantizer.codebook.init = file needs quantizer.codebook.path: a .npy or .safetensors"
+                                + " (K, Dc) matrix with K = quantizer.codebook-size = " + k);
             }
             Path file = context.baseDir().resolve(path);
             CodebookFiles.Info info = CodebookFiles.inspect(file); // header only: format, rank, dtype, size
@@ -71,8 +72,8 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
             b.optCodebookFile(file);
         } else {
             if (!path.isEmpty()) {
-                throw new UserException("quantizer.codebook.path = '" + path + "' is set but quantizer.codebook.init = " + init
-                        + "; set codebook.init = file to use the file, or remove the path");
+                throw new UserException("quantizer.codebook.path = '" + path + "' is set but quantizer.codebook.init = "
+                        + init + "; set codebook.init = file to use the file, or remove the path");
             }
             codeDim = Sections.of(section).intIn("codebook.dim", 1, 65536);
             b.optRandomCodebook(init.equals("random") ? Init.NORMAL : Init.UNIFORM, codeDim);
@@ -80,7 +81,8 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
         if (projector == Projector.NONE && codeDim != d) {
             throw new UserException("quantizer.projector = none uses the codebook as is, so its width Dc = " + codeDim
                     + (init.equals("file") ? " (from " + path + ")" : " (quantizer.codebook.dim)")
-                    + " must equal model.embed-dim = " + d + "; use projector = linear or mlp, or a codebook of width " + d);
+                    + " must equal model.embed-dim = " + d + "; use projector = linear or mlp, or a codebook of width "
+                    + d);
         }
         return b.build();
     }

@@ -33,8 +33,14 @@ class EmaQuantizerTest extends QuantizerContractTest {
      * (0,2)}, cluster_size (1, 2, 0.5), embed_sum {(0,0), (2,0), (0,1)}.
      */
     private EmaQuantizer handMade(float restart) {
-        EmaQuantizer q = EmaQuantizer.builder().setCodebookSize(3).setEmbeddingDim(2)
-                .optDecay(0.5f).optEps(0.1f).optBeta(1f).optRestartThreshold(restart).build();
+        EmaQuantizer q = EmaQuantizer.builder()
+                .setCodebookSize(3)
+                .setEmbeddingDim(2)
+                .optDecay(0.5f)
+                .optEps(0.1f)
+                .optBeta(1f)
+                .optRestartThreshold(restart)
+                .build();
         q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 4));
         q.codebook().getArray().set(new float[] {0, 0, 1, 0, 0, 2});
         q.clusterSize().getArray().set(new float[] {1, 2, 0.5f});
@@ -102,7 +108,9 @@ class EmaQuantizerTest extends QuantizerContractTest {
         }
         for (String name : new String[] {"codebook", "cluster_size", "embed_sum"}) {
             assertThat(q.getParameters().get(name).requiresGradient()).as(name).isFalse();
-            assertThat(q.getParameters().get(name).getArray().hasGradient()).as(name).isFalse();
+            assertThat(q.getParameters().get(name).getArray().hasGradient())
+                    .as(name)
+                    .isFalse();
         }
         assertThat(q.codebook().getArray().toFloatArray()).isNotEqualTo(before);
         assertThat(q.clusterSize().getArray().toFloatArray()).isNotEqualTo(new float[] {1, 2, 0.5f});
@@ -132,7 +140,8 @@ class EmaQuantizerTest extends QuantizerContractTest {
     void deadCodesRestartAtBatchVectors() {
         // code 2 gets no vector: cluster_size 0.5 * 0.5 = 0.25 < 0.4 -> restarted; codes 0, 1 stay
         EmaQuantizer q = handMade(0.4f);
-        NDArray z = manager.create(new float[] {0.9f, 0.1f, -0.2f, 1.2f, 0.1f, 0.2f, -0.1f, -0.1f}, new Shape(1, 2, 1, 4));
+        NDArray z =
+                manager.create(new float[] {0.9f, 0.1f, -0.2f, 1.2f, 0.1f, 0.2f, -0.1f, -0.1f}, new Shape(1, 2, 1, 4));
         q.quantize(ps, z, true);
         float[] cs = q.clusterSize().getArray().toFloatArray();
         assertThat(cs[2]).isEqualTo(0.4f);
@@ -175,7 +184,8 @@ class EmaQuantizerTest extends QuantizerContractTest {
     void updatesAHundredThousandCodesWithoutAnNByKMatrix() {
         int k = 100_000;
         int d = 8;
-        EmaQuantizer q = EmaQuantizer.builder().setCodebookSize(k).setEmbeddingDim(d).build();
+        EmaQuantizer q =
+                EmaQuantizer.builder().setCodebookSize(k).setEmbeddingDim(d).build();
         q.initialize(manager, DataType.FLOAT32, new Shape(2, d, 4, 4));
         float[] init = q.codebook().getArray().toFloatArray();
         NDArray z = latents(5, 2, d, 4, 4); // 32 vectors
@@ -209,28 +219,35 @@ class EmaQuantizerTest extends QuantizerContractTest {
     void factoryReadsDefaultsFromReferenceConf() {
         assertThat(QuantizerRegistry.discover().contains("ema")).isTrue();
         Config section = section("");
-        EmaQuantizer q = (EmaQuantizer) new EmaQuantizerFactory().create(section, new QuantizerContext(4, 0, Path.of(".")));
+        EmaQuantizer q =
+                (EmaQuantizer) new EmaQuantizerFactory().create(section, new QuantizerContext(4, 0, Path.of(".")));
         assertThat(q.codebookSize()).isEqualTo(1024);
         assertThat(q.embeddingDim()).isEqualTo(4);
         assertThat(q.beta()).isEqualTo(1f);
         assertThat(q.decay()).isEqualTo(0.99f);
         assertThat(q.eps()).isEqualTo(1e-5f);
         assertThat(q.restartThreshold()).isZero();
-        EmaQuantizer custom = (EmaQuantizer) new EmaQuantizerFactory().create(
-                section("codebook-size = 7, decay = 0.9, restart-threshold = 0.5, beta = 0.25"), new QuantizerContext(4, 0, Path.of(".")));
+        EmaQuantizer custom = (EmaQuantizer) new EmaQuantizerFactory()
+                .create(
+                        section("codebook-size = 7, decay = 0.9, restart-threshold = 0.5, beta = 0.25"),
+                        new QuantizerContext(4, 0, Path.of(".")));
         assertThat(custom.codebookSize()).isEqualTo(7);
         assertThat(custom.decay()).isEqualTo(0.9f);
         assertThat(custom.restartThreshold()).isEqualTo(0.5f);
         assertThat(custom.beta()).isEqualTo(0.25f);
-        assertThatThrownBy(() -> new EmaQuantizerFactory().create(section("decay = 1.0"), new QuantizerContext(4, 0, Path.of("."))))
-                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.decay");
+        assertThatThrownBy(() -> new EmaQuantizerFactory()
+                        .create(section("decay = 1.0"), new QuantizerContext(4, 0, Path.of("."))))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.decay");
     }
 
     /** The section a run would hand the factory: user keys over quantizer-types.ema over common defaults. */
     static Config section(String user) {
         Config reference = ConfigFactory.defaultReference();
-        return ConfigFactory.parseString(user).withFallback(reference.getConfig("quantizer"))
-                .withFallback(reference.getConfig("quantizer-types.ema")).resolve();
+        return ConfigFactory.parseString(user)
+                .withFallback(reference.getConfig("quantizer"))
+                .withFallback(reference.getConfig("quantizer-types.ema"))
+                .resolve();
     }
 
     private static void assertClose(float[] actual, double[] expected) {

@@ -23,7 +23,11 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
 
     @Override
     protected Quantizer create(int k, int d) {
-        return FactorizedQuantizer.builder().setCodebookSize(k).setEmbeddingDim(d).optFactorDim(3).build();
+        return FactorizedQuantizer.builder()
+                .setCodebookSize(k)
+                .setEmbeddingDim(d)
+                .optFactorDim(3)
+                .build();
     }
 
     private static final float S = (float) Math.sqrt(0.5);
@@ -33,7 +37,11 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
      * Raw codebook {(2,0), (0,3), (-1,-1)}: normalized {(1,0), (0,1), (-s,-s)}, s = sqrt(1/2).
      */
     private FactorizedQuantizer handMade() {
-        FactorizedQuantizer q = FactorizedQuantizer.builder().setCodebookSize(3).setEmbeddingDim(2).optFactorDim(2).build();
+        FactorizedQuantizer q = FactorizedQuantizer.builder()
+                .setCodebookSize(3)
+                .setEmbeddingDim(2)
+                .optFactorDim(2)
+                .build();
         q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 3));
         q.codebook().getArray().set(new float[] {2, 0, 0, 3, -1, -1});
         for (var lin : new ai.djl.nn.Block[] {q.projectIn(), q.projectOut()}) {
@@ -62,9 +70,12 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
             assertThat(zq[i]).as("quantized[%d]", i).isCloseTo(expected[i], within(1e-6f));
         }
         double r5 = Math.sqrt(5);
-        double sq = Math.pow(0.6, 2) + Math.pow(0.8 - 1, 2) // u1 vs (0, 1)
-                + Math.pow(0 + S, 2) + Math.pow(-1 + S, 2) // u2 vs (-s, -s)
-                + Math.pow(-1 / r5 + S, 2) + Math.pow(-2 / r5 + S, 2); // u3 vs (-s, -s)
+        double sq = Math.pow(0.6, 2)
+                + Math.pow(0.8 - 1, 2) // u1 vs (0, 1)
+                + Math.pow(0 + S, 2)
+                + Math.pow(-1 + S, 2) // u2 vs (-s, -s)
+                + Math.pow(-1 / r5 + S, 2)
+                + Math.pow(-2 / r5 + S, 2); // u3 vs (-s, -s)
         assertThat((double) out.losses().get("commitment").getFloat()).isCloseTo(sq / 6, within(1e-6));
         assertThat((double) out.losses().get("codebook").getFloat()).isCloseTo(0.33 * sq / 6, within(1e-6));
     }
@@ -144,9 +155,12 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
     void factoryReadsDefaultsFromReferenceConf() {
         assertThat(QuantizerRegistry.discover().contains("fc")).isTrue();
         Config reference = ConfigFactory.defaultReference();
-        Config section = ConfigFactory.parseString("codebook-size = 100").withFallback(reference.getConfig("quantizer"))
-                .withFallback(reference.getConfig("quantizer-types.fc")).resolve();
-        FactorizedQuantizer q = (FactorizedQuantizer) new FactorizedQuantizerFactory().create(section, new QuantizerContext(64, 0, Path.of(".")));
+        Config section = ConfigFactory.parseString("codebook-size = 100")
+                .withFallback(reference.getConfig("quantizer"))
+                .withFallback(reference.getConfig("quantizer-types.fc"))
+                .resolve();
+        FactorizedQuantizer q = (FactorizedQuantizer)
+                new FactorizedQuantizerFactory().create(section, new QuantizerContext(64, 0, Path.of(".")));
         assertThat(q.factorDim()).isEqualTo(8);
         assertThat(q.codebookSize()).isEqualTo(100);
         q.initialize(manager, DataType.FLOAT32, new Shape(1, 64, 2, 2));

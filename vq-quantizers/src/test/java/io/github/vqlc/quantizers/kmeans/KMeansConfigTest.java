@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class KMeansConfigTest {
 
     private static Config section(String user) {
-        return ConfigFactory.parseString(user).withFallback(ConfigFactory.defaultReference()).resolve()
+        return ConfigFactory.parseString(user)
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve()
                 .getConfig(KMeansConfig.PATH);
     }
 
@@ -28,8 +30,9 @@ class KMeansConfigTest {
 
     @Test
     void userValuesAreRead() {
-        KMeansConfig c = KMeansConfig.from(section(
-                "codebook.kmeans { init = random, init-batch = 3, iterations = 5, tolerance = 0, mini-batch = 4096, seed-offset = 7 }"));
+        KMeansConfig c = KMeansConfig.from(
+                section(
+                        "codebook.kmeans { init = random, init-batch = 3, iterations = 5, tolerance = 0, mini-batch = 4096, seed-offset = 7 }"));
         assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.RANDOM, 3, 5, 0.0, 4096, 7, 64, true));
         assertThat(c.builder(10, 1).build().toString()).contains("seed=8", "miniBatchSize=4096", "initBatch=3");
     }
@@ -59,6 +62,7 @@ class KMeansConfigTest {
         // loading fails later, but not on the key)
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("codebook.kmeans.iterations=3")))
                 .isInstanceOf(UserException.class)
-                .message().doesNotContain("unknown config key");
+                .message()
+                .doesNotContain("unknown config key");
     }
 }

@@ -80,7 +80,8 @@ class KMeansTest {
         float[][] host = blobs(sizes, 4, 1);
         NDArray points = array(host);
         try (KMeansResult r = KMeans.builder().setK(5).optSeed(3).build().fit(points)) {
-            long[] assigned = NearestCodeSearch.create().nearest(points, r.centroids()).toLongArray();
+            long[] assigned =
+                    NearestCodeSearch.create().nearest(points, r.centroids()).toLongArray();
             Set<Long> used = new HashSet<>();
             int from = 0;
             for (int size : sizes) {
@@ -88,7 +89,9 @@ class KMeansTest {
                 for (int i = from; i < from + size; i++) {
                     assertThat(assigned[i]).as("point %d", i).isEqualTo(label);
                 }
-                assertThat(used.add(label)).as("blob starting at %d has its own centre", from).isTrue();
+                assertThat(used.add(label))
+                        .as("blob starting at %d has its own centre", from)
+                        .isTrue();
                 // the centre is the blob's mean
                 float[] centre = r.centroids().get(label).toFloatArray();
                 for (int j = 0; j < 4; j++) {
@@ -117,8 +120,13 @@ class KMeansTest {
             }
         }
         List<Double> seen = new ArrayList<>();
-        KMeans kMeans = KMeans.builder().setK(40).optInit(KMeans.Init.RANDOM).optMaxIterations(12).optSeed(9)
-                .optObserver((it, inertia, seconds) -> seen.add(inertia)).build();
+        KMeans kMeans = KMeans.builder()
+                .setK(40)
+                .optInit(KMeans.Init.RANDOM)
+                .optMaxIterations(12)
+                .optSeed(9)
+                .optObserver((it, inertia, seconds) -> seen.add(inertia))
+                .build();
         try (KMeansResult r = kMeans.fit(array(host))) {
             double[] h = r.inertiaHistory();
             assertThat(h.length).isEqualTo(r.iterations()).isGreaterThan(3);
@@ -136,7 +144,8 @@ class KMeansTest {
     void handComputedInertiaOnATinySet() {
         NDArray points = manager.create(new float[][] {{0, 0}, {0, 2}, {10, 0}, {10, 4}});
         NDArray start = manager.create(new float[][] {{0, 0}, {10, 0}});
-        try (KMeansResult r = KMeans.builder().setK(2).optMaxIterations(5).build().fit(points, start)) {
+        try (KMeansResult r =
+                KMeans.builder().setK(2).optMaxIterations(5).build().fit(points, start)) {
             // iteration 1 from (0,0),(10,0): 0 + 4 + 0 + 16 = 20; then centres (0,1),(10,2): 1 + 1 + 4 + 4 = 10
             assertThat(r.inertiaHistory()[0]).isEqualTo(20.0);
             assertThat(r.inertia()).isEqualTo(10.0);
@@ -170,10 +179,16 @@ class KMeansTest {
                 assertThat((double) c[row * 3]).as("row %d", row).isCloseTo(boxX[row / 4], within(30.0));
             }
             assertThat(r.perClass()).extracting(KMeansResult.ClassResult::label).containsExactly(2L, 5L, 7L);
-            assertThat(r.perClass()).extracting(KMeansResult.ClassResult::firstRow).containsExactly(0, 4, 8);
-            assertThat(r.perClass()).extracting(KMeansResult.ClassResult::points).containsExactly(60L, 60L, 60L);
+            assertThat(r.perClass())
+                    .extracting(KMeansResult.ClassResult::firstRow)
+                    .containsExactly(0, 4, 8);
+            assertThat(r.perClass())
+                    .extracting(KMeansResult.ClassResult::points)
+                    .containsExactly(60L, 60L, 60L);
             assertThat(java.util.Arrays.stream(r.clusterSizes(), 4, 8).sum()).isEqualTo(60);
-            double sum = r.perClass().stream().mapToDouble(KMeansResult.ClassResult::inertia).sum();
+            double sum = r.perClass().stream()
+                    .mapToDouble(KMeansResult.ClassResult::inertia)
+                    .sum();
             assertThat(r.inertia()).isEqualTo(sum);
         }
     }
@@ -187,10 +202,12 @@ class KMeansTest {
         }
         // the third centre is far from everything: empty after the first assignment
         NDArray start = manager.create(new float[][] {{0.45f}, {10.45f}, {1000f}});
-        try (KMeansResult r = KMeans.builder().setK(3).optMaxIterations(10).build().fit(array(host), start)) {
+        try (KMeansResult r =
+                KMeans.builder().setK(3).optMaxIterations(10).build().fit(array(host), start)) {
             assertThat(r.emptyClustersRepaired()).isGreaterThanOrEqualTo(1);
             assertThat(r.emptyClusters()).isZero();
-            assertThat(java.util.Arrays.stream(r.clusterSizes()).min().getAsLong()).isPositive();
+            assertThat(java.util.Arrays.stream(r.clusterSizes()).min().getAsLong())
+                    .isPositive();
             float[] c = r.centroids().toFloatArray();
             assertThat(c[2]).isLessThan(11f); // moved into the data
             assertThat(r.inertia()).isLessThan(r.inertiaHistory()[0]);
@@ -228,11 +245,16 @@ class KMeansTest {
                 row[j] = (float) random.nextGaussian();
             }
         }
-        KMeans.Builder b = KMeans.builder().setK(64).optInit(KMeans.Init.RANDOM).optMaxIterations(3).optSeed(5);
+        KMeans.Builder b = KMeans.builder()
+                .setK(64)
+                .optInit(KMeans.Init.RANDOM)
+                .optMaxIterations(3)
+                .optSeed(5);
         int threadsBefore = SplitSearch.intraOpThreads();
         try (KMeansResult one = b.optSearchThreads(1).build().fit(array(host));
                 KMeansResult three = b.optSearchThreads(3).build().fit(array(host))) {
-            assertThat(three.centroids().toFloatArray()).containsExactly(one.centroids().toFloatArray());
+            assertThat(three.centroids().toFloatArray())
+                    .containsExactly(one.centroids().toFloatArray());
             assertThat(three.inertiaHistory()).containsExactly(one.inertiaHistory());
             assertThat(three.clusterSizes()).containsExactly(one.clusterSizes());
         }
@@ -258,12 +280,18 @@ class KMeansTest {
                 searched.add(searchedPoints);
             }
         };
-        KMeans.Builder b = KMeans.builder().setK(300).optInit(KMeans.Init.RANDOM).optMaxIterations(6).optSeed(3);
+        KMeans.Builder b = KMeans.builder()
+                .setK(300)
+                .optInit(KMeans.Init.RANDOM)
+                .optMaxIterations(6)
+                .optSeed(3);
         int iterations;
         try (KMeansResult plain = b.optPrune(false).build().fit(array(host));
-                KMeansResult pruned = b.optPrune(true).optObserver(counts).build().fit(array(host))) {
+                KMeansResult pruned =
+                        b.optPrune(true).optObserver(counts).build().fit(array(host))) {
             assertThat(pruned.iterations()).isEqualTo(plain.iterations());
-            assertThat(pruned.centroids().toFloatArray()).containsExactly(plain.centroids().toFloatArray());
+            assertThat(pruned.centroids().toFloatArray())
+                    .containsExactly(plain.centroids().toFloatArray());
             assertThat(pruned.clusterSizes()).containsExactly(plain.clusterSizes());
             double[] a = plain.inertiaHistory();
             double[] p = pruned.inertiaHistory();
@@ -320,7 +348,11 @@ class KMeansTest {
         };
         for (int v = 0; v < 3; v++) {
             try (NDArray start = variants[v].initialCentroids(points);
-                    KMeansResult r = KMeans.builder().setK(200).optMaxIterations(1).build().fit(points, start)) {
+                    KMeansResult r = KMeans.builder()
+                            .setK(200)
+                            .optMaxIterations(1)
+                            .build()
+                            .fit(points, start)) {
                 inertia[v] = r.inertiaHistory()[0]; // inertia of the initial centres
             }
         }
@@ -335,7 +367,12 @@ class KMeansTest {
     void miniBatchAlsoRecoversSeparatedClusters() {
         int[] sizes = {200, 300, 250};
         float[][] host = blobs(sizes, 3, 8);
-        KMeans kMeans = KMeans.builder().setK(3).optMiniBatchSize(64).optMaxIterations(3).optSeed(2).build();
+        KMeans kMeans = KMeans.builder()
+                .setK(3)
+                .optMiniBatchSize(64)
+                .optMaxIterations(3)
+                .optSeed(2)
+                .build();
         try (KMeansResult r = kMeans.fit(array(host))) {
             assertThat(r.iterations()).isEqualTo(3);
             assertThat(r.clusterSizes()).containsExactlyInAnyOrder(200, 300, 250);

@@ -3,7 +3,6 @@ package io.github.vqlc.quantizers.kmeans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import java.util.Random;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class KeepRadiiTest {
 
     /** A plain search on the caller's thread, in tiles of 64 KiB: many tiles, some across the diagonal. */
-    private static final SplitSearch SEARCH =
-            new SplitSearch(NearestCodeSearch.builder().optMemoryBudgetBytes(64 << 10).build(), 1, true);
+    private static final SplitSearch SEARCH = new SplitSearch(
+            NearestCodeSearch.builder().optMemoryBudgetBytes(64 << 10).build(), 1, true);
 
     private NDManager manager;
 
@@ -32,7 +31,8 @@ class KeepRadiiTest {
     @Test
     void handCheckedRadiiAreAQuarterOfTheSquaredGapLessTheMargin() {
         // gaps: (0,0)-(4,0) = 4 for both, (0,10) to (0,0) = 10 (to (4,0) it is sqrt(116))
-        float[] r2 = KeepRadii.squared(manager.create(new float[][] {{0, 0}, {4, 0}, {0, 10}}), SEARCH).toFloatArray();
+        float[] r2 = KeepRadii.squared(manager.create(new float[][] {{0, 0}, {4, 0}, {0, 10}}), SEARCH)
+                .toFloatArray();
         assertThat(r2[0]).isCloseTo(4f, within(0.01f)).isLessThan(4f);
         assertThat(r2[1]).isCloseTo(4f, within(0.01f)).isLessThan(4f);
         assertThat(r2[2]).isCloseTo(25f, within(0.02f)).isLessThan(25f);
@@ -40,10 +40,12 @@ class KeepRadiiTest {
 
     @Test
     void duplicateCentresKeepNothingAndASingleCentreKeepsEverything() {
-        float[] dup = KeepRadii.squared(manager.create(new float[][] {{1, 2}, {1, 2}, {5, 5}}), SEARCH).toFloatArray();
+        float[] dup = KeepRadii.squared(manager.create(new float[][] {{1, 2}, {1, 2}, {5, 5}}), SEARCH)
+                .toFloatArray();
         assertThat(dup[0]).isZero();
         assertThat(dup[1]).isZero();
-        float[] one = KeepRadii.squared(manager.create(new float[][] {{1, 2}}), SEARCH).toFloatArray();
+        float[] one = KeepRadii.squared(manager.create(new float[][] {{1, 2}}), SEARCH)
+                .toFloatArray();
         assertThat(one[0]).isEqualTo(Float.MAX_VALUE);
     }
 
@@ -65,7 +67,10 @@ class KeepRadiiTest {
                     gap = Math.min(gap, squaredDistance(c[i], c[j]));
                 }
             }
-            assertThat((double) r2[i]).as("centre %d", i).isLessThanOrEqualTo(gap / 4).isCloseTo(gap / 4, within(1e-3));
+            assertThat((double) r2[i])
+                    .as("centre %d", i)
+                    .isLessThanOrEqualTo(gap / 4)
+                    .isCloseTo(gap / 4, within(1e-3));
         }
     }
 

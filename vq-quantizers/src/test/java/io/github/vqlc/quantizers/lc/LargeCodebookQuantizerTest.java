@@ -42,13 +42,19 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
 
     @Override
     protected Quantizer create(int k, int d) {
-        return LargeCodebookQuantizer.builder().setCodebookSize(k).setEmbeddingDim(d).optRandomCodebook(Init.NORMAL, 6).build();
+        return LargeCodebookQuantizer.builder()
+                .setCodebookSize(k)
+                .setEmbeddingDim(d)
+                .optRandomCodebook(Init.NORMAL, 6)
+                .build();
     }
 
     /** A fixture written by NumPy (make_fixtures.py beside it). */
     private static Path fixture(String name) {
         try {
-            return Path.of(LargeCodebookQuantizerTest.class.getResource("/codebooks/" + name).toURI());
+            return Path.of(LargeCodebookQuantizerTest.class
+                    .getResource("/codebooks/" + name)
+                    .toURI());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -57,13 +63,15 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
     /** The section a run would hand the factory: user keys over quantizer-types.lc over common defaults. */
     private static Config section(String user) {
         Config reference = ConfigFactory.defaultReference();
-        return ConfigFactory.parseString(user).withFallback(reference.getConfig("quantizer"))
-                .withFallback(reference.getConfig("quantizer-types.lc")).resolve();
+        return ConfigFactory.parseString(user)
+                .withFallback(reference.getConfig("quantizer"))
+                .withFallback(reference.getConfig("quantizer-types.lc"))
+                .resolve();
     }
 
     private LargeCodebookQuantizer fromConfig(String user, int d, Path baseDir) {
-        LargeCodebookQuantizer q = (LargeCodebookQuantizer) new LargeCodebookQuantizerFactory()
-                .create(section(user), new QuantizerContext(d, 0, baseDir));
+        LargeCodebookQuantizer q = (LargeCodebookQuantizer)
+                new LargeCodebookQuantizerFactory().create(section(user), new QuantizerContext(d, 0, baseDir));
         q.initialize(manager, DataType.FLOAT32, new Shape(1, d, 2, 2));
         return q;
     }
@@ -75,8 +83,11 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
     @Test
     void numpyCodebookWithoutProjectorChoosesAndLossesByHand() {
         // codebook {(0,0), (1,0), (0,2)} from a float64 Fortran-order .npy written by NumPy
-        LargeCodebookQuantizer q = fromConfig("codebook-size = 3, projector = none, codebook { init = file, path = "
-                + quoted(fixture("k3_d2_float64_fortran.npy")) + " }", 2, dir);
+        LargeCodebookQuantizer q = fromConfig(
+                "codebook-size = 3, projector = none, codebook { init = file, path = "
+                        + quoted(fixture("k3_d2_float64_fortran.npy")) + " }",
+                2,
+                dir);
         assertThat(q.codebook().getArray().toFloatArray()).containsExactly(0, 0, 1, 0, 0, 2);
         assertThat(q.codeDim()).isEqualTo(2);
         assertThat(q.frozen()).isTrue();
@@ -92,8 +103,10 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
 
     @Test
     void linearProjectorMapsTheCodebookAndTheSearchUsesTheProjection() {
-        LargeCodebookQuantizer q = fromConfig("codebook-size = 4, projector = linear, codebook { init = file, path = "
-                + "k4_d3_float32.npy }", 2, fixture("k4_d3_float32.npy").getParent()); // relative to baseDir
+        LargeCodebookQuantizer q = fromConfig(
+                "codebook-size = 4, projector = linear, codebook { init = file, path = " + "k4_d3_float32.npy }",
+                2,
+                fixture("k4_d3_float32.npy").getParent()); // relative to baseDir
         // codebook rows (0, .25, .5), (.75, 1, 1.25), (1.5, 1.75, 2), (2.25, 2.5, 2.75); P(c) = (c0 + c1, -c2)
         Parameter w = q.projector().getParameters().get("weight");
         w.getArray().set(new float[] {1, 1, 0, 0, 0, -1});
@@ -103,14 +116,18 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
         QuantizerOutput out = q.quantize(ps, z, false);
         assertThat(out.indices().toLongArray()).containsExactly(0, 2, 3);
         assertThat(out.quantized().toFloatArray()).containsExactly(0.25f, 3.25f, 4.75f, -0.5f, -2f, -2.75f);
-        assertThat(q.lookup(ps, out.indices()).toFloatArray()).containsExactly(out.quantized().toFloatArray());
+        assertThat(q.lookup(ps, out.indices()).toFloatArray())
+                .containsExactly(out.quantized().toFloatArray());
     }
 
     @Test
     void frozenCodebookStaysBitIdenticalWhileTheProjectorLearns() {
         for (String projector : new String[] {"linear", "mlp"}) {
-            LargeCodebookQuantizer q = fromConfig("codebook-size = 32, projector = " + projector
-                    + ", projector-hidden = 16, codebook { init = random, dim = 6, frozen = true }", D, dir);
+            LargeCodebookQuantizer q = fromConfig(
+                    "codebook-size = 32, projector = " + projector
+                            + ", projector-hidden = 16, codebook { init = random, dim = 6, frozen = true }",
+                    D,
+                    dir);
             q.freezeParameters(false); // even an explicit unfreeze must not touch the frozen codebook
             assertThat(q.codebook().requiresGradient()).isFalse();
             float[] codebookBefore = q.codebook().getArray().toFloatArray();
@@ -134,7 +151,8 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
 
     @Test
     void trainableCodebookLearns() {
-        LargeCodebookQuantizer q = fromConfig("codebook-size = 32, codebook { init = uniform, dim = 6, frozen = false }", D, dir);
+        LargeCodebookQuantizer q =
+                fromConfig("codebook-size = 32, codebook { init = uniform, dim = 6, frozen = false }", D, dir);
         assertThat(q.codebook().requiresGradient()).isTrue();
         float[] before = q.codebook().getArray().toFloatArray();
         train(q, 2);
@@ -170,14 +188,23 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
         for (String init : new String[] {"random", "uniform", "file"}) {
             for (boolean frozen : new boolean[] {true, false}) {
                 for (String projector : new String[] {"none", "linear", "mlp"}) {
-                    String source = init.equals("file") ? "init = file, path = " + quoted(file) : "init = " + init + ", dim = 3";
-                    LargeCodebookQuantizer q = fromConfig("codebook-size = 20, projector = " + projector
-                            + ", codebook { " + source + ", frozen = " + frozen + " }", 3, dir);
+                    String source = init.equals("file")
+                            ? "init = file, path = " + quoted(file)
+                            : "init = " + init + ", dim = 3";
+                    LargeCodebookQuantizer q = fromConfig(
+                            "codebook-size = 20, projector = " + projector + ", codebook { " + source + ", frozen = "
+                                    + frozen + " }",
+                            3,
+                            dir);
                     assertThat(q.codebookSize()).isEqualTo(20);
                     assertThat(q.codebook().requiresGradient()).isEqualTo(!frozen);
                     assertThat(q.projector() == null).isEqualTo(projector.equals("none"));
                     assertThat(q.projectorType()).isEqualTo(Projector.of(projector));
-                    assertThat(q.init()).isEqualTo(init.equals("file") ? Init.FILE : init.equals("random") ? Init.NORMAL : Init.UNIFORM);
+                    assertThat(q.init())
+                            .isEqualTo(
+                                    init.equals("file")
+                                            ? Init.FILE
+                                            : init.equals("random") ? Init.NORMAL : Init.UNIFORM);
                     QuantizerOutput out = q.quantize(ps, latents(1, 2, 3, 2, 2), true);
                     assertThat(out.quantized().getShape()).isEqualTo(new Shape(2, 3, 2, 2));
                     seen.add(init + "/" + frozen + "/" + projector);
@@ -197,46 +224,65 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
         try (OutputStream out = Files.newOutputStream(file)) {
             new NDList(other, cb).encode(out, NDList.Encoding.SAFETENSORS);
         }
-        LargeCodebookQuantizer q = fromConfig("codebook-size = 3, projector = none, codebook { init = file, path = " + quoted(file) + " }", 2, dir);
+        LargeCodebookQuantizer q = fromConfig(
+                "codebook-size = 3, projector = none, codebook { init = file, path = " + quoted(file) + " }", 2, dir);
         assertThat(q.codebook().getArray().toFloatArray()).containsExactly(0, 0, 1, 0, 0, 2);
     }
 
     @Test
     void badCodebookFilesFailWithOneMessageNamingFileAndShapes() throws IOException {
         Path k4 = fixture("k4_d3_float32.npy");
-        assertThatThrownBy(() -> fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(k4) + " }", 4, dir))
+        assertThatThrownBy(() ->
+                        fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(k4) + " }", 4, dir))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining(k4.toString()).hasMessageContaining("(4, 3)").hasMessageContaining("quantizer.codebook-size = 3");
+                .hasMessageContaining(k4.toString())
+                .hasMessageContaining("(4, 3)")
+                .hasMessageContaining("quantizer.codebook-size = 3");
 
         Path cube = dir.resolve("cube.npy");
         writeNpyHeader(cube, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2, 2), }", 48);
-        assertThatThrownBy(() -> fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(cube) + " }", 4, dir))
+        assertThatThrownBy(() ->
+                        fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(cube) + " }", 4, dir))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining(cube.toString()).hasMessageContaining("(3, 2, 2)").hasMessageContaining("2-D");
+                .hasMessageContaining(cube.toString())
+                .hasMessageContaining("(3, 2, 2)")
+                .hasMessageContaining("2-D");
 
         Path nan = dir.resolve("nan.npy");
         CodebookFiles.writeNpy(nan, manager.create(new float[] {0, 1, 2, 3, Float.NaN, 5}, new Shape(3, 2)));
-        assertThatThrownBy(() -> fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(nan) + " }", 4, dir))
+        assertThatThrownBy(() ->
+                        fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(nan) + " }", 4, dir))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining(nan.toString()).hasMessageContaining("(3, 2)").hasMessageContaining("NaN")
+                .hasMessageContaining(nan.toString())
+                .hasMessageContaining("(3, 2)")
+                .hasMessageContaining("NaN")
                 .hasMessageContaining("row 2, column 0");
 
         Path missing = dir.resolve("missing.npy");
-        assertThatThrownBy(() -> fromConfig("codebook-size = 3, codebook { init = file, path = " + quoted(missing) + " }", 4, dir))
-                .isInstanceOf(UserException.class).hasMessageContaining("not found").hasMessageContaining(missing.toString());
+        assertThatThrownBy(() -> fromConfig(
+                        "codebook-size = 3, codebook { init = file, path = " + quoted(missing) + " }", 4, dir))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("not found")
+                .hasMessageContaining(missing.toString());
     }
 
     @Test
     void inconsistentOptionsAreUserErrorsNamingTheKeys() {
         assertThatThrownBy(() -> fromConfig("codebook { init = file }", 4, dir))
-                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.codebook.path");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.codebook.path");
         assertThatThrownBy(() -> fromConfig("codebook { init = random, path = x.npy }", 4, dir))
-                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.codebook.init = random")
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.codebook.init = random")
                 .hasMessageContaining("x.npy");
         assertThatThrownBy(() -> fromConfig("projector = none, codebook.dim = 64", 8, dir))
-                .isInstanceOf(UserException.class).hasMessageContaining("Dc = 64").hasMessageContaining("model.embed-dim = 8");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("Dc = 64")
+                .hasMessageContaining("model.embed-dim = 8");
         assertThatThrownBy(() -> fromConfig("projector = conv", 8, dir))
-                .isInstanceOf(UserException.class).hasMessageContaining("quantizer.projector").hasMessageContaining("none, linear, mlp");
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.projector")
+                .hasMessageContaining("none, linear, mlp");
     }
 
     @Test
@@ -255,8 +301,11 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
 
     @Test
     void aHundredThousandCodeTrainingStepRuns() {
-        LargeCodebookQuantizer q = LargeCodebookQuantizer.builder().setCodebookSize(100_000).setEmbeddingDim(8)
-                .optRandomCodebook(Init.NORMAL, 64).build();
+        LargeCodebookQuantizer q = LargeCodebookQuantizer.builder()
+                .setCodebookSize(100_000)
+                .setEmbeddingDim(8)
+                .optRandomCodebook(Init.NORMAL, 64)
+                .build();
         q.initialize(manager, DataType.FLOAT32, new Shape(2, 8, 4, 4));
         float[] before = q.codebook().getArray().get("0:2").toFloatArray();
         train(q, 1);

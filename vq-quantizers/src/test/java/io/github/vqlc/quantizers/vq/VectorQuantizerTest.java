@@ -59,9 +59,14 @@ class VectorQuantizerTest extends QuantizerContractTest {
         }
         // d/dc mean((c - z)^2) over 6 elements = 2 (c - z) / 6 for each chosen row
         float[] g = cb.getGradient().toFloatArray();
-        float[] expected = {2 * (0 + 0.2f) / 6, 2 * (0 + 0.1f) / 6, // row 0 <- (-0.2, -0.1)
-            2 * (1 - 0.9f) / 6, 2 * (0 - 0.1f) / 6, // row 1 <- (0.9, 0.1)
-            2 * (0 - 0.1f) / 6, 2 * (2 - 1.8f) / 6}; // row 2 <- (0.1, 1.8)
+        float[] expected = {
+            2 * (0 + 0.2f) / 6,
+            2 * (0 + 0.1f) / 6, // row 0 <- (-0.2, -0.1)
+            2 * (1 - 0.9f) / 6,
+            2 * (0 - 0.1f) / 6, // row 1 <- (0.9, 0.1)
+            2 * (0 - 0.1f) / 6,
+            2 * (2 - 1.8f) / 6
+        }; // row 2 <- (0.1, 1.8)
         for (int i = 0; i < 6; i++) {
             assertThat(g[i]).as("grad[%d]", i).isCloseTo(expected[i], within(1e-6f));
         }
