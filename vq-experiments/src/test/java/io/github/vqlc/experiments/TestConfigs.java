@@ -1,7 +1,6 @@
 package io.github.vqlc.experiments;
 
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +36,6 @@ public final class TestConfigs {
     }
 
     public static ExperimentConfig load(List<String> overrides) {
-        return ConfigLoader.load(null, overrides);
+        return ExperimentConfig.load(null, overrides);
     }
 }

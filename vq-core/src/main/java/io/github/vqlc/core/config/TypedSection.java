@@ -3,30 +3,30 @@ package io.github.vqlc.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A config section whose valid keys depend on its {@code type}: the user's block at {@link #path}
  * falls back to {@code <typesRoot>.<type>}, where the module implementing that type declares its
- * keys and defaults (e.g. {@code quantizer} over {@code quantizer-types.lc}). {@link
- * ConfigKeyChecker} checks every section of {@link #ALL}; a section may be absent from both the
- * reference and the user's config.
+ * keys and defaults (e.g. {@code quantizer} over {@code quantizer-types.lc}). The package owning
+ * such a section declares it; {@link ConfigLoader} checks the type against {@link #knownTypes}
+ * before it checks the section's keys.
  *
  * @param path dotted path of the section, e.g. {@code codebook.extractor}
  * @param typesRoot where the per-type defaults live, e.g. {@code extractor-types}
+ * @param knownTypes the types the section accepts (the registered ones, plus values such as
+ *     {@code none} that the owner gives a meaning); empty = any type
  */
-public record TypedSection(String path, String typesRoot) {
-
-    public static final TypedSection QUANTIZER = new TypedSection("quantizer", "quantizer-types");
-    public static final TypedSection CODEBOOK_EXTRACTOR = new TypedSection("codebook.extractor", "extractor-types");
-    public static final TypedSection FID_EXTRACTOR = new TypedSection("eval.fid.extractor", "extractor-types");
-
-    /** Every typed section the key checker knows, longest path first so nested sections win. */
-    public static final List<TypedSection> ALL = List.of(FID_EXTRACTOR, CODEBOOK_EXTRACTOR, QUANTIZER);
+public record TypedSection(String path, String typesRoot, Set<String> knownTypes) {
 
     /** The key holding the type name inside the section. */
     public static final String TYPE = "type";
+
+    public TypedSection {
+        knownTypes = Set.copyOf(new TreeSet<>(knownTypes));
+    }
 
     /** True when {@code key} (a dotted path) lies inside this section. */
     boolean contains(String key) {

@@ -1,9 +1,12 @@
 package io.github.vqlc.core.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.github.vqlc.core.UserException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /** Typed reads with range checks; every failure names the key, its value, the allowed range and its origin. */
 public final class Values {
@@ -18,7 +21,7 @@ public final class Values {
     }
 
     public int intAtLeast(String key, int min) {
-        int v = config.getInt(key);
+        int v = read(key, config::getInt);
         if (v < min) {
             throw outOfRange(key, v, "an integer >= " + min);
         }
@@ -26,7 +29,7 @@ public final class Values {
     }
 
     public int intIn(String key, int min, int max) {
-        int v = config.getInt(key);
+        int v = read(key, config::getInt);
         if (v < min || v > max) {
             throw outOfRange(key, v, "an integer in [" + min + ", " + max + "]");
         }
@@ -34,11 +37,11 @@ public final class Values {
     }
 
     public long longValue(String key) {
-        return config.getLong(key);
+        return read(key, config::getLong);
     }
 
     public double doubleIn(String key, double min, double max) {
-        double v = config.getDouble(key);
+        double v = read(key, config::getDouble);
         if (!(v >= min && v <= max)) {
             throw outOfRange(key, v, "a number in [" + min + ", " + max + "]");
         }
@@ -46,7 +49,7 @@ public final class Values {
     }
 
     public double positive(String key) {
-        double v = config.getDouble(key);
+        double v = read(key, config::getDouble);
         if (!(v > 0) || Double.isInfinite(v)) {
             throw outOfRange(key, v, "a finite number > 0");
         }
@@ -54,16 +57,35 @@ public final class Values {
     }
 
     public boolean bool(String key) {
-        return config.getBoolean(key);
+        return read(key, config::getBoolean);
     }
 
     public String string(String key) {
-        return config.getString(key);
+        return read(key, config::getString);
+    }
+
+    /**
+     * A path as written, or null when the value is blank. A relative path is relative to the
+     * working directory of the process, whether it comes from a config file or from an override:
+     * the one rule for every path in a vqlc config (not the config file's directory).
+     */
+    public Path optionalPath(String key) {
+        String v = read(key, config::getString);
+        return v.isBlank() ? null : Path.of(v);
+    }
+
+    /** As {@link #optionalPath} but a blank value is an error naming the key. */
+    public Path path(String key) {
+        Path p = optionalPath(key);
+        if (p == null) {
+            throw outOfRange(key, "\"\"", "a path");
+        }
+        return p;
     }
 
     /** A string that must be one of {@code allowed}. */
     public String oneOf(String key, String... allowed) {
-        String v = config.getString(key);
+        String v = read(key, config::getString);
         if (!Arrays.asList(allowed).contains(v)) {
             throw new UserException(prefix + key + " = '" + v + "' (" + origin(key)
                     + ") is not valid; expected one of: " + String.join(", ", allowed));
@@ -72,13 +94,24 @@ public final class Values {
     }
 
     public List<Integer> intList(String key, int min) {
-        List<Integer> list = config.getIntList(key);
+        List<Integer> list = read(key, config::getIntList);
         for (int v : list) {
             if (v < min) {
                 throw outOfRange(key, v, "a list of integers >= " + min);
             }
         }
         return List.copyOf(list);
+    }
+
+    /** A typed read; a value of the wrong type (or a missing one) is a user error naming the key and its origin. */
+    private <T> T read(String key, Function<String, T> getter) {
+        try {
+            return getter.apply(key);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw new UserException(prefix + key + " (" + origin(key) + "): " + e.getMessage(), e);
+        } catch (ConfigException.Missing e) {
+            throw new UserException(prefix + key + " is not set: " + e.getMessage(), e);
+        }
     }
 
     public UserException outOfRange(String key, Object value, String expected) {

@@ -1,5 +1,8 @@
 package io.github.vqlc.core.data;
 
+import com.typesafe.config.Config;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.Values;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +46,22 @@ public record DataConfig(String name, Path root, int imageSize, int channels, bo
         if (limit < 0) {
             throw new IllegalArgumentException(
                     "limit = " + limit + " is out of range; expected an integer >= 0 (0 = all)");
+        }
+    }
+
+    /** Reads the {@code data} section (declared in vq-core's reference.conf); a bad value is a user error. */
+    public static DataConfig from(Config section) {
+        Values v = new Values(section, "data");
+        try {
+            return new DataConfig(
+                    v.oneOf("name", NAMES.toArray(String[]::new)),
+                    v.optionalPath("root"),
+                    v.intIn("image-size", MIN_IMAGE_SIZE, MAX_IMAGE_SIZE),
+                    v.intIn("channels", 1, 3),
+                    v.bool("augment"),
+                    v.intAtLeast("limit", 0));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("data: " + e.getMessage(), e);
         }
     }
 

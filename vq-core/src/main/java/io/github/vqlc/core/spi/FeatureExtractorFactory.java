@@ -7,13 +7,17 @@ import com.typesafe.config.Config;
  * {@code META-INF/services/io.github.vqlc.core.spi.FeatureExtractorFactory}; their defaults live in
  * the owning jar's {@code reference.conf} under {@code extractor-types.<type>}.
  */
-public interface FeatureExtractorFactory {
+public interface FeatureExtractorFactory extends NamedFactory {
 
-    /** The name used in an extractor section's {@code type}, e.g. {@code "torchscript"}. */
-    String type();
+    /** The feature extractor types on the class path of {@code loader}. */
+    static FactoryRegistry<FeatureExtractorFactory> discover(ClassLoader loader) {
+        return FactoryRegistry.discover(FeatureExtractorFactory.class, "feature extractor type", loader);
+    }
 
-    /** One line for listings. */
-    String description();
+    /** The feature extractor types on the context class path. */
+    static FactoryRegistry<FeatureExtractorFactory> discover() {
+        return discover(Thread.currentThread().getContextClassLoader());
+    }
 
     /**
      * Builds an extractor from its resolved section: the user's extractor block (e.g.

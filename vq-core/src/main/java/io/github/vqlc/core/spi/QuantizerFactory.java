@@ -7,13 +7,17 @@ import com.typesafe.config.Config;
  * {@code META-INF/services/io.github.vqlc.core.spi.QuantizerFactory}; their defaults live in the
  * owning jar's {@code reference.conf} under {@code quantizer-types.<type>}.
  */
-public interface QuantizerFactory {
+public interface QuantizerFactory extends NamedFactory {
 
-    /** The name used in {@code quantizer.type}, e.g. {@code "ema"}. */
-    String type();
+    /** The quantizer types on the class path of {@code loader}. */
+    static FactoryRegistry<QuantizerFactory> discover(ClassLoader loader) {
+        return FactoryRegistry.discover(QuantizerFactory.class, "quantizer.type", loader);
+    }
 
-    /** One line for {@code vqlc quantizers}. */
-    String description();
+    /** The quantizer types on the context class path. */
+    static FactoryRegistry<QuantizerFactory> discover() {
+        return discover(Thread.currentThread().getContextClassLoader());
+    }
 
     /**
      * Builds a quantizer from its resolved section: the user's {@code quantizer} block over

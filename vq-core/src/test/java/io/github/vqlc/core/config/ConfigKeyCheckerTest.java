@@ -8,13 +8,16 @@ import ai.djl.Device;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.spi.ExtractorConfig;
+import io.github.vqlc.core.spi.FactoryRegistry;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
 import io.github.vqlc.core.spi.FeatureExtractorFactory;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.QuantizerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +36,12 @@ class ConfigKeyCheckerTest {
             }
             """);
 
+    /** The typed sections of this reference, with the types a registry would know. */
+    private static final List<TypedSection> TYPED = List.of(
+            QuantizerConfig.typedSection(Set.of("vq", "lc")),
+            ExtractorConfig.typedSection("codebook.extractor", Set.of("feature-net", "patches")),
+            ExtractorConfig.typedSection("eval.fid.extractor", Set.of("feature-net", "patches", "none")));
+
     @TempDir
     Path dir;
 
@@ -43,7 +52,7 @@ class ConfigKeyCheckerTest {
     }
 
     private static void check(Config user) {
-        ConfigKeyChecker.check(user, user.withFallback(REFERENCE).resolve(), REFERENCE);
+        ConfigLoader.of(REFERENCE, TYPED).check(user);
     }
 
     @Test
@@ -78,13 +87,54 @@ class ConfigKeyCheckerTest {
     }
 
     @Test
-    void unknownExtractorTypeListsTheDeclaredTypes() {
+    void unknownExtractorTypeIsReportedBeforeItsKeysWithTheRegisteredTypes() {
         Config user = ConfigLoader.parseOverride("codebook.extractor={type=clip, size=3}");
         assertThatThrownBy(() -> check(user))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining("'codebook.extractor.size'")
-                .hasMessageContaining("command line")
-                .hasMessageContaining("declared types: feature-net, patches");
+                .hasMessage("unknown codebook.extractor.type 'clip' (command line); registered types: feature-net,"
+                        + " patches");
+    }
+
+    @Test
+    void unknownQuantizerTypeOnTheCommandLineIsReportedAsSuchNotAsAnUnknownKeyOfTheFile() throws Exception {
+        Config file = userFile("quantizer {\n  type = lc\n  projector = linear\n}\n");
+        Config user = ConfigLoader.parseOverride("quantizer.type=nope").withFallback(file);
+        assertThatThrownBy(() -> check(user))
+                .isInstanceOf(UserException.class)
+                .hasMessage("unknown quantizer.type 'nope' (command line); registered types: lc, vq");
+    }
+
+    @Test
+    void switchingTheTypeOnTheCommandLineNamesEveryKeyOfTheFileTheNewTypeDoesNotTake() throws Exception {
+        Config file = userFile("quantizer {\n  type = lc\n  projector = linear\n  dim = 3\n  beta = 0.3\n}\n");
+        Config reference = ConfigFactory.parseString("quantizer-types.lc { projector = none, dim = 8, beta = 0.33 }")
+                .withFallback(REFERENCE);
+        Config user = ConfigLoader.parseOverride("quantizer.type=vq").withFallback(file);
+        assertThatThrownBy(() -> ConfigLoader.of(reference, TYPED).check(user))
+                .isInstanceOf(UserException.class)
+                .hasMessageStartingWith("quantizer.type = vq (command line) does not take quantizer.dim (")
+                .hasMessageContaining("user.conf:4), quantizer.projector (")
+                .hasMessageContaining("user.conf:3); the keys of quantizer type vq: beta, codebook-size, type");
+        // the same keys under their own type are fine, and a null override drops a key
+        assertThatCode(() -> ConfigLoader.of(reference, TYPED).check(file)).doesNotThrowAnyException();
+        Config dropped = ConfigLoader.parseOverride("quantizer={type=vq, projector=null, dim=null}")
+                .withFallback(file);
+        assertThatCode(() -> ConfigLoader.of(reference, TYPED).check(dropped)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void keysBelowAnOpenSectionAreNotChecked() {
+        Config reference = ConfigFactory.parseString("sweep { name = \"\", overrides {}, slurm { time = \"1:00\" } }");
+        ConfigLoader loader = ConfigLoader.of(reference, List.of()).forSection("sweep", Set.of("sweep.overrides"));
+        assertThatCode(() -> loader.check(ConfigLoader.parseOverride("sweep.overrides.train.steps=3")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> loader.check(ConfigLoader.parseOverride("sweep.slurm.tme=3")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'sweep.slurm.tme'")
+                .hasMessageContaining("slurm.time");
+        assertThatThrownBy(() -> loader.check(ConfigLoader.parseOverride("train.steps=3")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("valid keys in the top level: sweep");
     }
 
     @Test
@@ -109,33 +159,35 @@ class ConfigKeyCheckerTest {
         Config root = userFile("codebook.extractor { type = patches }\n")
                 .withFallback(REFERENCE)
                 .resolve();
-        ExtractorConfig ec = ExtractorConfig.of(root, TypedSection.CODEBOOK_EXTRACTOR);
+        ExtractorConfig ec = ExtractorConfig.of(root, "codebook.extractor");
         assertThat(ec.type()).isEqualTo("patches");
         assertThat(ec.section().getInt("patch-size")).isEqualTo(4);
-        assertThat(ExtractorConfig.find(root, TypedSection.FID_EXTRACTOR)).isEmpty();
-        assertThatThrownBy(() -> ExtractorConfig.of(root, TypedSection.FID_EXTRACTOR))
+        assertThat(ExtractorConfig.find(root, "eval.fid.extractor")).isEmpty();
+        assertThatThrownBy(() -> ExtractorConfig.of(root, "eval.fid.extractor"))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("no eval.fid.extractor section");
 
         AtomicReference<FeatureExtractorContext> seen = new AtomicReference<>();
-        FeatureExtractorRegistry registry = new FeatureExtractorRegistry().register(new FeatureExtractorFactory() {
-            @Override
-            public String type() {
-                return "patches";
-            }
+        FactoryRegistry<FeatureExtractorFactory> registry = new FactoryRegistry<FeatureExtractorFactory>(
+                        "feature extractor type")
+                .register(new FeatureExtractorFactory() {
+                    @Override
+                    public String type() {
+                        return "patches";
+                    }
 
-            @Override
-            public String description() {
-                return "test";
-            }
+                    @Override
+                    public String description() {
+                        return "test";
+                    }
 
-            @Override
-            public FeatureExtractor create(Config section, FeatureExtractorContext context) {
-                assertThat(section.getInt("patch-size")).isEqualTo(4);
-                seen.set(context);
-                return null;
-            }
-        });
+                    @Override
+                    public FeatureExtractor create(Config section, FeatureExtractorContext context) {
+                        assertThat(section.getInt("patch-size")).isEqualTo(4);
+                        seen.set(context);
+                        return null;
+                    }
+                });
         ec.create(registry, new FeatureExtractorContext(1, 32, Device.cpu(), null, dir, 0));
         assertThat(seen.get().section()).isEqualTo("codebook.extractor");
         assertThat(seen.get().resolve("a/../b")).isEqualTo(dir.resolve("b"));
@@ -143,7 +195,7 @@ class ConfigKeyCheckerTest {
         Config other = userFile("codebook.extractor { type = clip }\n")
                 .withFallback(REFERENCE)
                 .resolve();
-        assertThatThrownBy(() -> ExtractorConfig.of(other, TypedSection.CODEBOOK_EXTRACTOR)
+        assertThatThrownBy(() -> ExtractorConfig.of(other, "codebook.extractor")
                         .create(registry, new FeatureExtractorContext(1, 32, Device.cpu(), null, dir, 0)))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("unknown feature extractor type 'clip'")
@@ -151,9 +203,12 @@ class ConfigKeyCheckerTest {
     }
 
     @Test
-    void typedSectionsAreMatchedLongestFirst() {
-        assertThat(TypedSection.ALL.get(0).contains("eval.fid.extractor.type")).isTrue();
-        assertThat(TypedSection.QUANTIZER.contains("quantizer-types.vq.beta")).isFalse();
-        assertThat(List.copyOf(TypedSection.ALL)).hasSize(3);
+    void typedSectionsNestedInOneAnotherAreMatchedLongestFirst() throws Exception {
+        Config reference =
+                ConfigFactory.parseString("a { type = x }\nt { x { k = 1 } }").withFallback(REFERENCE);
+        List<TypedSection> nested =
+                List.of(new TypedSection("a", "t", Set.of("x")), new TypedSection("a.b", "t", Set.of("x")));
+        assertThatCode(() -> ConfigLoader.of(reference, nested).check(userFile("a { k = 2, b { type = x, k = 3 } }")))
+                .doesNotThrowAnyException();
     }
 }

@@ -3,11 +3,12 @@ package io.github.vqlc.eval.fid;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.data.DataConfig;
+import io.github.vqlc.core.spi.FactoryRegistry;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
+import io.github.vqlc.eval.EvalConfig;
 import java.nio.file.Path;
 
 /** Creates the FID extractor of {@code eval.fid.extractor}, shared by rFID and gFID. */
@@ -28,7 +29,7 @@ public final class FidExtractors {
             long seed,
             Device device,
             NDManager manager,
-            FeatureExtractorRegistry registry,
+            FactoryRegistry<FeatureExtractorFactory> registry,
             Path baseDir,
             String what) {
         String type = eval.fidExtractorType();
@@ -36,7 +37,7 @@ public final class FidExtractors {
         try {
             var context =
                     new FeatureExtractorContext(data.channels(), data.imageSize(), device, manager, baseDir, seed);
-            extractor = registry.get(type).create(eval.fidExtractor(), context);
+            extractor = eval.fid().create(registry, context);
         } catch (UserException e) {
             throw new UserException(
                     "eval.fid.extractor (type " + type + "): " + e.getMessage()

@@ -5,12 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.DataConfig;
 import io.github.vqlc.core.data.ImageDataset;
+import io.github.vqlc.core.spi.FactoryRegistry;
 import io.github.vqlc.core.spi.FeatureExtractor;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
+import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.eval.fid.FeatureStatistics;
 import io.github.vqlc.eval.fid.FidExtractors;
 import io.github.vqlc.eval.fid.FrechetDistance;
@@ -58,7 +59,7 @@ public final class GenerationFid implements AutoCloseable {
             long seed,
             Device device,
             NDManager manager,
-            FeatureExtractorRegistry registry,
+            FactoryRegistry<FeatureExtractorFactory> registry,
             Path baseDir,
             long count) {
         if (!eval.hasFidExtractor()) {

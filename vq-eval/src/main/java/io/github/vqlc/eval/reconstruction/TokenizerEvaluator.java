@@ -2,12 +2,13 @@ package io.github.vqlc.eval.reconstruction;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.data.DataConfig;
 import io.github.vqlc.core.data.ImageDataset;
+import io.github.vqlc.core.spi.FactoryRegistry;
 import io.github.vqlc.core.spi.FeatureExtractor;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
 import io.github.vqlc.core.stats.CodeUsage;
+import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.eval.fid.FeatureStatistics;
 import io.github.vqlc.eval.fid.FidExtractors;
 import io.github.vqlc.eval.fid.FrechetDistance;
@@ -87,7 +88,7 @@ public final class TokenizerEvaluator implements AutoCloseable {
             long seed,
             Device device,
             NDManager manager,
-            FeatureExtractorRegistry registry,
+            FactoryRegistry<FeatureExtractorFactory> registry,
             Path baseDir) {
         FeatureExtractor extractor = null;
         Lpips lpips = null;

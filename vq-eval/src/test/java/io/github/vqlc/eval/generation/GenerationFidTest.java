@@ -7,15 +7,17 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.DataConfig;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.SyntheticDataset;
+import io.github.vqlc.core.spi.ExtractorConfig;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
+import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.eval.fid.FeatureStatistics;
 import io.github.vqlc.eval.fid.FrechetDistance;
 import io.github.vqlc.eval.testing.RandomConvExtractorFactory;
@@ -52,11 +54,11 @@ class GenerationFidTest {
 
     private EvalConfig config(String type) {
         var section = ConfigFactory.parseString("type = \"" + type + "\"\npath = \"\"");
-        return new EvalConfig("test", 0, 7, "same", "rgb", tmp.resolve("cache"), type, section, null);
+        return new EvalConfig("test", 0, 7, "same", "rgb", tmp.resolve("cache"), fid(type, section), null);
     }
 
     private GenerationFid open(EvalConfig c, long count) {
-        return GenerationFid.open(c, DATA, 0, Device.cpu(), manager, FeatureExtractorRegistry.discover(), tmp, count);
+        return GenerationFid.open(c, DATA, 0, Device.cpu(), manager, FeatureExtractorFactory.discover(), tmp, count);
     }
 
     /** Feeds the split's images, transformed, as "generated" batches of 6. */
@@ -144,5 +146,10 @@ class GenerationFidTest {
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("unknown feature extractor type 'no-such-type'")
                 .hasMessageContaining("gFID");
+    }
+
+    /** The FID extractor section, or null for type none. */
+    private static ExtractorConfig fid(String type, Config section) {
+        return type.equals(EvalConfig.NO_EXTRACTOR) ? null : new ExtractorConfig("eval.fid.extractor", type, section);
     }
 }

@@ -9,14 +9,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.EvalConfig;
 import io.github.vqlc.core.data.DataConfig;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.SyntheticDataset;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.ExtractorConfig;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.eval.testing.RandomConvExtractorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,11 +87,11 @@ class TokenizerEvaluatorTest {
     private EvalConfig config(String extractorType, String extractorPath, String utilizationSplit) {
         var section = ConfigFactory.parseString("type = \"" + extractorType + "\"\npath = \"" + extractorPath + "\"");
         return new EvalConfig(
-                "test", 0, 7, utilizationSplit, "rgb", tmp.resolve("cache"), extractorType, section, null);
+                "test", 0, 7, utilizationSplit, "rgb", tmp.resolve("cache"), fid(extractorType, section), null);
     }
 
     private TokenizerEvaluator open(EvalConfig c) {
-        return TokenizerEvaluator.open(c, DATA, 0, Device.cpu(), manager, FeatureExtractorRegistry.discover(), tmp);
+        return TokenizerEvaluator.open(c, DATA, 0, Device.cpu(), manager, FeatureExtractorFactory.discover(), tmp);
     }
 
     @Test
@@ -204,5 +206,10 @@ class TokenizerEvaluatorTest {
         assertThatThrownBy(() -> open(config("no-such-type", "", "same")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("unknown feature extractor type 'no-such-type'");
+    }
+
+    /** The FID extractor section, or null for type none. */
+    private static ExtractorConfig fid(String type, Config section) {
+        return type.equals(EvalConfig.NO_EXTRACTOR) ? null : new ExtractorConfig("eval.fid.extractor", type, section);
     }
 }

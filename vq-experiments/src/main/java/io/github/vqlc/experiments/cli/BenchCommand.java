@@ -1,8 +1,8 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.search.SearchBenchmark;
-import io.github.vqlc.quantizers.kmeans.KMeans;
-import io.github.vqlc.quantizers.kmeans.KMeansBenchmark;
+import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
+import io.github.vqlc.quantizers.codebook.kmeans.KMeansBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,9 @@
 package io.github.vqlc.experiments.cli;
 
-import io.github.vqlc.experiments.codebook.CodebookBuild;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
+import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.Devices;
+import io.github.vqlc.quantizers.codebook.CodebookBuilder;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +30,14 @@ final class CodebookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CodebookBuild.run(config.load(), System.out);
+        ExperimentConfig c = config.load();
+        new CodebookBuilder(
+                        c.codebook(),
+                        c.data(),
+                        c.run().seed(),
+                        Devices.resolve(c.run().device()),
+                        FeatureExtractorFactory.discover())
+                .build(System.out);
         return 0;
     }
 }

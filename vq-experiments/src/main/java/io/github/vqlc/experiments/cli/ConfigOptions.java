@@ -1,7 +1,6 @@
 package io.github.vqlc.experiments.cli;
 
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,6 @@ final class ConfigOptions {
     List<String> overrides = new ArrayList<>();
 
     ExperimentConfig load() {
-        return ConfigLoader.load(file, overrides);
+        return ExperimentConfig.load(file, overrides);
     }
 }

@@ -1,7 +1,6 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.spi.FeatureExtractorFactory;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
 import io.github.vqlc.experiments.run.FeatureNetRun;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,7 +57,7 @@ final class FeaturesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            for (FeatureExtractorFactory f : FeatureExtractorRegistry.discover().all()) {
+            for (FeatureExtractorFactory f : FeatureExtractorFactory.discover().all()) {
                 System.out.printf(
                         "%-12s %s  (%s)%n",
                         f.type(), f.description(), f.getClass().getName());

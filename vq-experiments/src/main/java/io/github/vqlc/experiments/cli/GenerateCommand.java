@@ -2,8 +2,11 @@ package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.run.GenerateRun;
+import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.models.gpt.GptConfig;
 import io.github.vqlc.models.gpt.SamplingOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,9 +69,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (count < 1) {
             throw new UserException("--count must be >= 1, got " + count);
         }
-        var gpt = io.github.vqlc.models.gpt.GptConfig.from(
-                io.github.vqlc.experiments.run.TrainedRun.config(runDir, java.util.List.of())
-                        .resolved());
+        GptConfig gpt = TrainedRun.config(runDir, List.of()).gpt();
         SamplingOptions d = gpt.sampling();
         SamplingOptions options;
         try {

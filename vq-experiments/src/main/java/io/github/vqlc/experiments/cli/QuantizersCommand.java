@@ -1,7 +1,6 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.spi.QuantizerFactory;
-import io.github.vqlc.core.spi.QuantizerRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -13,7 +12,7 @@ final class QuantizersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (QuantizerFactory f : QuantizerRegistry.discover().all()) {
+        for (QuantizerFactory f : QuantizerFactory.discover().all()) {
             System.out.printf(
                     "%-8s %s  (%s)%n", f.type(), f.description(), f.getClass().getName());
         }

@@ -1,7 +1,7 @@
 package io.github.vqlc.experiments.cli;
 
 import com.typesafe.config.Config;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.ModelSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;

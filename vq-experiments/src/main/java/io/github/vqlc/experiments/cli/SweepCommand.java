@@ -1,7 +1,7 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.sweep.Aggregation;
 import io.github.vqlc.experiments.sweep.Cell;
 import io.github.vqlc.experiments.sweep.CellConfigs;

@@ -2,8 +2,8 @@ package io.github.vqlc.experiments.run;
 
 import com.google.inject.Injector;
 import com.google.inject.Module;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -5,15 +5,15 @@ import ai.djl.ndarray.NDManager;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
-import io.github.vqlc.core.config.EvalConfig;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.eval.reconstruction.Tokenizer;
 import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
 import io.github.vqlc.eval.usage.CodeUsagePlot;
+import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ final class Evaluation {
                 config.run().seed(),
                 injector.getInstance(Device.class),
                 injector.getInstance(NDManager.class),
-                injector.getInstance(FeatureExtractorRegistry.class),
+                injector.getInstance(ExperimentModule.EXTRACTORS),
                 Path.of("").toAbsolutePath());
         try {
             evaluator.check(evalSplit(injector));

@@ -3,10 +3,10 @@ package io.github.vqlc.experiments.run;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.features.FeatureNetConfig;
 import io.github.vqlc.models.features.FeatureNetFiles;
@@ -25,7 +25,7 @@ public final class FeatureNetRun {
 
     public FeatureNetRun(ExperimentConfig config) {
         this.config = config;
-        this.features = FeatureNetConfig.from(config.resolved());
+        this.features = config.features();
     }
 
     /** Returns the test accuracy. An existing network is replaced only when {@code force}. */

@@ -7,13 +7,13 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.io.ImageGrid;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
 import io.github.vqlc.eval.generation.GenerationFid;
+import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.gpt.GptSpec;
 import io.github.vqlc.models.gpt.ImageGenerator;
 import io.github.vqlc.models.gpt.SamplingOptions;
@@ -79,7 +79,7 @@ public final class GenerateRun {
                 config.run().seed(),
                 injector.getInstance(Device.class),
                 manager,
-                injector.getInstance(FeatureExtractorRegistry.class),
+                injector.getInstance(ExperimentModule.EXTRACTORS),
                 Path.of("").toAbsolutePath(),
                 total);
         try {

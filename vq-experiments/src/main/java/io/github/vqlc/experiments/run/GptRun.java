@@ -8,9 +8,9 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.io.ImageGrid;
 import io.github.vqlc.core.io.JsonLines;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.gpt.GptConfig;
 import io.github.vqlc.models.gpt.GptSpec;
@@ -62,7 +62,7 @@ public final class GptRun {
     /** Loads the GPT of {@code runDir} (newest checkpoint) onto the run's device. */
     public static Loaded load(Path runDir) {
         ExperimentConfig config = TrainedRun.config(runDir, List.of());
-        GptConfig gpt = GptConfig.from(config.resolved());
+        GptConfig gpt = config.gpt();
         Path specFile = runDir.resolve(SPEC_FILE);
         if (!Files.isRegularFile(specFile)) {
             throw new UserException(

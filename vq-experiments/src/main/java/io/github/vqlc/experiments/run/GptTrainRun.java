@@ -2,8 +2,8 @@ package io.github.vqlc.experiments.run;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.io.TokenFile;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.gpt.GptConfig;
 import io.github.vqlc.models.gpt.GptSpec;
@@ -31,7 +31,7 @@ public final class GptTrainRun {
     }
 
     public Map<String, Object> run(boolean resume, PrintStream out) {
-        GptConfig g = GptConfig.from(config.resolved());
+        GptConfig g = config.gpt();
         Path tokensPath = g.requireTokens();
         RunDirectory dir = new RunDirectory(config.run().dir());
         try (TokenFile tokens = TokenFile.open(tokensPath);

@@ -5,7 +5,7 @@ import ai.djl.nn.Parameter;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.util.ArrayList;

@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.train.WeightEma;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -31,7 +30,7 @@ public record TrainedRun(
         }
         List<String> all = new ArrayList<>(overrides);
         all.add("run.dir=\"" + runDir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-        return ConfigLoader.load(conf, all);
+        return ExperimentConfig.load(conf, all);
     }
 
     /** The run in {@code runDir} with its newest checkpoint loaded. */

@@ -5,8 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +43,7 @@ public final class CellConfigs {
             for (String path : cell.replaced()) {
                 base = base.withoutPath(path);
             }
-            ExperimentConfig config = ConfigLoader.load(null, cell.layer().withFallback(base), List.of());
+            ExperimentConfig config = ExperimentConfig.load(null, cell.layer().withFallback(base), List.of());
             if (spec.downstream().appliesTo(cell)) {
                 try {
                     DownstreamStage.check(spec.downstream(), cell, config);

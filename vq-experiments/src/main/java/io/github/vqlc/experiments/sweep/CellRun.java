@@ -1,7 +1,7 @@
 package io.github.vqlc.experiments.sweep;
 
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.TrainRun;
 import java.io.IOException;
 import java.io.PrintStream;

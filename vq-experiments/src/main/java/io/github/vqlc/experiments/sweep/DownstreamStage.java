@@ -4,10 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.io.AtomicFiles;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.GenerateRun;
 import io.github.vqlc.experiments.run.GptTrainRun;
 import io.github.vqlc.experiments.run.RunDirectory;
@@ -54,7 +53,7 @@ final class DownstreamStage {
                 .withValue(
                         "run.device",
                         ConfigValueFactory.fromAnyRef(tokenizer.run().device()));
-        return ConfigLoader.load(
+        return ExperimentConfig.load(
                 null, cellLayer.withFallback(d.overrides()).withFallback(CellConfigs.parse(d.gpt())), List.of());
     }
 
@@ -63,7 +62,7 @@ final class DownstreamStage {
      * values, its vocabulary against the cell's codebook size, an FID extractor for gFID.
      */
     static void check(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer) {
-        GptConfig g = GptConfig.from(gptConfig(d, cell, tokenizer).resolved());
+        GptConfig g = gptConfig(d, cell, tokenizer).gpt();
         int k = tokenizer.quantizer().codebookSize();
         if (g.vocabSize() != 0 && g.vocabSize() != k) {
             throw new UserException("gpt.vocab-size = " + g.vocabSize() + " but the cell's codebook has " + k
@@ -101,7 +100,7 @@ final class DownstreamStage {
                 TokenizeRun.run(t, Split.TRAIN, 0, tokens, out);
             }
         }
-        GptConfig g = GptConfig.from(gptConfig.resolved());
+        GptConfig g = gptConfig.gpt();
         Path gptDir = gptConfig.run().dir();
         if (CellState.metricsSteps(gptDir).orElse(-1) == g.steps()) {
             out.println("the GPT in " + gptDir + " is trained (" + g.steps() + " steps): generating only");

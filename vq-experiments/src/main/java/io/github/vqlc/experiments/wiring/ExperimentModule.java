@@ -5,17 +5,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.TypeLiteral;
 import com.google.inject.name.Named;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
-import io.github.vqlc.core.spi.FeatureExtractorRegistry;
+import io.github.vqlc.core.spi.FactoryRegistry;
+import io.github.vqlc.core.spi.FeatureExtractorFactory;
 import io.github.vqlc.core.spi.Quantizer;
-import io.github.vqlc.core.spi.QuantizerRegistry;
+import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.eval.reconstruction.ReconstructionEvaluator;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.loss.PerceptualLoss;
 import io.github.vqlc.models.loss.PerceptualLosses;
@@ -35,6 +39,12 @@ import java.util.Optional;
  * its trainer.
  */
 public class ExperimentModule extends AbstractModule {
+
+    /** The binding of the quantizer types on the class path. */
+    public static final Key<FactoryRegistry<QuantizerFactory>> QUANTIZERS = Key.get(new TypeLiteral<>() {});
+
+    /** The binding of the feature extractor types on the class path. */
+    public static final Key<FactoryRegistry<FeatureExtractorFactory>> EXTRACTORS = Key.get(new TypeLiteral<>() {});
 
     private final ExperimentConfig config;
 
@@ -61,15 +71,15 @@ public class ExperimentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    QuantizerRegistry registry() {
-        return QuantizerRegistry.discover();
+    FactoryRegistry<QuantizerFactory> registry() {
+        return QuantizerFactory.discover();
     }
 
     /** Feature extractor types on the classpath (for rFID's {@code eval.fid.extractor}). */
     @Provides
     @Singleton
-    FeatureExtractorRegistry extractors() {
-        return FeatureExtractorRegistry.discover();
+    FactoryRegistry<FeatureExtractorFactory> extractors() {
+        return FeatureExtractorFactory.discover();
     }
 
     @Provides
@@ -83,7 +93,7 @@ public class ExperimentModule extends AbstractModule {
     @Provides
     @Singleton
     @Named("eval")
-    ImageDataset evalSet(@Named("train") com.google.inject.Provider<ImageDataset> train) {
+    ImageDataset evalSet(@Named("train") Provider<ImageDataset> train) {
         ImageDataset split = config.eval().split().equals("train")
                 ? train.get()
                 : Datasets.open(config.data(), Split.TEST, config.run().seed());
@@ -92,15 +102,16 @@ public class ExperimentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Quantizer quantizer(QuantizerRegistry registry) {
-        return VqAutoencoders.quantizer(config, registry);
+    Quantizer quantizer(FactoryRegistry<QuantizerFactory> registry) {
+        return VqAutoencoders.quantizer(
+                config.quantizer(), config.model(), config.run().seed(), registry);
     }
 
     /** The model with freshly initialized parameters, seeded by {@code run.seed}. */
     @Provides
     @Singleton
     VqAutoencoder model(Quantizer quantizer, NDManager manager) {
-        return VqAutoencoders.create(config, quantizer, manager);
+        return VqAutoencoders.create(config.model(), config.data(), config.run().seed(), quantizer, manager);
     }
 
     @Provides

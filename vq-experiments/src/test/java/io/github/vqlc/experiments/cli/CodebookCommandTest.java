@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.inject.Injector;
-import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class CodebookCommandTest {
         assertThat(classes.get(9).getAsJsonObject().get("first_row").getAsInt()).isEqualTo(23);
 
         // the file is what quantizer.codebook.path consumes
-        var config = ConfigLoader.load(
+        var config = ExperimentConfig.load(
                 null,
                 List.of(
                         "run.dir=\"" + dir.resolve("run") + "\"",

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +25,7 @@ class ConfigLoaderTest {
     @Test
     void fileOverridesDefaultsAndCommandLineOverridesFile() throws Exception {
         Path f = write("a.conf", "train { steps = 77 }\nquantizer.codebook-size = 4096\n");
-        ExperimentConfig c = ConfigLoader.load(f, List.of("train.steps=9", "train.steps=5"));
+        ExperimentConfig c = ExperimentConfig.load(f, List.of("train.steps=9", "train.steps=5"));
         assertThat(c.train().steps()).isEqualTo(5);
         assertThat(c.quantizer().codebookSize()).isEqualTo(4096);
         assertThat(c.quantizer().type()).isEqualTo("vq");
@@ -39,7 +37,7 @@ class ConfigLoaderTest {
     @Test
     void typoInAFileIsNamedWithFileAndLineAndValidKeys() throws Exception {
         Path f = write("typo.conf", "train {\n  steps = 10\n  stpes = 3\n}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
+        assertThatThrownBy(() -> ExperimentConfig.load(f, List.of()))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("'train.stpes'")
                 .hasMessageContaining("typo.conf:3")
@@ -48,7 +46,7 @@ class ConfigLoaderTest {
 
     @Test
     void typoOnTheCommandLineInTheQuantizerSectionListsThatTypesKeys() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quantizer.typo=1")))
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("quantizer.typo=1")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("'quantizer.typo'")
                 .hasMessageContaining("command line")
@@ -58,7 +56,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownTopLevelSectionIsRejected() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("trian.steps=3")))
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("trian.steps=3")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("'trian.steps'")
                 .hasMessageContaining("train");
@@ -66,26 +64,26 @@ class ConfigLoaderTest {
 
     @Test
     void outOfRangeValuesNameTheRange() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.steps=0")))
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("train.steps=0")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("train.steps = 0")
                 .hasMessageContaining(">= 1");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("run.device=tpu")))
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("run.device=tpu")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("auto, cpu, gpu");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("quantizer.codebook-size=1")))
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("quantizer.codebook-size=1")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("quantizer.codebook-size");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.steps=lots")))
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("train.steps=lots")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("steps");
     }
 
     @Test
     void renderedConfigReplaysToTheSameValues() throws Exception {
-        ExperimentConfig c = ConfigLoader.load(null, List.of("train.steps=123", "quantizer.codebook-size=16384"));
+        ExperimentConfig c = ExperimentConfig.load(null, List.of("train.steps=123", "quantizer.codebook-size=16384"));
         Path replay = write("config.conf", c.render());
-        ExperimentConfig again = ConfigLoader.load(replay, List.of());
+        ExperimentConfig again = ExperimentConfig.load(replay, List.of());
         assertThat(again.train()).isEqualTo(c.train());
         assertThat(again.quantizer().codebookSize()).isEqualTo(16384);
         assertThat(ConfigFactory.parseString(c.render()).getInt("train.steps")).isEqualTo(123);
@@ -94,13 +92,13 @@ class ConfigLoaderTest {
     @Test
     void shippedConfigsLoad() {
         for (String type : List.of("vq", "ema", "fc", "lc")) {
-            ExperimentConfig c = ConfigLoader.load(
+            ExperimentConfig c = ExperimentConfig.load(
                     Path.of("../configs/fashion-mnist/" + type + ".conf"), List.of("quantizer.codebook-size=100000"));
             assertThat(c.quantizer().type()).isEqualTo(type);
             assertThat(c.quantizer().codebookSize()).isEqualTo(100000);
             assertThat(c.data().name()).isEqualTo("fashion-mnist");
         }
-        assertThat(ConfigLoader.load(Path.of("../configs/quickstart.conf"), List.of())
+        assertThat(ExperimentConfig.load(Path.of("../configs/quickstart.conf"), List.of())
                         .quantizer()
                         .type())
                 .isEqualTo("vq");

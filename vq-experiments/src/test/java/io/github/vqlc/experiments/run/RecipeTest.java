@@ -9,9 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
-import io.github.vqlc.core.config.ExperimentConfig;
 import io.github.vqlc.experiments.TestConfigs;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.train.Adam;
 import io.github.vqlc.models.train.VqganObjective;
@@ -40,7 +39,7 @@ class RecipeTest {
                 "quantizer.codebook.dim=768",
                 "loss.perceptual.type=none"));
         o.addAll(List.of(extra));
-        return ConfigLoader.load(F16, o);
+        return ExperimentConfig.load(F16, o);
     }
 
     @Test

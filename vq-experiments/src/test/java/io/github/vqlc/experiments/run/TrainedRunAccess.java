@@ -1,7 +1,7 @@
 package io.github.vqlc.experiments.run;
 
 import com.google.inject.Injector;
-import io.github.vqlc.core.config.ExperimentConfig;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 
 /** Test access to the run package's injector factory. */
 public final class TrainedRunAccess {

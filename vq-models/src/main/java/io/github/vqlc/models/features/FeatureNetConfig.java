@@ -22,11 +22,11 @@ public record FeatureNetConfig(
         int logEvery,
         int evalLimit) {
 
-    /** Reads {@code features} of a resolved config (keys declared in vq-models' reference.conf). */
-    public static FeatureNetConfig from(Config root) {
-        Values v = new Values(root.getConfig("features"), "features");
+    /** Reads the {@code features} section (declared in vq-models' reference.conf). */
+    public static FeatureNetConfig from(Config section) {
+        Values v = new Values(section, "features");
         return new FeatureNetConfig(
-                Path.of(v.string("dir")),
+                v.path("dir"),
                 v.intIn("width", 1, 1024),
                 v.intAtLeast("steps", 1),
                 v.intAtLeast("batch-size", 2),

@@ -3,6 +3,7 @@ package io.github.vqlc.models.features;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -27,7 +28,7 @@ final class FeatureNetExtractor implements FeatureExtractor {
         this.manager = manager;
         this.net = loaded.net();
         this.ps = new ParameterStore(manager, false);
-        this.fingerprint = Extractors.sha256(type(), loaded.paramsSha256());
+        this.fingerprint = ContentHash.of(type(), loaded.paramsSha256());
         FeatureNet.Architecture a = net.architecture();
         double accuracy = loaded.description().has("test_accuracy")
                 ? loaded.description().get("test_accuracy").getAsDouble()

@@ -3,6 +3,8 @@ package io.github.vqlc.models.features;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.ContentHash;
+import io.github.vqlc.core.ops.PatchPooling;
 import io.github.vqlc.core.spi.FeatureExtractor;
 
 /**
@@ -40,7 +42,7 @@ final class PatchesExtractor implements FeatureExtractor {
 
     @Override
     public String fingerprint() {
-        return Extractors.sha256(
+        return ContentHash.of(
                 type(),
                 "patch-size=" + patchSize,
                 "global-size=" + globalSize,

@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.spi.FeatureExtractor;
 
 /**
@@ -55,7 +56,7 @@ final class TorchScriptExtractor implements FeatureExtractor {
         Shape perChannel = new Shape(1, settings.channels(), 1, 1);
         this.mean = manager.create(settings.mean(), perChannel);
         this.std = manager.create(settings.std(), perChannel);
-        this.fingerprint = Extractors.sha256(type(), fileSha256, settings.summary());
+        this.fingerprint = ContentHash.of(type(), fileSha256, settings.summary());
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import com.typesafe.config.Config;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
 import io.github.vqlc.core.spi.FeatureExtractorFactory;
@@ -44,7 +45,7 @@ public final class TorchScriptExtractorFactory implements FeatureExtractorFactor
             throw new UserException(context.section() + ".channels = " + s.channels() + " but the images have "
                     + context.imageChannels() + " channels; only equal counts or grey to 3 channels are supported");
         }
-        String sha = Extractors.sha256(s.file());
+        String sha = ContentHash.of(s.file());
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(s.file())

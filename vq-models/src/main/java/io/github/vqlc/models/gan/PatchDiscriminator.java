@@ -16,7 +16,6 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-import io.github.vqlc.core.config.DiscriminatorConfig;
 import io.github.vqlc.models.nn.PaddedConv2d;
 
 /**

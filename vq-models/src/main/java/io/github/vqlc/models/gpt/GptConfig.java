@@ -40,9 +40,8 @@ public record GptConfig(
         SamplingOptions sampling,
         int sampleBatchSize) {
 
-    /** Reads {@code root.gpt}. */
-    public static GptConfig from(Config root) {
-        Config c = root.getConfig("gpt");
+    /** Reads the {@code gpt} section (declared in vq-models' reference.conf). */
+    public static GptConfig from(Config c) {
         Values v = new Values(c, "gpt");
         Values s = new Values(c.getConfig("sample"), "gpt.sample");
         List<Integer> grid = v.intList("grid", 1);
@@ -55,8 +54,8 @@ public record GptConfig(
             throw new UserException("gpt.width = " + width + " is not divisible by gpt.heads = " + heads);
         }
         return new GptConfig(
-                path(v.string("tokens")),
-                path(v.string("tokenizer")),
+                v.optionalPath("tokens"),
+                v.optionalPath("tokenizer"),
                 v.intIn("vocab-size", 0, Integer.MAX_VALUE),
                 grid,
                 v.intAtLeast("layers", 1),
@@ -78,10 +77,6 @@ public record GptConfig(
                 v.intAtLeast("sample-every", 0),
                 new SamplingOptions(s.positive("temperature"), s.intAtLeast("top-k", 0), s.doubleIn("top-p", 1e-6, 1)),
                 s.intAtLeast("batch-size", 1));
-    }
-
-    private static Path path(String s) {
-        return s.isBlank() ? null : Path.of(s);
     }
 
     /** The tokens file, or a user error when {@code gpt.tokens} is not set. */

@@ -2,7 +2,6 @@ package io.github.vqlc.models.loss;
 
 import ai.djl.Device;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.LossConfig;
 import io.github.vqlc.core.data.DataConfig;
 import java.nio.file.Path;
 import java.util.Optional;

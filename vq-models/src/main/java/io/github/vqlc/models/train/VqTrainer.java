@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.TrainConfig;
 import io.github.vqlc.core.data.Batch;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;

@@ -1,7 +1,6 @@
 package io.github.vqlc.models.vqgan;
 
 import ai.djl.nn.SequentialBlock;
-import io.github.vqlc.core.config.ModelConfig;
 import io.github.vqlc.models.nn.AttentionBlock;
 import io.github.vqlc.models.nn.GroupNorm;
 import io.github.vqlc.models.nn.Layers;

@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.github.vqlc.core.config.ModelConfig;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.models.nn.Layers;

@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.github.vqlc.core.config.DiscriminatorConfig;
 import io.github.vqlc.models.nn.Layers;
 import org.junit.jupiter.api.Test;
 

@@ -46,7 +46,7 @@ class GptTrainerTest {
                 .withFallback(ConfigFactory.parseString(base))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
-        return GptConfig.from(c);
+        return GptConfig.from(c.getConfig("gpt"));
     }
 
     private static TrainingSummary train(Path tokens, Path runDir, boolean resume, GptConfig c, int crashAfter) {

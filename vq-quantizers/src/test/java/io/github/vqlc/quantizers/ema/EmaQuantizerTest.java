@@ -14,8 +14,8 @@ import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
+import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.core.testing.QuantizerContractTest;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -217,7 +217,7 @@ class EmaQuantizerTest extends QuantizerContractTest {
 
     @Test
     void factoryReadsDefaultsFromReferenceConf() {
-        assertThat(QuantizerRegistry.discover().contains("ema")).isTrue();
+        assertThat(QuantizerFactory.discover().contains("ema")).isTrue();
         Config section = section("");
         EmaQuantizer q =
                 (EmaQuantizer) new EmaQuantizerFactory().create(section, new QuantizerContext(4, 0, Path.of(".")));

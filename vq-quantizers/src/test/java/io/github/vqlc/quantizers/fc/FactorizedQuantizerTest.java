@@ -13,8 +13,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
+import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.core.testing.QuantizerContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -153,7 +153,7 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
 
     @Test
     void factoryReadsDefaultsFromReferenceConf() {
-        assertThat(QuantizerRegistry.discover().contains("fc")).isTrue();
+        assertThat(QuantizerFactory.discover().contains("fc")).isTrue();
         Config reference = ConfigFactory.defaultReference();
         Config section = ConfigFactory.parseString("codebook-size = 100")
                 .withFallback(reference.getConfig("quantizer"))

@@ -20,8 +20,8 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
+import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.core.spi.QuantizerRegistry;
 import io.github.vqlc.core.testing.QuantizerContractTest;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer.Init;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer.Projector;
@@ -287,7 +287,7 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
 
     @Test
     void factoryDefaultsAreThePaperSettingsWithARandomCodebook() {
-        assertThat(QuantizerRegistry.discover().contains("lc")).isTrue();
+        assertThat(QuantizerFactory.discover().contains("lc")).isTrue();
         LargeCodebookQuantizer q = fromConfig("", 8, dir);
         assertThat(q.init()).isEqualTo(Init.NORMAL);
         assertThat(q.codeDim()).isEqualTo(64);

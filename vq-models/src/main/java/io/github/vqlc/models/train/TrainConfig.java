@@ -1,0 +1,63 @@
+package io.github.vqlc.models.train;
+
+import com.typesafe.config.Config;
+import io.github.vqlc.core.config.Values;
+
+/**
+ * The {@code train} section.
+ *
+ * @param warmupSteps linear learning-rate warm-up, then half-cycle cosine from {@code lr} to {@code minLr}
+ * @param recLoss {@code l1} or {@code l2} reconstruction loss
+ * @param quantizerWeight weight of the quantizer's loss terms in the generator loss
+ * @param logEvery steps between log.jsonl lines (and NaN checks)
+ * @param sampleEvery steps between reconstruction grids (0 = only at the end)
+ * @param checkpointEvery steps between checkpoints (the last step is always saved)
+ * @param keepCheckpoints how many of the newest checkpoints to keep
+ * @param evalEvery steps between held-out evaluations (utilization, PSNR) logged to log.jsonl (0 = off)
+ * @param evalLimit images of the held-out slice used by periodic evaluation
+ * @param accumulateSteps micro-batches of {@code batchSize} whose gradients make one update
+ * @param emaDecay decay of an exponential moving average of the generator's weights, used for
+ *     samples and evaluation (0 = off)
+ */
+public record TrainConfig(
+        int steps,
+        int batchSize,
+        double lr,
+        double minLr,
+        int warmupSteps,
+        double beta1,
+        double beta2,
+        String recLoss,
+        double quantizerWeight,
+        int logEvery,
+        int sampleEvery,
+        int checkpointEvery,
+        int keepCheckpoints,
+        int evalEvery,
+        int evalLimit,
+        int accumulateSteps,
+        double emaDecay) {
+
+    /** Reads the {@code train} section (declared in vq-models' reference.conf). */
+    public static TrainConfig from(Config c) {
+        Values v = new Values(c, "train");
+        return new TrainConfig(
+                v.intAtLeast("steps", 1),
+                v.intAtLeast("batch-size", 1),
+                v.positive("lr"),
+                v.doubleIn("min-lr", 0, 1),
+                v.intAtLeast("warmup-steps", 0),
+                v.doubleIn("beta1", 0, 0.999999),
+                v.doubleIn("beta2", 0, 0.999999),
+                v.oneOf("rec-loss", "l1", "l2"),
+                v.doubleIn("quantizer-weight", 0, 1e6),
+                v.intAtLeast("log-every", 1),
+                v.intAtLeast("sample-every", 0),
+                v.intAtLeast("checkpoint-every", 1),
+                v.intAtLeast("keep-checkpoints", 1),
+                v.intAtLeast("eval-every", 0),
+                v.intAtLeast("eval-limit", 1),
+                v.intAtLeast("accumulate-steps", 1),
+                v.doubleIn("ema-decay", 0, 0.999999));
+    }
+}
