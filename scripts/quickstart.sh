@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-if [[ ! -f vq-experiments/target/vq-experiments.jar ]]; then
+if [[ ! -f vq-experiments/target/vq-experiments.jar || ! -f vq-bench/target/vq-bench.jar ]]; then
   echo "== building vqlc (mvn package)"
   mvn -q -B package -DskipTests
 fi

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * {@code manager.create(FloatBuffer, Shape)} call. Output: images (B, C, H, W) float32 in [-1, 1],
  * labels (B) int64. Not thread-safe: one consumer per loader. Close it to stop the worker threads.
  */
-public final class BatchLoader implements AutoCloseable {
+public final class BatchLoader implements AutoCloseable, Resumable {
 
     private static final long AUGMENT_SALT = 0x5DEECE66DL;
 
@@ -110,11 +110,13 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /** Position of the training stream: pass it to {@link #restore} to continue from here. */
+    @Override
     public LoaderState state() {
         return new LoaderState(epoch, cursor);
     }
 
     /** Moves the training stream to {@code state} (from {@link #state()} of a loader with the same dataset, batch size and seed). */
+    @Override
     public void restore(LoaderState state) {
         Objects.requireNonNull(state, "state");
         if (state.cursor() > dataset.size()) {

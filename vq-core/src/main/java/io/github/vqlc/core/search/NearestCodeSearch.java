@@ -7,8 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import java.util.Map;
+import io.github.vqlc.core.engine.TorchOps;
 
 /**
  * Exact nearest-code search under squared Euclidean distance, computed in tiles so that the full
@@ -30,24 +29,22 @@ import java.util.Map;
  * product {@code -2x} (nv, D) times the code chunk (D, kc), then a Java loop reads the tile in place,
  * adds {@code ||c||^2} per column and keeps each row's running minimum and its code ({@link
  * RowMinima}): PyTorch's CPU {@code argMin} along rows is not vectorized and is slower than this
- * loop, and the product stays D wide. On GPU (and with {@code -Dvqlc.search.argmin=engine}) one
- * product of the augmented queries {@code [-2x, 1]} (N, D+1) with the augmented codes {@code [c,
- * ||c||^2]} (K, D+1) yields {@code ||c||^2 - 2 x.c} directly, followed by an {@code argMin} along
- * the code axis, a gather of the minimum and a running minimum merged with {@code where} across
- * code chunks. {@code ||x||^2} is added once at the end and the result clipped at 0 (the
- * expansion can round to tiny negative values). No per-element JNI calls happen inside the loop,
- * and on GPU no host round-trips.
+ * loop, and the product stays D wide. On GPU one product of the augmented queries {@code [-2x, 1]}
+ * (N, D+1) with the augmented codes {@code [c, ||c||^2]} (K, D+1) yields {@code ||c||^2 - 2 x.c}
+ * directly, followed by an {@code argMin} along the code axis, a gather of the minimum and a
+ * running minimum merged with {@code where} across code chunks. {@code ||x||^2} is added once at
+ * the end and the result clipped at 0 (the expansion can round to tiny negative values). No
+ * per-element JNI calls happen inside the loop, and on GPU no host round-trips.
  *
  * <p>Tiling: the tile (vectors x codes, at most 2048 codes wide unless there are few vectors) holds
- * at most {@code min(memoryBudgetBytes, T)} float32 distances on CPU, and at most {@code
- * memoryBudgetBytes} on GPU; when the whole (N, K) matrix fits in one tile it is computed in one
- * shot. T is 16 MiB when glibc is configured to keep such blocks in the heap (bin/vqlc and the
- * test runner set {@code MALLOC_MMAP_THRESHOLD_}/{@code MALLOC_TRIM_THRESHOLD_}), else 2 MiB:
- * with glibc's defaults, larger tiles go back to the kernel after every use and each pays its page
- * faults again. Either is faster than one big matrix even when the big one fits the budget (see
- * docs/benchmarks.md). Beyond the tile, one search allocates O(N*D)
- * working memory (an augmented copy of x, ||x||^2, the running minima) and one augmented code chunk
- * of chunk*(D+1) floats; the codebook is never copied whole.
+ * at most {@code min(memoryBudgetBytes, tileBytes)} float32 distances on CPU ({@link
+ * Builder#optTileBytes}, 16 MiB by default), and at most {@code memoryBudgetBytes} on GPU; when the
+ * whole (N, K) matrix fits in one tile it is computed in one shot. Fewer, larger tiles are faster
+ * than one big matrix even when it fits the budget, as long as the allocator keeps freed tiles in
+ * the heap (bin/vqlc sets glibc's {@code MALLOC_*} thresholds so that it does; with glibc's
+ * defaults a 2 MiB tile is faster, docs/benchmarks.md). Beyond the tile, one search allocates
+ * O(N*D) working memory (a scaled copy of x, ||x||^2, the running minima) and one code chunk at a
+ * time; the codebook is never copied whole.
  *
  * <p>Ties: within a chunk, the first minimal index wins (as {@code argMin}); across chunks, a later
  * chunk replaces the running minimum only if strictly smaller, so exact ties resolve to the lowest
@@ -70,14 +67,8 @@ public final class NearestCodeSearch {
     /** Smallest accepted budget. */
     static final long MIN_MEMORY_BUDGET_BYTES = 4096;
 
-    /** CPU tile with glibc's default allocator settings: stays in the heap and in cache. */
-    static final long SMALL_TILE_BYTES = 2L << 20;
-
-    /** CPU tile when glibc is told to keep large blocks in the heap (as bin/vqlc does). */
-    static final long LARGE_TILE_BYTES = 16L << 20;
-
-    /** Preferred CPU tile size for this process (docs/benchmarks.md). */
-    static final long DEFAULT_TILE_BYTES = defaultTileBytes(System.getenv());
+    /** Default CPU tile: 16 MiB of float32 distances. */
+    public static final long DEFAULT_TILE_BYTES = 16L << 20;
 
     /** Longest code chunk per tile (codes per matrix product). */
     static final long DEFAULT_MAX_CODE_CHUNK = 2048;
@@ -175,7 +166,7 @@ public final class NearestCodeSearch {
                 best = sub.zeros(new Shape(0), DataType.FLOAT32);
             } else {
                 boolean gpu = x.getDevice().isGpu();
-                boolean javaRowScan = !engineArgMin && !gpu && xs instanceof PtNDArray;
+                boolean javaRowScan = !engineArgMin && !gpu && TorchOps.isTorch(xs);
                 NDArray[] found = tiledMinimum(sub, xs, cs, norms, plan(n, k, d, gpu), javaRowScan, selfOffset);
                 indices = found[0];
                 best = found[1];
@@ -246,37 +237,11 @@ public final class NearestCodeSearch {
         return norms;
     }
 
-    /**
-     * {@link #LARGE_TILE_BYTES} when glibc keeps blocks of that size in the heap after they are
-     * freed ({@code MALLOC_MMAP_THRESHOLD_} at least twice the tile and {@code
-     * MALLOC_TRIM_THRESHOLD_} at least four times it, as bin/vqlc sets), else {@link
-     * #SMALL_TILE_BYTES}. With glibc's defaults, tiles of 8 MiB and more are handed back to the
-     * kernel after every use and every tile pays ~4,000 page faults again; fewer, larger tiles are
-     * otherwise better (fewer parallel ops: much faster when other processes share the cores).
-     */
-    static long defaultTileBytes(Map<String, String> environment) {
-        long mmapThreshold = parseLong(environment.get("MALLOC_MMAP_THRESHOLD_"));
-        long trimThreshold = parseLong(environment.get("MALLOC_TRIM_THRESHOLD_"));
-        boolean keepsLargeBlocks = mmapThreshold >= 2 * LARGE_TILE_BYTES && trimThreshold >= 4 * LARGE_TILE_BYTES;
-        return keepsLargeBlocks ? LARGE_TILE_BYTES : SMALL_TILE_BYTES;
-    }
-
-    private static long parseLong(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     /** Tile shape: queries per block and codes per chunk. */
-    record Tiling(long vectorBlock, long codeChunk) {}
+    public record Tiling(long vectorBlock, long codeChunk) {}
 
-    /** The tile shape this search uses for an (n x k) problem of dimension d. */
-    Tiling plan(long n, long k, long d, boolean gpu) {
+    /** The tile shape this search uses for an (n x k) problem of dimension d (for benchmarks and tests). */
+    public Tiling plan(long n, long k, long d, boolean gpu) {
         long bytes = gpu ? memoryBudgetBytes : Math.min(memoryBudgetBytes, tileBytes);
         long elements = Math.max(1, bytes / Float.BYTES);
         if (n * k <= elements) { // one shot (n * k < 2^63 for any tensor that fits in memory)
@@ -487,14 +452,13 @@ public final class NearestCodeSearch {
         private long memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES;
         private long tileBytes = DEFAULT_TILE_BYTES;
         private long maxCodeChunk = DEFAULT_MAX_CODE_CHUNK;
-        private boolean engineArgMin = "engine".equals(System.getProperty("vqlc.search.argmin"));
+        private boolean engineArgMin;
 
         private Builder() {}
 
         /**
-         * On CPU, the engine's {@code argMin} + gather + {@code where} per tile instead of the Java
-         * row scan ({@link RowMinima}); the default is the scan, {@code -Dvqlc.search.argmin=engine}
-         * selects the engine for comparisons. GPU searches always use the engine.
+         * On CPU, the engine's {@code argMin} + gather + {@code where} per tile (the GPU path)
+         * instead of the Java row scan ({@link RowMinima}); for tests, which check both paths.
          */
         Builder optEngineArgMin(boolean engineArgMin) {
             this.engineArgMin = engineArgMin;
@@ -509,14 +473,18 @@ public final class NearestCodeSearch {
             return this;
         }
 
-        /** Preferred CPU tile size in bytes (tuning; default 2 or 16 MiB, see the class comment). */
-        Builder optTileBytes(long tileBytes) {
+        /**
+         * Preferred CPU tile size in bytes (default {@value NearestCodeSearch#DEFAULT_TILE_BYTES}):
+         * smaller when the allocator returns large freed blocks to the kernel (see the class
+         * comment).
+         */
+        public Builder optTileBytes(long tileBytes) {
             this.tileBytes = tileBytes;
             return this;
         }
 
         /** Longest code chunk per tile (tuning; default 2048). */
-        Builder optMaxCodeChunk(long maxCodeChunk) {
+        public Builder optMaxCodeChunk(long maxCodeChunk) {
             this.maxCodeChunk = maxCodeChunk;
             return this;
         }

@@ -2,8 +2,7 @@ package io.github.vqlc.core.search;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import java.nio.ByteOrder;
+import io.github.vqlc.core.engine.TorchOps;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -38,10 +37,7 @@ final class RowMinima {
         int rows = Math.toIntExact(tile.getShape().get(0));
         int cols = Math.toIntExact(tile.getShape().get(1));
         // direct buffer over the tensor's memory (a matMul result is contiguous, so no copy is made)
-        FloatBuffer data = ((PtNDArray) tile)
-                .toByteBuffer(true)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        FloatBuffer data = TorchOps.floatView(tile);
         for (int r = 0; r < rows; r++) {
             int i = firstRow + r;
             long self = selfOffset < 0 ? -1 : selfOffset + i - firstCode; // the row's own column, if any

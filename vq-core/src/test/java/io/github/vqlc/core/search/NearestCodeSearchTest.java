@@ -15,7 +15,6 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +79,7 @@ class NearestCodeSearchTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.create(xHost, new Shape(n, d));
             NDArray codes = m.create(codesHost, new Shape(k, d));
-            long[] naive = SearchBenchmark.naiveArgMin(x, codes).toLongArray();
+            long[] naive = fullMatrixArgMin(x, codes).toLongArray();
             long[] exact = exactArgMin(xHost, codesHost, n, k, d);
             double[] exactDistance = new double[n];
             for (int i = 0; i < n; i++) {
@@ -166,7 +165,7 @@ class NearestCodeSearchTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray codes = m.create(codesHost, new Shape(k, 2));
             NDArray x = m.create(new float[] {1, 1, 0, 0, 2, 2}, new Shape(3, 2));
-            long[] fullArgMin = SearchBenchmark.naiveArgMin(x, codes).toLongArray();
+            long[] fullArgMin = fullMatrixArgMin(x, codes).toLongArray();
             assertThat(fullArgMin).containsExactly(7, 520, 7);
             for (NearestCodeSearch search : allTilings()) {
                 // a 40-byte tile is 10 distances: one vector x 10 codes, 100 chunks
@@ -224,23 +223,17 @@ class NearestCodeSearchTest {
     }
 
     @Test
-    void largeTilesOnlyWhenGlibcKeepsLargeBlocksInTheHeap() {
-        long small = NearestCodeSearch.SMALL_TILE_BYTES;
-        long large = NearestCodeSearch.LARGE_TILE_BYTES;
-        assertThat(NearestCodeSearch.defaultTileBytes(Map.of())).isEqualTo(small);
-        // bin/vqlc's settings
-        assertThat(NearestCodeSearch.defaultTileBytes(
-                        Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
-                .isEqualTo(large);
-        // a fixed mmap threshold alone leaves the trim threshold at 128 KiB: the heap top is trimmed
-        assertThat(NearestCodeSearch.defaultTileBytes(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432")))
-                .isEqualTo(small);
-        assertThat(NearestCodeSearch.defaultTileBytes(
-                        Map.of("MALLOC_MMAP_THRESHOLD_", "4194304", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
-                .isEqualTo(small);
-        assertThat(NearestCodeSearch.defaultTileBytes(
-                        Map.of("MALLOC_MMAP_THRESHOLD_", "lots", "MALLOC_TRIM_THRESHOLD_", "17179869184")))
-                .isEqualTo(small);
+    void theTileSizeIsASettingWithA16MiBDefault() {
+        assertThat(NearestCodeSearch.DEFAULT_TILE_BYTES).isEqualTo(16L << 20);
+        // 16 MiB = 4 Mi distances: 2048 queries x 2048 codes
+        assertThat(NearestCodeSearch.create().plan(4096, 100_000, 8, false))
+                .isEqualTo(new NearestCodeSearch.Tiling(2048, 2048));
+        NearestCodeSearch small =
+                NearestCodeSearch.builder().optTileBytes(2L << 20).build(); // 512 Ki distances
+        assertThat(small.plan(4096, 100_000, 8, false)).isEqualTo(new NearestCodeSearch.Tiling(256, 2048));
+        assertThatThrownBy(() -> NearestCodeSearch.builder().optTileBytes(2).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tileBytes");
     }
 
     @Test
@@ -487,5 +480,13 @@ class NearestCodeSearchTest {
             values[i] = (float) random.nextGaussian();
         }
         return values;
+    }
+
+    /** The textbook search: the whole (N, K) matrix ||x||^2 - 2 x.c + ||c||^2, then argMin per row. */
+    private static NDArray fullMatrixArgMin(NDArray x, NDArray codes) {
+        NDArray distances = x.matMul(codes.transpose()).mul(-2f);
+        distances.addi(x.square().sum(new int[] {1}, true));
+        distances.addi(codes.square().sum(new int[] {1}));
+        return distances.argMin(1);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The {@code -c FILE} and repeatable {@code -o key=value} options shared by commands that read a config. */
-final class ConfigOptions {
+public final class ConfigOptions {
 
     @Option(
             names = {"-c", "--config"},
@@ -21,7 +21,8 @@ final class ConfigOptions {
             description = "Override a config key, e.g. -o train.steps=200 (repeatable; wins over the file).")
     List<String> overrides = new ArrayList<>();
 
-    ExperimentConfig load() {
+    /** The config file with the overrides on top, loaded and validated. */
+    public ExperimentConfig load() {
         return ExperimentConfig.load(file, overrides);
     }
 }

@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +30,6 @@ import picocli.CommandLine.Option;
             GptCommand.class,
             GenerateCommand.class,
             QuantizersCommand.class,
-            BenchCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -61,6 +61,9 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+            cli.addSubcommand(extension.command());
+        }
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();

@@ -1,6 +1,5 @@
 package io.github.vqlc.experiments.run;
 
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
@@ -70,10 +69,6 @@ public final class TrainRun {
     }
 
     static Injector injector(ExperimentConfig config, Module... overrides) {
-        Module base = new ExperimentModule(config);
-        return Guice.createInjector(
-                overrides.length == 0
-                        ? base
-                        : com.google.inject.util.Modules.override(base).with(overrides));
+        return ExperimentModule.injector(config, overrides);
     }
 }

@@ -5,12 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import com.google.inject.Key;
+import com.google.inject.Module;
 import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.TypeLiteral;
 import com.google.inject.name.Named;
+import com.google.inject.util.Modules;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
@@ -50,6 +54,13 @@ public class ExperimentModule extends AbstractModule {
 
     public ExperimentModule(ExperimentConfig config) {
         this.config = config;
+    }
+
+    /** The injector of {@code config}; {@code overrides} replace bindings of this module (tests). */
+    public static Injector injector(ExperimentConfig config, Module... overrides) {
+        Module base = new ExperimentModule(config);
+        return Guice.createInjector(
+                overrides.length == 0 ? base : Modules.override(base).with(overrides));
     }
 
     @Override

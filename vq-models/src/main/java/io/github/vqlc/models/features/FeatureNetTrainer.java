@@ -3,7 +3,6 @@ package io.github.vqlc.models.features;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -14,7 +13,9 @@ import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.models.train.Adam;
 import io.github.vqlc.models.train.LearningRateSchedule;
+import io.github.vqlc.models.train.TrainingLoop;
 import io.github.vqlc.models.train.TrainingObserver;
+import io.github.vqlc.models.train.TrainingSummary;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,58 +62,54 @@ public final class FeatureNetTrainer {
         LearningRateSchedule schedule =
                 new LearningRateSchedule(config.lr(), config.minLr(), config.warmupSteps(), config.steps());
         ParameterStore ps = new ParameterStore(manager, false);
-        observer.started(1, config.steps());
-        long start = System.nanoTime();
-        long images = 0;
-        int skipped = 0;
-        int badInARow = 0;
+        int batchSize = Math.min(config.batchSize(), train.size());
+        int[] skipped = {0};
+        int[] badInARow = {0};
+        TrainingSummary summary;
         try (BatchLoader loader = BatchLoader.builder(train)
-                .setBatchSize(Math.min(config.batchSize(), train.size()))
+                .setBatchSize(batchSize)
                 .optShuffle(true)
                 .optDropLast(true)
                 .optSeed(seed)
                 .build()) {
-            for (int step = 1; step <= config.steps(); step++) {
-                boolean logStep = step % config.logEvery() == 0 || step == config.steps();
-                Map<String, Double> logged = Map.of();
-                try (NDScope scope = new NDScope();
-                        NDManager sub = manager.newSubManager()) {
-                    scope.suppressNotUsedWarning();
-                    Batch batch = loader.nextBatch(sub);
-                    NDArray loss;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = net.classify(ps, batch.images(), true);
-                        loss = crossEntropy(logits, batch.labels(), train.numClasses());
-                        gc.backward(loss);
-                    }
-                    double value = loss.getFloat();
-                    images += batch.size();
-                    // a step with a non-finite loss or gradient is skipped, not applied: libtorch on this
-                    // project's CPUs produced sporadic NaN (docs/djl-pitfalls.md); a diverging run still stops
-                    if (!Double.isFinite(value) || !adam.gradientsFinite()) {
-                        adam.zeroGradients();
-                        skipped++;
-                        if (++badInARow > MAX_BAD_STEPS_IN_A_ROW) {
-                            throw new UserException(
-                                    "feature network loss became " + value + " at step " + step + " (" + badInARow
-                                            + " non-finite steps in a row); nothing was written (try a lower features.lr)");
+            summary = TrainingLoop.builder()
+                    .setManager(manager)
+                    .setSteps(config.steps())
+                    .setSchedule(schedule)
+                    .setImagesPerStep(batchSize)
+                    .setStep((sub, step, lr) -> {
+                        Batch batch = loader.nextBatch(sub);
+                        NDArray loss;
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray logits = net.classify(ps, batch.images(), true);
+                            loss = crossEntropy(logits, batch.labels(), train.numClasses());
+                            gc.backward(loss);
                         }
-                    } else {
-                        adam.step(schedule.at(step));
-                        badInARow = 0;
-                    }
-                    if (logStep) {
-                        logged = skipped == 0
-                                ? Map.of("loss", value)
-                                : Map.of("loss", value, "skipped_steps", (double) skipped);
-                    }
-                }
-                observer.stepped(step, images / Math.max(1e-9, (System.nanoTime() - start) / 1e9), logged);
-            }
+                        double value = loss.getFloat();
+                        // a step with a non-finite loss or gradient is skipped, not applied: libtorch on
+                        // this project's CPUs produced sporadic NaN (docs/djl-pitfalls.md); a diverging
+                        // run still stops
+                        if (!Double.isFinite(value) || !adam.gradientsFinite()) {
+                            adam.zeroGradients();
+                            skipped[0]++;
+                            if (++badInARow[0] > MAX_BAD_STEPS_IN_A_ROW) {
+                                throw new UserException("feature network loss became " + value + " at step " + step
+                                        + " (" + badInARow[0] + " non-finite steps in a row); nothing was written"
+                                        + " (try a lower features.lr)");
+                            }
+                        } else {
+                            adam.step(lr);
+                            badInARow[0] = 0;
+                        }
+                        return Map.of("loss", loss);
+                    })
+                    .optLogEvery(config.logEvery())
+                    .optHostExtras(() -> skipped[0] == 0 ? Map.of() : Map.of("skipped_steps", (double) skipped[0]))
+                    .optObserver(observer)
+                    .build()
+                    .run(false);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        observer.finished();
-        return new Result(net, accuracy(net, test, manager, config.batchSize()), seconds);
+        return new Result(net, accuracy(net, test, manager, config.batchSize()), summary.trainSeconds());
     }
 
     /** Mean over the batch of -log softmax(logits)[label], the log-softmax shifted by the detached row maximum. */

@@ -6,11 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.spi.FeatureExtractor;
 
@@ -138,7 +137,7 @@ final class TorchScriptExtractor implements FeatureExtractor {
         NDArray x = images;
         int size = settings.inputSize();
         if (size > 0 && (x.getShape().get(2) != size || x.getShape().get(3) != size)) {
-            x = JniUtils.interpolate((PtNDArray) x, new long[] {size, size}, 2, false); // 2 = bilinear
+            x = TorchOps.interpolate(x, new long[] {size, size}, TorchOps.Interpolation.BILINEAR);
         }
         if (imageChannels == 1 && settings.channels() == 3) {
             x = x.repeat(1, 3);

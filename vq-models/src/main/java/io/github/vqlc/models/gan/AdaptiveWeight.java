@@ -3,8 +3,7 @@ package io.github.vqlc.models.gan;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.ops.Scalars;
 
 /**
@@ -52,11 +51,11 @@ public final class AdaptiveWeight {
         NDArray[] norms = new NDArray[outputGrads.length];
         for (int i = 0; i < outputGrads.length; i++) {
             boolean more = i < outputGrads.length - 1;
-            JniUtils.backward((PtNDArray) y, (PtNDArray) outputGrads[i], more, false);
+            TorchOps.backward(y, outputGrads[i], more);
             NDArray g = w.getGradient();
             norms[i] = g.norm();
             if (more) {
-                JniUtils.zeroGrad((PtNDArray) w);
+                TorchOps.zeroGradient(w);
             }
         }
         return norms;

@@ -8,10 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.ops.Scalars;
 
 /**
@@ -69,7 +68,7 @@ final class CausalSelfAttention extends AbstractBlock {
     }
 
     private NDArray dropout(NDArray x, boolean training) {
-        return training && dropout > 0 ? JniUtils.dropout((PtNDArray) x, dropout, true) : x;
+        return training && dropout > 0 ? TorchOps.dropout(x, dropout, true) : x;
     }
 
     /** The additive causal mask (n, past + n), created in {@code manager}; null for a single new position. */

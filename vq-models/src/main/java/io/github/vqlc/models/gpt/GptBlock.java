@@ -9,10 +9,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.models.nn.LayerNorm;
 
 /**
@@ -45,7 +44,7 @@ final class GptBlock extends AbstractBlock {
         h = Activation.gelu(fc.forward(ps, new NDList(h), training).singletonOrThrow());
         h = fcOut.forward(ps, new NDList(h), training).singletonOrThrow();
         if (training && dropout > 0) {
-            h = JniUtils.dropout((PtNDArray) h, dropout, true);
+            h = TorchOps.dropout(h, dropout, true);
         }
         return x.add(h);
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.vqlc.core.data.LoaderState;
+import io.github.vqlc.core.data.Resumable;
 import io.github.vqlc.core.io.TokenFile;
 import java.util.SplittableRandom;
 
@@ -12,7 +13,7 @@ import java.util.SplittableRandom;
  * permutation seeded by (seed, e); an epoch's last short batch is skipped. {@link #state()} /
  * {@link #restore} save the position so a resumed run sees the same batches.
  */
-public final class TokenBatches {
+public final class TokenBatches implements Resumable {
 
     /** One batch: classes (B) int64 (the null class for unlabelled files) and tokens (B, N) int64. */
     public record Batch(NDArray classes, NDArray tokens) {}
@@ -55,10 +56,12 @@ public final class TokenBatches {
         return new Batch(manager.create(classes), manager.create(tokens, new Shape(batchSize, n)));
     }
 
+    @Override
     public LoaderState state() {
         return new LoaderState(epoch, cursor);
     }
 
+    @Override
     public void restore(LoaderState s) {
         epoch = s.epoch();
         cursor = s.cursor();

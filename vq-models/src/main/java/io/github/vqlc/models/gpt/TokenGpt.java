@@ -10,11 +10,10 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.models.nn.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +162,7 @@ public final class TokenGpt extends AbstractBlock {
         NDArray pos = ps.getValue(positionEmbedding, x.getDevice(), training)
                 .get(x.getManager(), new NDIndex("{}:{}", offset, offset + n));
         x = x.add(pos);
-        return training && spec.dropout() > 0 ? JniUtils.dropout((PtNDArray) x, spec.dropout(), true) : x;
+        return training && spec.dropout() > 0 ? TorchOps.dropout(x, spec.dropout(), true) : x;
     }
 
     /** True for parameters that get weight decay: the matrices of linear layers (not embeddings, norms, biases). */

@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import io.github.vqlc.core.engine.TorchOps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,7 +96,7 @@ public final class Adam {
                 NDArray update = mi.div(denom);
                 update.attach(scratch);
                 w.subi(update.muli(stepSize));
-                JniUtils.zeroGrad((PtNDArray) w);
+                TorchOps.zeroGradient(w);
             }
         }
     }
@@ -119,7 +118,7 @@ public final class Adam {
         for (Parameter p : parameters) {
             NDArray w = p.getArray();
             if (w.hasGradient()) {
-                JniUtils.zeroGrad((PtNDArray) w);
+                TorchOps.zeroGradient(w);
             }
         }
     }

@@ -5,14 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
-import com.google.gson.JsonObject;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.Batch;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;
-import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.io.ImageGrid;
-import io.github.vqlc.core.io.JsonLines;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +24,10 @@ import java.util.Map;
  * half-cycle cosine; {@code train.accumulate-steps} micro-batches make one update; an optional EMA
  * of the generator's weights is used for samples and evaluation.
  *
- * <p>Every step runs in its own {@link NDScope} and sub-manager so memory stays flat; losses reach
- * the host only on log steps, where non-finite values stop the run before any checkpoint could
- * store them. Checkpoints hold both networks, both optimizers' moments and step counts, the EMA
- * weights and the data position, so a resumed run replays exactly the batches and updates of an
+ * <p>The loop around the step is the shared {@link TrainingLoop}: a scope and sub-manager per step,
+ * losses on the host only on log steps (where non-finite values stop the run before any checkpoint
+ * could store them). Checkpoints hold both networks, both optimizers' moments and step counts, the
+ * EMA weights and the data position, so a resumed run replays exactly the batches and updates of an
  * uninterrupted one.
  */
 public final class VqTrainer {
@@ -96,7 +93,6 @@ public final class VqTrainer {
     public TrainingSummary run(boolean resume) {
         TrainingStep trainingStep =
                 new TrainingStep(model, objective, manager, train.beta1(), train.beta2(), train.emaDecay());
-        List<Checkpoints.Part> parts = trainingStep.checkpointParts();
         ema = trainingStep.ema();
         int batchSize = Math.min(train.batchSize(), trainSet.size());
         BatchLoader loader = BatchLoader.builder(trainSet)
@@ -105,127 +101,67 @@ public final class VqTrainer {
                 .optDropLast(true)
                 .optSeed(seed)
                 .build();
-        Checkpoints checkpoints = checkpoints();
-        int startStep = 0;
-        double previousSeconds = 0;
-        if (resume) {
-            var newest = checkpoints.newest();
-            if (newest.isPresent()) {
-                JsonObject state = checkpoints.load(newest.get(), parts, manager);
-                trainingStep.reattachGradients();
-                if (ema != null) {
-                    try (NDManager scratch = manager.newSubManager()) {
-                        NDList saved = Checkpoints.readArrays(newest.get(), "ema", scratch)
-                                .orElseThrow(() -> new UserException("checkpoint "
-                                        + newest.get().dir() + " has no ema.ndlist but train.ema-decay > 0"));
-                        ema.restore(saved);
-                    }
-                }
-                startStep = newest.get().step();
-                previousSeconds = state.get("train_seconds").getAsDouble();
-                loader.restore(new LoaderState(
-                        state.get("data_epoch").getAsLong(),
-                        state.get("data_cursor").getAsInt()));
-                observer.note("resumed from " + newest.get().dir() + " at step " + startStep);
-            }
-        }
-        LearningRateSchedule schedule =
-                new LearningRateSchedule(train.lr(), train.minLr(), train.warmupSteps(), train.steps());
         LearningRateSchedule discSchedule = new LearningRateSchedule(
                 discriminatorLr, train.minLr() * discriminatorLr / train.lr(), train.warmupSteps(), train.steps());
         ParameterStore ps = new ParameterStore(manager, false);
-        Map<String, Double> lastLosses = new LinkedHashMap<>();
-        observer.started(startStep + 1, train.steps());
-        long sessionStart = System.nanoTime();
-        long imagesSeen = 0;
-        try (JsonLines log = new JsonLines(runDir.resolve("log.jsonl"));
-                loader) {
-            for (int step = startStep + 1; step <= train.steps(); step++) {
-                boolean logStep = step % train.logEvery() == 0 || step == train.steps();
-                boolean checkpointStep = step % train.checkpointEvery() == 0 || step == train.steps();
-                double lr = schedule.at(step);
-                Map<String, Double> losses = null;
-                try (NDScope scope = new NDScope();
-                        NDManager sub = manager.newSubManager()) {
-                    scope.suppressNotUsedWarning();
+        TrainingLoop loop = TrainingLoop.builder()
+                .setManager(manager)
+                .setSteps(train.steps())
+                .setSchedule(new LearningRateSchedule(train.lr(), train.minLr(), train.warmupSteps(), train.steps()))
+                .setImagesPerStep((long) batchSize * train.accumulateSteps())
+                .setStep((sub, step, lr) -> {
                     List<NDArray> microBatches = new ArrayList<>();
                     for (int m = 0; m < train.accumulateSteps(); m++) {
-                        Batch batch = loader.nextBatch(sub);
-                        microBatches.add(batch.images());
-                        imagesSeen += batch.size();
+                        microBatches.add(loader.nextBatch(sub).images());
                     }
-                    Map<String, NDArray> terms = trainingStep.run(ps, microBatches, step, lr, discSchedule.at(step));
-                    if (logStep || checkpointStep) {
-                        losses = toHost(terms);
-                        checkFinite(step, losses);
+                    return trainingStep.run(ps, microBatches, step, lr, discSchedule.at(step));
+                })
+                .optLogEvery(train.logEvery())
+                .optLog(runDir.resolve("log.jsonl"))
+                .optCheckpoints(checkpoints(), train.checkpointEvery(), trainingStep.checkpointParts())
+                .optCheckpointArrays(() -> ema == null ? Map.of() : Map.of("ema", ema.state()))
+                .optOnResume((checkpoint, state) -> {
+                    trainingStep.reattachGradients();
+                    if (ema != null) {
+                        try (NDManager scratch = manager.newSubManager()) {
+                            NDList saved = Checkpoints.readArrays(checkpoint, "ema", scratch)
+                                    .orElseThrow(() -> new UserException("checkpoint " + checkpoint.dir()
+                                            + " has no ema.ndlist but train.ema-decay > 0"));
+                            ema.restore(saved);
+                        }
                     }
-                }
-                double seconds = (System.nanoTime() - sessionStart) / 1e9;
-                double ips = imagesSeen / Math.max(seconds, 1e-9);
-                if (losses != null) {
-                    lastLosses = losses;
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("step", step);
-                    line.putAll(losses);
-                    line.put("lr", lr);
-                    line.put("images_per_second", ips);
-                    line.put("elapsed_seconds", previousSeconds + seconds);
-                    log.append(line);
-                }
-                observer.stepped(step, ips, losses == null ? Map.of() : losses);
-                if (train.evalEvery() > 0 && step % train.evalEvery() == 0 && heldOut != null) {
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("step", step);
-                    line.put("split", "held_out");
-                    try (WeightEma.Swap swap = swapInEma()) {
-                        line.putAll(heldOut.evaluate(model, ps));
+                })
+                .optData(loader)
+                .addAfterStep((step, log) -> {
+                    if (train.evalEvery() > 0 && step % train.evalEvery() == 0 && heldOut != null) {
+                        Map<String, Object> line = new LinkedHashMap<>();
+                        line.put("step", step);
+                        line.put("split", "held_out");
+                        try (WeightEma.Swap swap = swapInEma()) {
+                            line.putAll(heldOut.evaluate(model, ps));
+                        }
+                        log.line(line);
+                        log.note("eval at step " + step + ": " + line);
                     }
-                    log.append(line);
-                    observer.note("eval at step " + step + ": " + line);
-                }
-                if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) {
-                    try (WeightEma.Swap swap = swapInEma()) {
-                        writeSamples(ps, step);
+                })
+                .addAfterStep((step, log) -> {
+                    if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) {
+                        try (WeightEma.Swap swap = swapInEma()) {
+                            writeSamples(ps, step);
+                        }
                     }
-                }
-                if (checkpointStep) {
-                    JsonObject state = new JsonObject();
-                    state.addProperty("train_seconds", previousSeconds + seconds);
-                    state.addProperty("data_epoch", loader.state().epoch());
-                    state.addProperty("data_cursor", loader.state().cursor());
-                    checkpoints.save(step, parts, ema == null ? Map.of() : Map.of("ema", ema.state()), state);
-                }
-            }
+                })
+                .optStopOnNonFinite("loss%s; stopped without saving; last good checkpoint: %s (try a lower train.lr)")
+                .optObserver(observer)
+                .build();
+        try (loader) {
+            return loop.run(resume);
         }
-        double seconds = (System.nanoTime() - sessionStart) / 1e9;
-        observer.finished();
-        return new TrainingSummary(
-                train.steps(), previousSeconds + seconds, imagesSeen / Math.max(seconds, 1e-9), lastLosses);
     }
 
     /** The EMA weights in the model until closed (a no-op without EMA). */
     public WeightEma.Swap swapInEma() {
         return ema == null ? () -> {} : ema.swapIn();
-    }
-
-    private static Map<String, Double> toHost(Map<String, NDArray> terms) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : terms.entrySet()) {
-            values.put(e.getKey(), (double) e.getValue().getFloat());
-        }
-        return values;
-    }
-
-    private void checkFinite(int step, Map<String, Double> losses) {
-        for (Map.Entry<String, Double> e : losses.entrySet()) {
-            if (!Double.isFinite(e.getValue())) {
-                var newest = checkpoints().newest();
-                throw new UserException("loss '" + e.getKey() + "' became " + e.getValue() + " at step " + step
-                        + "; stopped without saving; last good checkpoint: "
-                        + newest.map(c -> c.dir().toString()).orElse("none")
-                        + " (try a lower train.lr)");
-            }
-        }
     }
 
     /** Originals (top row) above their reconstructions (bottom row), from the first 8 sample images. */

@@ -2,10 +2,9 @@ package io.github.vqlc.models.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.models.gan.AdaptiveWeight;
@@ -156,9 +155,9 @@ public final class VqganObjective implements AutoCloseable {
     /** d target / d leaf, copied out, with the leaf's gradient zeroed again. */
     private static NDArray backwardTo(NDArray leaf, NDArray target) {
         NDArray ones = target.getManager().ones(target.getShape());
-        JniUtils.backward((PtNDArray) target, (PtNDArray) ones, false, false);
+        TorchOps.backward(target, ones, false);
         NDArray grad = leaf.getGradient().duplicate();
-        JniUtils.zeroGrad((PtNDArray) leaf);
+        TorchOps.zeroGradient(leaf);
         return grad;
     }
 

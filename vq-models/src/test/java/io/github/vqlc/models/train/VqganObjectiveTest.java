@@ -9,10 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.QuantizerOutput;
@@ -187,7 +186,7 @@ class VqganObjectiveTest {
 
     static void zero(List<Parameter> params) {
         for (Parameter p : params) {
-            JniUtils.zeroGrad((PtNDArray) p.getArray());
+            TorchOps.zeroGradient(p.getArray());
         }
     }
 

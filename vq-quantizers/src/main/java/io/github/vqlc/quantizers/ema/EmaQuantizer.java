@@ -1,7 +1,6 @@
 package io.github.vqlc.quantizers.ema;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -13,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import io.github.vqlc.core.ops.Scalars;
+import io.github.vqlc.core.ops.Segments;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.quantizers.common.AbstractQuantizer;
@@ -167,10 +167,11 @@ public final class EmaQuantizer extends AbstractQuantizer {
             NDArray es = embedSum.getArray().stopGradient();
             NDArray cb = codebook.getArray().stopGradient();
             NDArray x = vectors.stopGradient();
-            NDList unique = indices.unique(null, true, false, true); // used codes (sorted), -, counts
+            // used codes (sorted), each vector's position among them, and their counts
+            NDList unique = indices.unique(null, true, true, true);
             NDArray used = unique.get(0);
             NDArray counts = unique.get(2);
-            NDArray sums = segmentSums(x, indices, counts);
+            NDArray sums = Segments.sumByIndex(x, unique.get(1), used.size()); // (used, D)
             NDIndex rows = new NDIndex("{}", used);
             float keep = 1f - decay;
 
@@ -204,26 +205,6 @@ public final class EmaQuantizer extends AbstractQuantizer {
         cb.set(rows, samples);
         es.set(rows, samples.mul(restartThreshold));
         cs.set(rows, restartThreshold);
-    }
-
-    /**
-     * Sum of the rows of {@code x} (N, D) per code, for the codes {@code unique} returned in
-     * ascending order with {@code counts} (M): (M, D) float32. Sorting groups each code's rows into
-     * one segment; a float64 cumulative sum, read at the segment ends and differenced, gives the
-     * segment sums (float64 keeps the differencing exact to ~1e-12 relative for any batch size).
-     */
-    static NDArray segmentSums(NDArray x, NDArray indices, NDArray counts) {
-        long d = x.getShape().get(1);
-        NDArray order = indices.argSort(0);
-        NDArray cumulative =
-                x.get(new NDIndex("{}", order)).toType(DataType.FLOAT64, false).cumSum(0);
-        NDArray ends = counts.cumSum(0).subi(1);
-        NDArray atEnds = cumulative.get(new NDIndex("{}", ends)); // (M, D)
-        long m = atEnds.getShape().get(0);
-        NDArray before = NDArrays.concat(new NDList(
-                x.getManager().zeros(new Shape(1, d), DataType.FLOAT64, x.getDevice()),
-                atEnds.get(new NDIndex().addSliceDim(0, m - 1))));
-        return atEnds.sub(before).toType(DataType.FLOAT32, false);
     }
 
     /** Commitment weight. */

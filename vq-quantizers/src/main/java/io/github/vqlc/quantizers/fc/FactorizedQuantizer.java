@@ -8,12 +8,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.QuantizerOutput;
@@ -127,7 +126,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
 
     /** Rows scaled to unit l2 norm (x / max(||x||, 1e-12)), differentiable. */
     static NDArray normalize(NDArray x) {
-        return JniUtils.normalize((PtNDArray) x, 2, 1, 1e-12);
+        return TorchOps.normalize(x, 2, 1, 1e-12);
     }
 
     /** Width F of the look-up space. */

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerFactory;
@@ -173,7 +174,7 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
 
     private static void zeroGrads(Quantizer q) {
         for (Parameter p : q.getParameters().values()) {
-            ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.getArray());
+            TorchOps.zeroGradient(p.getArray());
         }
     }
 }

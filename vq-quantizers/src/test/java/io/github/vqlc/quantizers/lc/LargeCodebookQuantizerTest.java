@@ -10,13 +10,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
@@ -171,7 +170,7 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
         }
         assertThat(w.getArray().getGradient().abs().sum().getFloat()).isZero();
         assertThat(z.getGradient().abs().sum().getFloat()).isGreaterThan(0f);
-        JniUtils.zeroGrad((PtNDArray) z);
+        TorchOps.zeroGradient(z);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.backward(q.quantize(ps, z, true).losses().get("codebook"));
         }
@@ -329,7 +328,7 @@ class LargeCodebookQuantizerTest extends QuantizerContractTest {
                 if (p.requiresGradient()) {
                     NDArray w = p.getArray();
                     w.subi(w.getGradient().mul(0.05f));
-                    JniUtils.zeroGrad((PtNDArray) w);
+                    TorchOps.zeroGradient(w);
                 }
             }
         }

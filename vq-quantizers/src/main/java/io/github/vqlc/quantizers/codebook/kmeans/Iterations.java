@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.vqlc.core.ops.Segments;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.search.SearchResult;
 import java.util.ArrayList;

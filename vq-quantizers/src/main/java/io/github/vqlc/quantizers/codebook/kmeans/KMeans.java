@@ -24,12 +24,12 @@ import java.util.List;
  * on the centred points {@code x - mean(x)}, and inertia comes from exact differences {@code ||x -
  * c||^2}, not from the search's expansion.
  *
- * <p>Threads (CPU): by default the search is split by rows over as many Java threads as PyTorch
- * has intra-op threads, each running single-threaded ops, and PyTorch's process-wide intra-op
- * thread count is 1 for the whole fit (init included) and restored afterwards; see {@link
+ * <p>Threads (CPU): by default the search is split by rows over as many Java threads as the
+ * caller's PyTorch intra-op thread count, each running single-threaded ops, and the rest of the fit
+ * (init and updates) runs single-threaded on a thread of its own; see {@link
  * Builder#optSearchThreads}. This is what makes an iteration as fast as scikit-learn's on a shared
- * 2-core machine (docs/benchmarks.md). Other threads of the process that run PyTorch ops during a
- * fit run them single-threaded.
+ * 2-core machine (docs/benchmarks.md). The caller's thread settings, and those of other threads of
+ * the process, are not changed.
  *
  * <p>Full mode ({@code miniBatchSize = 0}): each iteration assigns every point to its nearest
  * centroid, then moves each centroid to the mean of its points. It stops after {@code
@@ -151,8 +151,8 @@ public final class KMeans {
     public NDArray initialCentroids(NDArray points) {
         checkPoints(points);
         checkEnough(points.getShape().get(0), k, "");
-        try (SplitSearch threads = splitSearch(points)) {
-            return initialize(points, k, seed);
+        try (SplitSearch split = splitSearch(points)) {
+            return split.drive(() -> initialize(points, k, seed));
         }
     }
 
@@ -241,13 +241,16 @@ public final class KMeans {
         Outcome o;
         NDArray mean = x.mean(new int[] {0}, true); // (1, D)
         NDArray centred = x.sub(mean);
-        // opened first: on CPU, k-means++ also runs with single-threaded ops (no fork-join per op)
+        // on CPU, k-means++ and the updates run on the split's driver thread with single-threaded
+        // ops too (no fork-join per op), and the caller's thread settings stay untouched
         try (SplitSearch split = splitSearch(x)) {
-            NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
-            Iterations iterations = new Iterations(split, observer, maxIterations, tolerance, prune);
-            o = miniBatchSize > 0
-                    ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
-                    : iterations.lloyd(centred, centres);
+            o = split.drive(() -> {
+                NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
+                Iterations iterations = new Iterations(split, observer, maxIterations, tolerance, prune);
+                return miniBatchSize > 0
+                        ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
+                        : iterations.lloyd(centred, centres);
+            });
         }
         NDArray centroids = o.centroids().add(mean);
         o.centroids().close();
@@ -370,9 +373,9 @@ public final class KMeans {
 
         /**
          * CPU only: Java threads that each search a share of the points with PyTorch ops running
-         * single-threaded (PyTorch's process-wide intra-op thread count is 1 during each search and
-         * restored after it); 1 = one search using PyTorch's own intra-op threads; 0 (default) =
-         * PyTorch's intra-op thread count. The answer does not depend on it.
+         * single-threaded (the rest of the fit then runs single-threaded on a thread of its own);
+         * 1 = everything on the caller's thread with its own PyTorch threads; 0 (default) = the
+         * caller's PyTorch intra-op thread count. The answer does not depend on it.
          */
         public Builder optSearchThreads(int searchThreads) {
             this.searchThreads = searchThreads;

@@ -5,15 +5,19 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.pytorch.jni.JniUtils;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.search.SearchResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Nearest-centre search of many points on CPU, split by rows over Java threads that each run
@@ -26,11 +30,11 @@ import java.util.concurrent.Future;
  * and the pruning test of each part in one piece); {@link #searchOthers} finds every centre's
  * nearest other centre.
  *
- * <p>While an instance is open, PyTorch's process-wide intra-op thread count is 1 (it is restored
- * by {@link #close()}): the workers run single-threaded ops, and so do the caller's other ops of
- * the k-means iterations (the centroid update and k-means++, O(N*D)), and any other thread of the
- * process that runs PyTorch ops meanwhile. The workers are daemon threads. Results do not depend
- * on the number of threads: every row's nearest centre is computed independently.
+ * <p>The workers are daemon threads that run their PyTorch ops single-threaded; the intra-op thread
+ * count is a per-thread setting, so the caller's own count (and the default of threads started
+ * later) stays what it was: k-means never changes the process's thread settings behind its
+ * caller's back. Results do not depend on the number of threads: every row's nearest centre is
+ * computed independently.
  */
 final class SplitSearch implements AutoCloseable {
 
@@ -40,7 +44,7 @@ final class SplitSearch implements AutoCloseable {
     private final NearestCodeSearch search;
     private final int threads;
     private final ExecutorService pool;
-    private final int threadsBefore;
+    private final ExecutorService driver;
 
     /**
      * @param threads worker threads; 1 = plain {@link NearestCodeSearch#search} on the caller's
@@ -50,22 +54,63 @@ final class SplitSearch implements AutoCloseable {
     SplitSearch(NearestCodeSearch search, int threads, boolean cpu) {
         this.search = search;
         this.threads = cpu ? threads : 1;
-        this.threadsBefore = JniUtils.getNumThreads();
-        if (this.threads > 1) {
-            JniUtils.setNumThreads(1); // before the workers' first op: they keep 1 thread
-        }
-        this.pool = this.threads > 1
-                ? Executors.newFixedThreadPool(threads, r -> {
-                    Thread t = new Thread(r, "k-means-search");
-                    t.setDaemon(true);
-                    return t;
-                })
-                : null;
+        this.pool = this.threads > 1 ? singleThreaded(this.threads, "k-means-search") : null;
+        this.driver = this.threads > 1 ? singleThreaded(1, "k-means") : null;
     }
 
-    /** PyTorch's intra-op thread count (the cores it was told to use). */
+    /**
+     * Runs {@code fit} (the k-means steps around the searches: seeding, centroid updates) on a
+     * thread of its own with single-threaded PyTorch ops, like the search workers, and waits for
+     * it; without worker threads it runs on the caller's thread. So a fit does the same arithmetic
+     * whatever thread calls it, and the caller's thread settings are never touched.
+     */
+    <T> T drive(Supplier<T> fit) {
+        if (driver == null) {
+            return fit.get();
+        }
+        return await(driver.submit(fit::get));
+    }
+
+    /**
+     * {@code n} started daemon threads whose PyTorch ops run on one thread each. PyTorch keeps the
+     * count a thread sets as the default of threads that have not run an op yet, so once every
+     * worker has set its own, the caller sets its unchanged count again, which restores that
+     * default.
+     */
+    private static ExecutorService singleThreaded(int n, String name) {
+        int callers = TorchOps.intraOpThreads();
+        CountDownLatch started = new CountDownLatch(n);
+        ThreadPoolExecutor workers =
+                new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
+                    Thread t = new Thread(
+                            () -> {
+                                // PyTorch initializes a thread's count from the default at its first op;
+                                // done first, so the default restored below cannot undo the 1
+                                TorchOps.intraOpThreads();
+                                TorchOps.setIntraOpThreads(1);
+                                started.countDown();
+                                task.run();
+                            },
+                            name);
+                    t.setDaemon(true);
+                    return t;
+                });
+        workers.prestartAllCoreThreads();
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+            throw new IllegalStateException("k-means search threads interrupted while starting", e);
+        } finally {
+            TorchOps.setIntraOpThreads(callers);
+        }
+        return workers;
+    }
+
+    /** PyTorch's intra-op thread count on the calling thread (the cores it was told to use). */
     static int intraOpThreads() {
-        return Math.max(1, JniUtils.getNumThreads());
+        return TorchOps.intraOpThreads();
     }
 
     /**
@@ -115,7 +160,7 @@ final class SplitSearch implements AutoCloseable {
             NDList indices = new NDList();
             NDList distances = new NDList();
             for (Future<SearchResult> f : futures) {
-                SearchResult r = f.get();
+                SearchResult r = await(f);
                 indices.add(r.indices());
                 distances.add(r.distances());
             }
@@ -124,13 +169,23 @@ final class SplitSearch implements AutoCloseable {
             allIndices.attach(parent);
             allDistances.attach(parent);
             return new SearchResult(allIndices, allDistances);
+        }
+    }
+
+    /** The result of {@code f}, rethrowing what the task threw. */
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("k-means search interrupted", e);
+            throw new IllegalStateException("k-means interrupted", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
                 throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
             }
             throw new IllegalStateException(cause);
         }
@@ -140,7 +195,7 @@ final class SplitSearch implements AutoCloseable {
     public void close() {
         if (pool != null) {
             pool.shutdownNow();
-            JniUtils.setNumThreads(threadsBefore);
+            driver.shutdownNow();
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -258,13 +259,13 @@ class KMeansTest {
             assertThat(three.inertiaHistory()).containsExactly(one.inertiaHistory());
             assertThat(three.clusterSizes()).containsExactly(one.clusterSizes());
         }
-        assertThat(SplitSearch.intraOpThreads()).isEqualTo(threadsBefore); // restored
+        assertThat(SplitSearch.intraOpThreads()).isEqualTo(threadsBefore); // untouched
     }
 
     @Test
     void pruningSkipsSettledPointsAndChangesNoResult() {
         // the benchmark's kind of data: K blobs with centres N(0, 4^2), points N(centre, 1), random start
-        float[] flat = KMeansBenchmark.blobs(6000, 16, 300, 4);
+        float[] flat = randomBlobs(6000, 16, 300, 4);
         float[][] host = new float[6000][16];
         for (int i = 0; i < host.length; i++) {
             System.arraycopy(flat, i * 16, host[i], 0, 16);
@@ -407,5 +408,72 @@ class KMeansTest {
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("2 labels for 5 points");
         assertThat(new UserException("x").getMessage()).doesNotContain("\n");
+    }
+
+    @Test
+    void aSplitFitLeavesTheCallersThreadCountAndTheDefaultOfNewThreadsAlone() throws Exception {
+        int before = TorchOps.intraOpThreads();
+        int wanted = before == 3 ? 2 : 3; // a count the workers (1) and the default differ from
+        TorchOps.setIntraOpThreads(wanted);
+        try {
+            float[][] points = blobs(new int[] {3000, 3000}, 4, 3);
+            int[] onWorkers = new int[1];
+            int[] elsewhere = new int[1];
+            KMeansObserver probe = new KMeansObserver() {
+                @Override
+                public void onIteration(int iteration, double inertia, double seconds) {
+                    onWorkers[0] = TorchOps.intraOpThreads(); // called on the fit's own thread
+                    elsewhere[0] = countOnANewThread(); // another thread of the process, during the fit
+                }
+            };
+            try (KMeansResult r = KMeans.builder()
+                    .setK(2)
+                    .optSeed(1)
+                    .optSearchThreads(2)
+                    .optObserver(probe)
+                    .build()
+                    .fit(array(points))) {
+                assertThat(r.clusterSizes()).containsExactlyInAnyOrder(3000L, 3000L);
+            }
+            assertThat(onWorkers[0]).as("the fit's ops run single-threaded").isEqualTo(1);
+            assertThat(elsewhere[0]).as("a thread started during the fit").isEqualTo(wanted);
+            assertThat(TorchOps.intraOpThreads()).as("the caller's count").isEqualTo(wanted);
+            assertThat(countOnANewThread()).as("a thread started after the fit").isEqualTo(wanted);
+        } finally {
+            TorchOps.setIntraOpThreads(before);
+        }
+    }
+
+    /** The PyTorch thread count a new thread of this process starts with. */
+    private static int countOnANewThread() {
+        int[] count = new int[1];
+        Thread t = new Thread(() -> count[0] = TorchOps.intraOpThreads());
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return count[0];
+    }
+
+    /** {@code points} rows of width {@code dim} around {@code k} centres drawn from N(0, 4^2), each N(centre, 1). */
+    private static float[] randomBlobs(int points, int dim, int k, long seed) {
+        Random random = new Random(seed);
+        float[][] centres = new float[k][dim];
+        for (float[] centre : centres) {
+            for (int j = 0; j < dim; j++) {
+                centre[j] = 4f * (float) random.nextGaussian();
+            }
+        }
+        float[] rows = new float[points * dim];
+        for (int i = 0; i < points; i++) {
+            float[] centre = centres[random.nextInt(k)];
+            for (int j = 0; j < dim; j++) {
+                rows[i * dim + j] = centre[j] + (float) random.nextGaussian();
+            }
+        }
+        return rows;
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarizes an operator profile by self time per operator, heaviest first.
 
-    /usr/bin/python3 bench/profile_ops.py TRACE.json [--top N] [--steps S]
+    /usr/bin/python3 vq-bench/scripts/profile_ops.py TRACE.json [--top N] [--steps S]
 
 TRACE.json is the Chrome trace `vqlc bench train --profile TRACE.json` writes (libtorch's
 profiler). Self time of an event = its duration minus that of the events nested directly in it on

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Our Lloyd k-means (bin/vqlc bench kmeans) against scikit-learn's on the same data and the same
 # initial centres. Flags go to `vqlc bench kmeans`, e.g.
-#   bench/compare-kmeans.sh --points 200000 --dim 64 --k 10000 --iters 5 --seed 0
+#   vq-bench/scripts/compare-kmeans.sh --points 200000 --dim 64 --k 10000 --iters 5 --seed 0
 # The last two lines are the time ratio (ours / sklearn, per pass; < 1 = ours faster) and the
 # relative inertia difference (ours - sklearn) / sklearn.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-if [[ ! -f vq-experiments/target/vq-experiments.jar ]]; then
+if [[ ! -f vq-bench/target/vq-bench.jar ]]; then
   echo "== building vqlc (mvn package)"
   mvn -q -B package -DskipTests
 fi
@@ -21,7 +21,7 @@ trap 'rm -rf "$DIR"' EXIT
 echo "== ours: bin/vqlc bench kmeans $* --export $DIR"
 bin/vqlc bench kmeans "$@" --export "$DIR" | tee "$DIR/ours.txt"
 echo "== scikit-learn (OMP_NUM_THREADS=2)"
-OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/kmeans_sklearn.py "$DIR" "$ITERS" | tee "$DIR/sklearn.txt"
+OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 vq-bench/scripts/kmeans_sklearn.py "$DIR" "$ITERS" | tee "$DIR/sklearn.txt"
 value() { grep "^$2" "$1" | tail -1 | awk '{print $NF}'; }
 ours_t="$(value "$DIR/ours.txt" 'fit seconds / (iterations + 1)')"
 ours_lloyd="$(value "$DIR/ours.txt" 'mean seconds per Lloyd iteration')"

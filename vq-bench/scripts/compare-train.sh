@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Training-step speed of vqlc against a PyTorch baseline of the same model and step
-# (bench/pytorch/vqgan_step.py), one after the other on the same machine.
+# (vq-bench/scripts/pytorch/vqgan_step.py), one after the other on the same machine.
 #
-#   bench/compare-train.sh [-c CONFIG] [-o key=value ...] [--steps N] [--warmup W]
+#   vq-bench/scripts/compare-train.sh [-c CONFIG] [-o key=value ...] [--steps N] [--warmup W]
 #
 # Both programs read the same config and the same -o overrides (the PyTorch script reads the few
 # keys that shape the model and the step, see its docstring). loss.gan.weight=0.1 and
@@ -15,10 +15,10 @@
 #   pytorch/ours step-time ratio <r>     (= our step time / PyTorch's step time; target <= 1.25)
 #   cpu-time ratio ours/pytorch <r>      (CPU time of all threads per step)
 # Other work on the machine distorts both figures: run it when the machine is quiet (see uptime).
-# On a shared machine, OMP_WAIT_POLICY=PASSIVE bench/compare-train.sh ... keeps waiting OpenMP
+# On a shared machine, OMP_WAIT_POLICY=PASSIVE vq-bench/scripts/compare-train.sh ... keeps waiting OpenMP
 # threads from spinning, and the CPU-time ratio then approximates the work ratio.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CONFIG="$ROOT/configs/fashion-mnist/lc.conf"
 STEPS=20
 WARMUP=3
@@ -36,7 +36,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -f "$CONFIG" ]] || { echo "compare-train.sh: no config file $CONFIG" >&2; exit 2; }
-if [[ ! -f "$ROOT/vq-experiments/target/vq-experiments.jar" ]]; then
+if [[ ! -f "$ROOT/vq-bench/target/vq-bench.jar" ]]; then
   echo "compare-train.sh: vqlc is not built; run (cd $ROOT && mvn -q package -DskipTests) first" >&2
   exit 2
 fi
@@ -62,8 +62,8 @@ echo "== ours: bin/vqlc bench train"
 "$ROOT/bin/vqlc" bench train -c "$CONFIG" "${OVERRIDES[@]}" --steps "$STEPS" --warmup "$WARMUP" | tee "$LOGS/ours.txt"
 OURS="$(last_figure "$LOGS/ours.txt")"
 
-echo "== pytorch: bench/pytorch/vqgan_step.py"
-"$PYTHON" "$ROOT/bench/pytorch/vqgan_step.py" -c "$CONFIG" "${OVERRIDES[@]}" --steps "$STEPS" --warmup "$WARMUP" \
+echo "== pytorch: vq-bench/scripts/pytorch/vqgan_step.py"
+"$PYTHON" "$ROOT/vq-bench/scripts/pytorch/vqgan_step.py" -c "$CONFIG" "${OVERRIDES[@]}" --steps "$STEPS" --warmup "$WARMUP" \
   --threads 2 | tee "$LOGS/pytorch.txt"
 THEIRS="$(last_figure "$LOGS/pytorch.txt")"
 

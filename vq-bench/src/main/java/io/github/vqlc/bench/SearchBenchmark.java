@@ -1,8 +1,10 @@
-package io.github.vqlc.core.search;
+package io.github.vqlc.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.vqlc.core.search.NearestCodeSearch;
+import io.github.vqlc.core.search.SearchResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -162,7 +164,7 @@ public final class SearchBenchmark {
         Map<String, String> env = System.getenv();
         out.printf(
                 Locale.ROOT,
-                "glibc: MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s -> %d MiB CPU tiles%n",
+                "glibc: MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s; CPU tiles of %d MiB%n",
                 env.getOrDefault("MALLOC_MMAP_THRESHOLD_", "unset"),
                 env.getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
                 NearestCodeSearch.DEFAULT_TILE_BYTES >> 20);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch baseline of one vqlc VQGAN(-LC) training step, for `bench/compare-train.sh`.
+"""PyTorch baseline of one vqlc VQGAN(-LC) training step, for `vq-bench/scripts/compare-train.sh`.
 
 Builds the model vqlc builds from the same HOCON config (the taming-transformers encoder and
 decoder of vq-models' Encoder/Decoder/VqAutoencoder, the LC quantizer of vq-quantizers'
@@ -12,7 +12,7 @@ detached reconstructed images, backward, Adam. Code as a PyTorch user writes it 
 
 Runs with Debian's python3-torch (1.13) at /usr/bin/python3:
 
-    /usr/bin/python3 bench/pytorch/vqgan_step.py [--config FILE] [-o key=value ...]
+    /usr/bin/python3 vq-bench/scripts/pytorch/vqgan_step.py [--config FILE] [-o key=value ...]
         [--steps N] [--warmup W] [--threads T] [--verbose]
 
 The config is read like vqlc reads it, minimally: the keys below start from vqlc's
@@ -38,7 +38,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 DEFAULT_CONFIG = os.path.join(REPO, "configs", "fashion-mnist", "lc.conf")
 
 # vqlc's reference.conf values of every key this script reads (vq-core, vq-models, the lc type of

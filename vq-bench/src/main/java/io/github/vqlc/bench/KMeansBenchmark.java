@@ -1,10 +1,12 @@
-package io.github.vqlc.quantizers.codebook.kmeans;
+package io.github.vqlc.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.vqlc.core.io.CodebookFiles;
-import io.github.vqlc.core.search.CpuShare;
+import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
+import io.github.vqlc.quantizers.codebook.kmeans.KMeansObserver;
+import io.github.vqlc.quantizers.codebook.kmeans.KMeansResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.github.vqlc.core.search;
+package io.github.vqlc.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,13 @@
-package io.github.vqlc.models.gpt;
+package io.github.vqlc.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.models.gpt.GptSpec;
+import io.github.vqlc.models.gpt.SamplingOptions;
+import io.github.vqlc.models.gpt.TokenGpt;
+import io.github.vqlc.models.gpt.TokenSampler;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;

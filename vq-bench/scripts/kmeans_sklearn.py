@@ -6,7 +6,7 @@ on points.npy with 2 threads and prints seconds per iteration and the final iner
 `vqlc bench kmeans`, sklearn's fit runs ITERS Lloyd iterations plus one final assignment pass
 (labels and inertia of the final centres), so "fit seconds / (iterations + 1)" is the comparable
 figure; CPU time (all threads) is printed too, as it suffers less from other processes on the
-machine than wall time. Usage: OMP_NUM_THREADS=2 /usr/bin/python3 bench/kmeans_sklearn.py DIR ITERS
+machine than wall time. Usage: OMP_NUM_THREADS=2 /usr/bin/python3 vq-bench/scripts/kmeans_sklearn.py DIR ITERS
 """
 import sys
 import time

@@ -1,31 +1,49 @@
-package io.github.vqlc.experiments.cli;
+package io.github.vqlc.bench;
 
-import io.github.vqlc.core.search.SearchBenchmark;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.experiments.cli.CommandExtension;
+import io.github.vqlc.experiments.cli.ConfigOptions;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
-import io.github.vqlc.quantizers.codebook.kmeans.KMeansBenchmark;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks (speed ratios within one run).",
+        header = "Benchmarks: our kernels against a baseline in the same run.",
+        description = {
+            "Each benchmark times ours and a baseline on the same data in one process and prints the ratio"
+                    + " (absolute times on a shared machine are noise). The scripts in vq-bench/scripts compare"
+                    + " with PyTorch and scikit-learn; docs/benchmarks.md records the figures and their commands."
+        },
         subcommands = {
             BenchCommand.Search.class,
             BenchCommand.KMeansLloyd.class,
             BenchCommand.Train.class,
             BenchCommand.Sample.class
         })
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    /** Adds {@code vqlc bench} to the CLI when this jar is on the class path. */
+    public static final class Extension implements CommandExtension {
+        @Override
+        public Object command() {
+            return new BenchCommand();
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     @Command(
@@ -67,11 +85,11 @@ final class BenchCommand implements Runnable {
             description = {
                 "Full training steps (generator with all configured loss terms + discriminator) of the",
                 "configured model on random batches; prints resident memory and a final",
-                "`images_per_second <x>` line. Compare with PyTorch: bench/compare-train.sh."
+                "`images_per_second <x>` line. Compare with PyTorch: vq-bench/scripts/compare-train.sh."
             },
             footer = {"", "Example:", "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50"})
     static final class Train implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         ConfigOptions config = new ConfigOptions();
 
         @Option(names = "--steps", defaultValue = "50", description = "Timed steps (default ${DEFAULT-VALUE}).")
@@ -85,23 +103,23 @@ final class BenchCommand implements Runnable {
                 paramLabel = "FILE",
                 description = {
                     "Record libtorch's operator profile of the timed",
-                    "steps as a Chrome trace to FILE (summarize: /usr/bin/python3 bench/profile_ops.py FILE)."
+                    "steps as a Chrome trace to FILE (summarize: /usr/bin/python3 vq-bench/scripts/profile_ops.py FILE)."
                 })
-        java.nio.file.Path profile;
+        Path profile;
 
         @Override
         public Integer call() {
             if (steps < 1 || warmup < 0) {
-                throw new io.github.vqlc.core.UserException(
+                throw new UserException(
                         "bench train: --steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
             }
             if (profile != null
                     && profile.toAbsolutePath().getParent() != null
-                    && !java.nio.file.Files.isDirectory(profile.toAbsolutePath().getParent())) {
-                throw new io.github.vqlc.core.UserException("--profile " + profile + ": no directory "
+                    && !Files.isDirectory(profile.toAbsolutePath().getParent())) {
+                throw new UserException("--profile " + profile + ": no directory "
                         + profile.toAbsolutePath().getParent());
             }
-            io.github.vqlc.experiments.run.TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
+            TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
             return 0;
         }
     }
@@ -112,7 +130,7 @@ final class BenchCommand implements Runnable {
             description = {
                 "k-means: exactly --iters Lloyd iterations on seeded Gaussian blobs from seeded initial centres.",
                 "Prints seconds per iteration and the final inertia; --export DIR writes points.npy and init.npy",
-                "for bench/kmeans_sklearn.py (bench/compare-kmeans.sh runs both)."
+                "for vq-bench/scripts/kmeans_sklearn.py (vq-bench/scripts/compare-kmeans.sh runs both)."
             })
     static final class KMeansLloyd implements Callable<Integer> {
         @Option(names = "--points", defaultValue = "200000", description = "Points N (default ${DEFAULT-VALUE}).")
@@ -164,13 +182,12 @@ final class BenchCommand implements Runnable {
                 case "random" -> KMeans.Init.RANDOM;
                 case "k-means++" -> KMeans.Init.KMEANS_PLUS_PLUS;
                 default ->
-                    throw new io.github.vqlc.core.UserException(
-                            "bench kmeans: --init " + init + " is not one of: random, k-means++");
+                    throw new UserException("bench kmeans: --init " + init + " is not one of: random, k-means++");
             };
             try {
                 KMeansBenchmark.run(points, dim, k, iters, seed, start, searchThreads, !noPrune, export, System.out);
             } catch (IllegalArgumentException e) {
-                throw new io.github.vqlc.core.UserException("bench kmeans: " + e.getMessage(), e);
+                throw new UserException("bench kmeans: " + e.getMessage(), e);
             }
             return 0;
         }
@@ -217,11 +234,9 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (width % heads != 0 || layers < 1 || tokens < 1 || vocab < 1 || batch < 1 || repeats < 1) {
-                throw new io.github.vqlc.core.UserException(
-                        "bench sample: need width divisible by heads and positive sizes");
+                throw new UserException("bench sample: need width divisible by heads and positive sizes");
             }
-            io.github.vqlc.models.gpt.SamplingBenchmark.run(
-                    layers, width, heads, tokens, vocab, batch, repeats, seed, System.out);
+            SamplingBenchmark.run(layers, width, heads, tokens, vocab, batch, repeats, seed, System.out);
             return 0;
         }
     }

@@ -1,19 +1,22 @@
-package io.github.vqlc.experiments.run;
+package io.github.vqlc.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
+import com.sun.management.OperatingSystemMXBean;
+import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.train.TrainingStep;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ public final class TrainBenchmark {
 
     /** @param profile where to write libtorch's operator profile of the timed steps (Chrome trace), or null */
     public static double run(ExperimentConfig config, int warmup, int steps, Path profile, PrintStream out) {
-        Injector injector = TrainRun.injector(config);
+        Injector injector = ExperimentModule.injector(config);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         VqganObjective objective = injector.getInstance(VqganObjective.class);
         NDManager manager = injector.getInstance(NDManager.class);
@@ -61,7 +64,7 @@ public final class TrainBenchmark {
         for (int i = 1; i <= warmup + steps; i++) {
             if (i == warmup + 1) {
                 if (profile != null) {
-                    JniUtils.startProfile(false, true, false); // with input shapes
+                    TorchOps.startProfiler();
                 }
                 start = System.nanoTime();
                 cpuStart = processCpuNanos();
@@ -89,7 +92,7 @@ public final class TrainBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         if (profile != null) {
-            JniUtils.stopProfile(profile.toAbsolutePath().toString());
+            TorchOps.stopProfiler(profile);
             out.println("profile: " + profile + " (the profiler slows the steps; the figures below include it)");
         }
         double ips = (double) steps * t.batchSize() * t.accumulateSteps() / seconds;
@@ -103,8 +106,8 @@ public final class TrainBenchmark {
 
     /** CPU time of the whole process (all threads, native ones included). */
     static long processCpuNanos() {
-        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** VmRSS of this process (Linux), or NaN elsewhere. */
