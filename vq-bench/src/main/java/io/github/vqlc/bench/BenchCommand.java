@@ -17,11 +17,10 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         header = "Benchmarks: our kernels against a baseline in the same run.",
-        description = {
-            "Each benchmark times ours and a baseline on the same data in one process and prints the ratio"
-                    + " (absolute times on a shared machine are noise). The scripts in vq-bench/scripts compare"
-                    + " with PyTorch and scikit-learn; docs/benchmarks.md records the figures and their commands."
-        },
+        description = "Each benchmark times ours and a baseline on the same data in one process and prints the "
+                + "ratio (absolute times on a shared machine are noise). The scripts in vq-bench/scripts "
+                + "compare with PyTorch and scikit-learn; docs/benchmarks.md records the figures and their "
+                + "commands.",
         subcommands = {
             BenchCommand.Search.class,
             BenchCommand.KMeansLloyd.class,
@@ -48,11 +47,10 @@ public final class BenchCommand implements Runnable {
 
     @Command(
             name = "search",
+            header = "Nearest-code search against the full distance matrix.",
             mixinStandardHelpOptions = true,
-            description = {
-                "Nearest-code search: ours (chunked) vs the naive full distance matrix, same data,",
-                "same process. Prints times, peak extra memory and a final `speedup <x>x` line."
-            })
+            description = "Nearest-code search: ours (chunked) vs the naive full distance matrix, same data, same "
+                    + "process. Prints times, peak extra memory and a final `speedup <x>x` line.")
     static final class Search implements Callable<Integer> {
         @Option(names = "--codes", defaultValue = "100000", description = "Codebook size K (default ${DEFAULT-VALUE}).")
         int codes;
@@ -81,12 +79,11 @@ public final class BenchCommand implements Runnable {
 
     @Command(
             name = "train",
+            header = "Full training steps of the configured model (peer: PyTorch).",
             mixinStandardHelpOptions = true,
-            description = {
-                "Full training steps (generator with all configured loss terms + discriminator) of the",
-                "configured model on random batches; prints resident memory and a final",
-                "`images_per_second <x>` line. Compare with PyTorch: vq-bench/scripts/compare-train.sh."
-            },
+            description = "Full training steps (generator with all configured loss terms + discriminator) of the "
+                    + "configured model on random batches; prints resident memory and a final `images_per_second "
+                    + "<x>` line. Compare with PyTorch: vq-bench/scripts/compare-train.sh.",
             footer = {"", "Example:", "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50"})
     static final class Train implements Callable<Integer> {
         @Mixin
@@ -101,10 +98,8 @@ public final class BenchCommand implements Runnable {
         @Option(
                 names = "--profile",
                 paramLabel = "FILE",
-                description = {
-                    "Record libtorch's operator profile of the timed",
-                    "steps as a Chrome trace to FILE (summarize: /usr/bin/python3 vq-bench/scripts/profile_ops.py FILE)."
-                })
+                description = "Record libtorch's operator profile of the timed steps as a Chrome trace to FILE "
+                        + "(summarize: /usr/bin/python3 vq-bench/scripts/profile_ops.py FILE).")
         Path profile;
 
         @Override
@@ -126,12 +121,12 @@ public final class BenchCommand implements Runnable {
 
     @Command(
             name = "kmeans",
+            header = "Lloyd k-means iterations (peer: scikit-learn).",
             mixinStandardHelpOptions = true,
-            description = {
-                "k-means: exactly --iters Lloyd iterations on seeded Gaussian blobs from seeded initial centres.",
-                "Prints seconds per iteration and the final inertia; --export DIR writes points.npy and init.npy",
-                "for vq-bench/scripts/kmeans_sklearn.py (vq-bench/scripts/compare-kmeans.sh runs both)."
-            })
+            description = "k-means: exactly --iters Lloyd iterations on seeded Gaussian blobs from seeded initial "
+                    + "centres. Prints seconds per iteration and the final inertia; --export DIR writes "
+                    + "points.npy and init.npy for vq-bench/scripts/kmeans_sklearn.py "
+                    + "(vq-bench/scripts/compare-kmeans.sh runs both).")
     static final class KMeansLloyd implements Callable<Integer> {
         @Option(names = "--points", defaultValue = "200000", description = "Points N (default ${DEFAULT-VALUE}).")
         int points;
@@ -195,11 +190,10 @@ public final class BenchCommand implements Runnable {
 
     @Command(
             name = "sample",
+            header = "GPT sampling with and without the key/value cache.",
             mixinStandardHelpOptions = true,
-            description = {
-                "Token GPT sampling with and without the key/value cache: same random model, same batch,",
-                "same process. Prints tokens/s of both and a final `speedup <x>x` line."
-            })
+            description = "Token GPT sampling with and without the key/value cache: same random model, same batch, "
+                    + "same process. Prints tokens/s of both and a final `speedup <x>x` line.")
     static final class Sample implements Callable<Integer> {
         @Option(names = "--layers", defaultValue = "4", description = "Transformer blocks (default ${DEFAULT-VALUE}).")
         int layers;

@@ -3,7 +3,7 @@ package io.github.vqlc.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeansObserver;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeansResult;
@@ -214,7 +214,7 @@ public final class KMeansBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        CodebookFiles.writeNpy(dir.resolve("points.npy"), x);
-        CodebookFiles.writeNpy(dir.resolve("init.npy"), start);
+        NpyFiles.write(dir.resolve("points.npy"), x);
+        NpyFiles.write(dir.resolve("init.npy"), start);
     }
 }

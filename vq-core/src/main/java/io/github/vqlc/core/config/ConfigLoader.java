@@ -88,8 +88,11 @@ public final class ConfigLoader {
         try {
             ConfigResolveOptions options = ConfigResolveOptions.defaults().setAllowUnresolved(allowUnresolved);
             Config merged = user.withFallback(fallbackFor(user)).resolve(options);
-            Config userResolved =
-                    user.resolveWith(merged, ConfigResolveOptions.defaults().setAllowUnresolved(true));
+            // a section file's values may refer to themselves (axes = ${sweep.axes} [...]): its keys are
+            // checked as written; a run config's are checked resolved against the whole config
+            Config userResolved = allowUnresolved
+                    ? user
+                    : user.resolveWith(merged, ConfigResolveOptions.defaults().setAllowUnresolved(true));
             new ConfigKeyChecker(reference.resolve(), typedSections, openSections).check(userResolved, merged);
             return merged;
         } catch (ConfigException e) {

@@ -1,5 +1,6 @@
 package io.github.vqlc.core.data;
 
+import io.github.vqlc.core.io.Provenance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -194,6 +195,6 @@ public final class Cifar10Dataset implements ImageDataset {
     @Override
     public String describe() {
         return "cifar10 " + split.label() + ": " + count + " images " + channels + "x" + imageSize + "x" + imageSize
-                + ", 10 classes, from " + dir.toAbsolutePath();
+                + ", 10 classes, from " + Provenance.name(dir);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.vqlc.core.data;
 
+import io.github.vqlc.core.io.Provenance;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -172,6 +173,6 @@ public final class IdxDataset implements ImageDataset {
     public String describe() {
         return name + " " + split.label() + ": " + size() + " images " + channels + "x" + imageSize + "x" + imageSize
                 + " (" + rows + "x" + cols + (pad ? " padded" : " resized") + "), " + NUM_CLASSES + " classes, from "
-                + source;
+                + Provenance.name(source);
     }
 }

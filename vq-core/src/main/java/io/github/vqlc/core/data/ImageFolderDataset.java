@@ -1,5 +1,6 @@
 package io.github.vqlc.core.data;
 
+import io.github.vqlc.core.io.Provenance;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -284,7 +285,8 @@ public final class ImageFolderDataset implements ImageDataset {
     @Override
     public String describe() {
         return "image-folder " + split.label() + ": " + size() + " images " + channels + "x" + imageSize + "x"
-                + imageSize + ", " + classes.size() + " classes, from " + splitDir.toAbsolutePath()
+                + imageSize + ", " + classes.size() + " classes, from " + Provenance.name(root) + "/"
+                + splitDir.getFileName()
                 + (augment ? " (augment: random crop + flip)" : "");
     }
 

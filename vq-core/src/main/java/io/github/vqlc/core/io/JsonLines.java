@@ -2,6 +2,8 @@ package io.github.vqlc.core.io;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 
 /** Appends one JSON object per line (log.jsonl) and writes pretty JSON files (metrics.json). */
 public final class JsonLines implements AutoCloseable {
@@ -58,6 +61,18 @@ public final class JsonLines implements AutoCloseable {
     }
 
     /** Writes {@code value} as pretty JSON, atomically. */
+    /** The JSON object in {@code file}; empty when it is missing or unreadable (a results reader skips such files). */
+    public static Optional<JsonObject> readObject(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JsonParser.parseString(Files.readString(file)).getAsJsonObject());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     public static void writeJson(Path file, Object value) {
         AtomicFiles.writeString(file, PRETTY.toJson(value) + "\n");
     }

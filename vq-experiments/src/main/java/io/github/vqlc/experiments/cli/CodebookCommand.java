@@ -10,13 +10,12 @@ import picocli.CommandLine.Mixin;
 
 @Command(
         name = "codebook",
+        header = "Build VQGAN-LC's static codebook from pooled features.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Build VQGAN-LC's static codebook: pooled patch features of a split (codebook.extractor),",
-            "then k-means centres (per class or global), a random sample of features, or random rows",
-            "(codebook.init). Writes codebook.output (.npy) and a .json sidecar; use it with",
-            "-o quantizer.codebook.init=file -o quantizer.codebook.path=<file>."
-        },
+        description = "Build VQGAN-LC's static codebook: pooled patch features of a split (codebook.extractor), "
+                + "then k-means centres (per class or global), a random sample of features, or random rows "
+                + "(codebook.init). Writes codebook.output (.npy) and a .json sidecar; use it with -o "
+                + "quantizer.codebook.init=file -o quantizer.codebook.path=<file>.",
         footer = {
             "",
             "Example:",

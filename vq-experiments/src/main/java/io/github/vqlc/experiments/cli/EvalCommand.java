@@ -1,7 +1,7 @@
 package io.github.vqlc.experiments.cli;
 
-import io.github.vqlc.experiments.run.EvalRun;
 import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.experiments.tasks.Evaluation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +12,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "eval",
+        header = "Re-evaluate the newest checkpoint of a run.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Re-evaluate the newest checkpoint of a run into its metrics.json",
-            "(utilization, perplexity, dead codes, rFID, PSNR, SSIM, LPIPS, L1) and samples/code-usage.png;",
-            "settings from the run's eval section (see docs/metrics.md), overridable with -o."
-        })
+        description = "Re-evaluate the newest checkpoint of a run into its metrics.json (utilization, perplexity, "
+                + "dead codes, rFID, PSNR, SSIM, LPIPS, L1) and samples/code-usage.png; settings from the "
+                + "run's eval section (see docs/metrics.md), overridable with -o.")
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by `vqlc train`.")
@@ -44,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
         if (limit != null) {
             all.add("eval.limit=" + limit);
         }
-        new EvalRun(TrainedRun.config(runDir, all)).run(System.out);
+        new Evaluation(TrainedRun.config(runDir, all)).run(System.out);
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.spi.FeatureExtractorFactory;
-import io.github.vqlc.experiments.run.FeatureNetRun;
+import io.github.vqlc.experiments.tasks.FeatureNetTraining;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,11 +10,10 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "features",
+        header = "Train the feature network; list the feature extractor types.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Image feature extractors for codebook construction and FID:",
-            "train the in-project feature network, list the registered extractor types."
-        },
+        description = "Image feature extractors for codebook construction and FID: train the in-project feature "
+                + "network, list the registered extractor types.",
         subcommands = {FeaturesCommand.Train.class, FeaturesCommand.Types.class})
 final class FeaturesCommand implements Runnable {
 
@@ -28,11 +27,10 @@ final class FeaturesCommand implements Runnable {
 
     @Command(
             name = "train",
+            header = "Train the in-project feature network.",
             mixinStandardHelpOptions = true,
-            description = {
-                "Train the feature network (type feature-net) on the labels of the config's dataset.",
-                "Writes <features.dir>/feature-net.params and feature-net.json, prints the test accuracy."
-            },
+            description = "Train the feature network (type feature-net) on the labels of the config's dataset. Writes "
+                    + "<features.dir>/feature-net.params and feature-net.json, prints the test accuracy.",
             footer = {"", "Example:", "  vqlc features train -c configs/fashion-mnist/feature-net.conf"})
     static final class Train implements Callable<Integer> {
 
@@ -44,13 +42,14 @@ final class FeaturesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            new FeatureNetRun(config.load()).run(force, System.out);
+            new FeatureNetTraining(config.load()).run(force, System.out);
             return 0;
         }
     }
 
     @Command(
             name = "types",
+            header = "List the registered feature extractor types.",
             mixinStandardHelpOptions = true,
             description = "List the feature extractor types registered through the SPI (usable as <section>.type).")
     static final class Types implements Callable<Integer> {

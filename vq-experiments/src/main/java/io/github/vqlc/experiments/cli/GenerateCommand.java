@@ -1,8 +1,8 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.experiments.run.GenerateRun;
 import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.experiments.tasks.Generation;
 import io.github.vqlc.models.gpt.GptConfig;
 import io.github.vqlc.models.gpt.SamplingOptions;
 import java.nio.file.Path;
@@ -14,11 +14,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "generate",
+        header = "Sample images from a trained GPT and decode them.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Sample images from a trained GPT (KV cache) and decode them through its tokenizer:",
-            "samples/generated-<class>.png (first 100 per class) and, with --npy, every image as float32 (N, C, H, W)."
-        },
+        description = "Sample images from a trained GPT (KV cache) and decode them through its tokenizer: "
+                + "samples/generated-<class>.png (first 100 per class) and, with --npy, every image as "
+                + "float32 (N, C, H, W).",
         footer = {
             "",
             "Example:",
@@ -58,10 +58,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--gfid",
-            description = {
-                "Also report the generation FID (gfid in metrics.json): all generated images",
-                "against the tokenizer's training split, with the tokenizer's eval.fid.extractor (statistics cached)."
-            })
+            description = "Also report the generation FID (gfid in metrics.json): all generated images against the "
+                    + "tokenizer's training split, with the tokenizer's eval.fid.extractor (statistics cached).")
     boolean gfid;
 
     @Override
@@ -84,8 +82,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (bs < 1) {
             throw new UserException("--batch-size must be >= 1, got " + bs);
         }
-        int[] ids = classes == null ? null : GenerateRun.parseClasses(classes);
-        GenerateRun.run(runDir, new GenerateRun.Request(count, ids, options, seed, bs, npy, gfid), System.out);
+        int[] ids = classes == null ? null : Generation.parseClasses(classes);
+        Generation.run(runDir, new Generation.Request(count, ids, options, seed, bs, npy, gfid), System.out);
         return 0;
     }
 }

@@ -1,6 +1,6 @@
 package io.github.vqlc.experiments.cli;
 
-import io.github.vqlc.experiments.run.GptTrainRun;
+import io.github.vqlc.experiments.tasks.GptTraining;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "gpt",
+        header = "The class-conditional token GPT.",
         mixinStandardHelpOptions = true,
         description = "The class-conditional token GPT (downstream generation).",
         subcommands = {GptCommand.Train.class})
@@ -23,11 +24,11 @@ final class GptCommand implements Runnable {
 
     @Command(
             name = "train",
+            header = "Train a GPT on a tokens file.",
             mixinStandardHelpOptions = true,
-            description = {
-                "Train a GPT on the tokens file of gpt.tokens into run.dir: config.conf, gpt.json, log.jsonl,",
-                "checkpoints/, samples/gpt-NNNNNN.png (when the tokenizer run is found), metrics.json."
-            },
+            description = "Train a GPT on the tokens file of gpt.tokens into run.dir: config.conf, gpt.json, "
+                    + "log.jsonl, checkpoints/, samples/gpt-NNNNNN.png (when the tokenizer run is found), "
+                    + "metrics.json.",
             footer = {
                 "",
                 "Example:",
@@ -42,7 +43,7 @@ final class GptCommand implements Runnable {
 
         @Override
         public Integer call() {
-            new GptTrainRun(config.load()).run(resume, System.out);
+            new GptTraining(config.load()).run(resume, System.out);
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,14 +11,12 @@ import picocli.CommandLine.Option;
 /** Entry point of {@code bin/vqlc}. */
 @Command(
         name = "vqlc",
+        header = "Vector-quantized image tokenizers (VQGAN, VQGAN-EMA, VQGAN-FC, VQGAN-LC) on DJL.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = {
-            "Vector-quantized image tokenizers (VQGAN, VQGAN-EMA, VQGAN-FC, VQGAN-LC) on DJL.",
-            "Train from HOCON configs, run ablation sweeps (locally or as Slurm arrays), render result tables,",
-            "evaluate runs, summarize models, train feature networks, tokenize splits, train a token GPT and",
-            "generate images, list quantizers, benchmark kernels."
-        },
+        description = "Train tokenizers from HOCON configs, evaluate them, run ablation sweeps (locally or as "
+                + "Slurm arrays) and render the paper's tables, build static codebooks, tokenize datasets, train "
+                + "a token GPT and generate images. Each command has its own --help.",
         subcommands = {
             TrainCommand.class,
             EvalCommand.class,
@@ -68,10 +67,43 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("vqlc: " + ex.getMessage());
-            err.println("(see: vqlc " + ex.getCommandLine().getCommandName() + " --help)");
+            err.println("(see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return USER_ERROR;
         });
+        String unknown = unknownCommand(cli, args);
+        if (unknown != null) {
+            cli.getErr().println(unknown);
+            cli.getErr().flush();
+            return USER_ERROR;
+        }
         return cli.execute(args);
+    }
+
+    /**
+     * The error for a command word that names no command ({@code vqlc nosuch --help} must not print
+     * the top-level help as if all were well), or null. Words are matched from the top: the first
+     * word that is not an option must name a subcommand of the command before it, as long as that
+     * command has subcommands.
+     */
+    static String unknownCommand(CommandLine cli, String[] args) {
+        CommandLine current = cli;
+        for (String arg : args) {
+            if (arg.startsWith("-")) {
+                continue;
+            }
+            if (current.getSubcommands().isEmpty()) {
+                return null; // a positional parameter of a leaf command
+            }
+            CommandLine next = current.getSubcommands().get(arg);
+            if (next == null) {
+                return "vqlc: unknown command '" + arg + "'; the commands of "
+                        + current.getCommandSpec().qualifiedName() + " are: "
+                        + String.join(", ", current.getSubcommands().keySet()) + " (see: "
+                        + current.getCommandSpec().qualifiedName() + " --help)";
+            }
+            current = next;
+        }
+        return null;
     }
 
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
@@ -95,11 +127,23 @@ public final class Main implements Runnable {
         return 1;
     }
 
-    /** The user error behind {@code t}, if any (Guice's ProvisionException carries it as its cause). */
+    /**
+     * The user error behind {@code t}, if any: a {@link UserException} (Guice's ProvisionException
+     * carries it as its cause), or a file-system error on a path the user chose (a directory that
+     * cannot be created, a file that cannot be written).
+     */
     private static UserException findUserError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UserException u) {
                 return u;
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof FileSystemException f) {
+                String reason = f.getReason() != null
+                        ? f.getReason()
+                        : f.getClass().getSimpleName().replace("Exception", "");
+                return new UserException("cannot use " + f.getFile() + ": " + reason, f);
             }
         }
         return null;

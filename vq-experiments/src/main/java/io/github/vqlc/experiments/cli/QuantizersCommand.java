@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 @Command(
         name = "quantizers",
+        header = "List the registered quantizer types.",
         mixinStandardHelpOptions = true,
         description = "List the quantizer types registered through the SPI (usable as quantizer.type).")
 final class QuantizersCommand implements Callable<Integer> {

@@ -2,7 +2,7 @@ package io.github.vqlc.experiments.cli;
 
 import com.typesafe.config.Config;
 import io.github.vqlc.experiments.config.ExperimentConfig;
-import io.github.vqlc.experiments.run.ModelSummary;
+import io.github.vqlc.experiments.tasks.ModelSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,15 +11,14 @@ import picocli.CommandLine.Mixin;
 
 @Command(
         name = "summary",
+        header = "Print the configured model's components and parameter counts.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Build the configured model without training and print each component (encoder,",
-            "quant_conv, quantizer, post_quant_conv, decoder, discriminator) with its parameter count",
-            "(trainable / frozen) and the token grid. The last line is `total parameters <N>`.",
-            "The model is built on the CPU whatever run.device says. A static codebook file",
-            "(quantizer.codebook.init = file) that does not exist yet is stood in for by a random",
-            "codebook of the same size and quantizer.codebook.dim (a note on stderr says so)."
-        },
+        description = "Build the configured model without training and print each component (encoder, quant_conv, "
+                + "quantizer, post_quant_conv, decoder, discriminator) with its parameter count (trainable / "
+                + "frozen) and the token grid. The last line is `total parameters <N>`. The model is built on "
+                + "the CPU whatever run.device says. A static codebook file (quantizer.codebook.init = file) "
+                + "that does not exist yet is stood in for by a random codebook of the same size and "
+                + "quantizer.codebook.dim (a note on stderr says so).",
         footer = {"", "Example:", "  vqlc summary -c configs/imagenet/vqgan-lc-f16-100k.conf"})
 final class SummaryCommand implements Callable<Integer> {
 

@@ -2,16 +2,16 @@ package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.config.ExperimentConfig;
-import io.github.vqlc.experiments.sweep.Aggregation;
-import io.github.vqlc.experiments.sweep.Cell;
-import io.github.vqlc.experiments.sweep.CellConfigs;
-import io.github.vqlc.experiments.sweep.CellExpansion;
-import io.github.vqlc.experiments.sweep.CellRun;
-import io.github.vqlc.experiments.sweep.ChildJvm;
-import io.github.vqlc.experiments.sweep.LocalSweepRunner;
-import io.github.vqlc.experiments.sweep.SlurmScript;
-import io.github.vqlc.experiments.sweep.SweepDirectory;
-import io.github.vqlc.experiments.sweep.SweepSpec;
+import io.github.vqlc.experiments.sweep.execution.CellConfigs;
+import io.github.vqlc.experiments.sweep.execution.CellRun;
+import io.github.vqlc.experiments.sweep.execution.ChildJvm;
+import io.github.vqlc.experiments.sweep.execution.LocalSweepRunner;
+import io.github.vqlc.experiments.sweep.execution.SlurmScript;
+import io.github.vqlc.experiments.sweep.execution.SweepDirectory;
+import io.github.vqlc.experiments.sweep.report.Aggregation;
+import io.github.vqlc.experiments.sweep.spec.Cell;
+import io.github.vqlc.experiments.sweep.spec.CellExpansion;
+import io.github.vqlc.experiments.sweep.spec.SweepSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +21,11 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "sweep",
+        header = "Run an ablation sweep, locally or as a Slurm job array.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Run an ablation sweep: every cell of a sweep spec (axes x seeds, docs/sweeps.md) as a run",
-            "directory <sweep.dir>/<cell>/, then results.csv, table.md and plots in <sweep.dir>.",
-            "Finished cells are skipped and crashed ones resumed, so rerunning a sweep is safe."
-        },
+        description = "Run an ablation sweep: every cell of a sweep spec (axes x seeds, docs/sweeps.md) as a run "
+                + "directory <sweep.dir>/<cell>/, then results.csv, table.md and plots in <sweep.dir>. "
+                + "Finished cells are skipped and crashed ones resumed, so rerunning a sweep is safe.",
         footer = {
             "",
             "Examples:",
@@ -48,10 +47,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--override"},
             paramLabel = "KEY=VALUE",
-            description = {
-                "sweep.<key>=v changes the spec; any other key=v is applied to every cell",
-                "(like sweep.overrides, below the axes). Repeatable."
-            })
+            description = "sweep.<key>=v changes the spec; any other key=v is applied to every cell (like "
+                    + "sweep.overrides, below the axes). Repeatable.")
     List<String> overrides = new ArrayList<>();
 
     @Option(
@@ -71,10 +68,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(
             names = "--cell",
             paramLabel = "I",
-            description = {
-                "Run only cell I (0-based index of --dry-run's order, or a cell name) in this JVM.",
-                "Not implied by SLURM_ARRAY_TASK_ID: the emitted script passes it explicitly."
-            })
+            description = "Run only cell I (0-based index of --dry-run's order, or a cell name) in this JVM. Not "
+                    + "implied by SLURM_ARRAY_TASK_ID: the emitted script passes it explicitly.")
     String cell;
 
     @Option(
@@ -129,7 +124,11 @@ final class SweepCommand implements Callable<Integer> {
         }
         System.out.println("sweep " + spec.name() + ": " + cells.size() + " cells in " + spec.dir() + ", " + parallel
                 + " at a time");
-        ChildJvm jvm = ChildJvm.ofThisJvm(Main.class.getName(), parallel);
+        ChildJvm jvm = ChildJvm.like(
+                Path.of(System.getProperty("java.home")),
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                parallel);
         var outcome = new LocalSweepRunner(jvm, spec.dir().resolve(SweepDirectory.SPEC), parallel, System.out)
                 .run(cells, configs, spec.downstream());
         aggregate(spec, cells);

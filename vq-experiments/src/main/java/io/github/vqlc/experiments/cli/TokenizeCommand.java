@@ -1,8 +1,8 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.data.Split;
-import io.github.vqlc.experiments.run.TokenizeRun;
 import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.experiments.tasks.Tokenization;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -13,11 +13,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "tokenize",
+        header = "Encode a split into a tokens file for the GPT.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Encode a split with a trained tokenizer (encoder + quantizer only) into a tokens file",
-            "(.vqt: header, int16/int32 codes, labels; see docs/gpt.md) for `vqlc gpt train`."
-        },
+        description = "Encode a split with a trained tokenizer (encoder + quantizer only) into a tokens file "
+                + "(.vqt: header, int16/int32 codes, labels; see docs/gpt.md) for `vqlc gpt train`.",
         footer = {"", "Example:", "  vqlc tokenize runs/lc --split train      # writes runs/lc/tokens-train.vqt"})
 final class TokenizeCommand implements Callable<Integer> {
 
@@ -43,7 +42,7 @@ final class TokenizeCommand implements Callable<Integer> {
                         new picocli.CommandLine(this), "--split must be train or test, got '" + split + "'");
         };
         try (TrainedRun run = TrainedRun.open(runDir, List.of())) {
-            TokenizeRun.run(run, s, limit, out != null ? out : TokenizeRun.defaultOutput(runDir, s), System.out);
+            Tokenization.run(run, s, limit, out != null ? out : Tokenization.defaultOutput(runDir, s), System.out);
         }
         return 0;
     }

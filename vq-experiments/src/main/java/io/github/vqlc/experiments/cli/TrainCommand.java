@@ -1,6 +1,6 @@
 package io.github.vqlc.experiments.cli;
 
-import io.github.vqlc.experiments.run.TrainRun;
+import io.github.vqlc.experiments.tasks.Training;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,12 +8,11 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "train",
+        header = "Train a tokenizer from a config, then evaluate it.",
         mixinStandardHelpOptions = true,
-        description = {
-            "Train a tokenizer from a config, then evaluate it into <run.dir>/metrics.json.",
-            "Writes config.conf, log.jsonl, checkpoints/, samples/ (reconstruction grids, code-usage.png).",
-            "An existing run directory is never overwritten: use --resume to continue it."
-        },
+        description = "Train a tokenizer from a config, then evaluate it into <run.dir>/metrics.json. Writes "
+                + "config.conf, log.jsonl, checkpoints/, samples/ (reconstruction grids, code-usage.png). An "
+                + "existing run directory is never overwritten: use --resume to continue it.",
         footer = {"", "Example:", "  vqlc train -c configs/quickstart.conf -o run.dir=/tmp/run -o train.steps=200"})
 final class TrainCommand implements Callable<Integer> {
 
@@ -25,7 +24,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new TrainRun(config.load()).run(resume, System.out);
+        new Training(config.load()).run(resume, System.out);
         return 0;
     }
 }

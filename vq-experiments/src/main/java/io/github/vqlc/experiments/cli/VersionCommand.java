@@ -5,7 +5,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "version", description = "Print the vqlc, DJL and PyTorch versions and the devices seen.")
+@Command(
+        name = "version",
+        mixinStandardHelpOptions = true,
+        header = "Print the vqlc, DJL and PyTorch versions and the devices seen.",
+        description = "Print the vqlc, DJL and PyTorch versions and the devices seen.")
 final class VersionCommand implements Callable<Integer> {
 
     @Override

@@ -3,6 +3,7 @@ package io.github.vqlc.experiments.features;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.io.ContentHash;
+import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.experiments.run.TrainedRun;
 import io.github.vqlc.models.features.Extractors;
@@ -25,8 +26,7 @@ final class EncoderExtractor implements FeatureExtractor {
         this.runDir = runDir;
         this.run = run;
         this.ps = new ParameterStore(run.manager(), false);
-        this.fingerprint =
-                ContentHash.of(type(), ContentHash.of(run.checkpoint().dir().resolve("model.params")));
+        this.fingerprint = ContentHash.of(type(), run.weightsDigest());
     }
 
     @Override
@@ -36,8 +36,10 @@ final class EncoderExtractor implements FeatureExtractor {
 
     @Override
     public String describe() {
-        return "encoder of run " + runDir + " (checkpoint step "
-                + run.checkpoint().step() + ", quantizer "
+        return "encoder of run " + Provenance.name(runDir) + " (checkpoint step "
+                + run.checkpoint().step()
+                + (run.usesEmaWeights() ? ", EMA weights" : "") + ", sha256 "
+                + run.weightsDigest().substring(0, ContentHash.SHORT) + ", quantizer "
                 + run.config().quantizer().type() + ", D = " + patchDim() + ")";
     }
 

@@ -1,27 +1,22 @@
 package io.github.vqlc.experiments.run;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.io.ImageGrid;
+import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.io.JsonLines;
+import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.gpt.GptConfig;
 import io.github.vqlc.models.gpt.GptSpec;
-import io.github.vqlc.models.gpt.ImageGenerator;
-import io.github.vqlc.models.gpt.SamplingOptions;
 import io.github.vqlc.models.gpt.TokenGpt;
 import io.github.vqlc.models.train.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,11 +26,19 @@ import java.util.List;
  */
 public final class GptRun {
 
-    static final String SPEC_FILE = "gpt.json";
+    /** The file holding the model shape and its tokenizer. */
+    public static final String SPEC_FILE = "gpt.json";
 
     private GptRun() {}
 
-    static void writeSpec(Path runDir, GptSpec s, Path tokenizerDir) {
+    /**
+     * Writes {@code gpt.json}: the model shape and the tokenizer run it belongs to, named relative to
+     * {@code runDir} (so the pair can move together), with the digest of the tokenizer weights it
+     * was trained on when the tokenizer was loaded.
+     *
+     * @param tokenizer the loaded tokenizer run, or null when training without one
+     */
+    public static void writeSpec(Path runDir, GptSpec s, Path tokenizerDir, TrainedRun tokenizer) {
         JsonObject o = new JsonObject();
         o.addProperty("vocab_size", s.vocabSize());
         o.addProperty("grid_height", s.gridHeight());
@@ -46,7 +49,10 @@ public final class GptRun {
         o.addProperty("heads", s.heads());
         o.addProperty("dropout", s.dropout());
         o.addProperty("parameters", s.parameterCount());
-        o.addProperty("tokenizer", tokenizerDir.toAbsolutePath().normalize().toString());
+        o.addProperty("tokenizer", Provenance.relative(runDir, tokenizerDir));
+        if (tokenizer != null) {
+            o.addProperty("tokenizer_weights_sha256", tokenizer.weightsDigest().substring(0, ContentHash.SHORT));
+        }
         JsonLines.writeJson(runDir.resolve(SPEC_FILE), o);
     }
 
@@ -95,56 +101,21 @@ public final class GptRun {
         model.initialize(manager);
         checkpoints.load(newest, model, null, manager);
         return new Loaded(
-                config, gpt, model, manager, Path.of(o.get("tokenizer").getAsString()), newest);
-    }
-
-    /**
-     * The generator of a trained GPT and its tokenizer: images batch by batch through
-     * {@link ImageGenerator#generate}.
-     */
-    public static ImageGenerator generator(Loaded gpt, SamplingOptions options) {
-        return generator(gpt.model(), tokenizer(gpt.tokenizerDir()), options);
-    }
-
-    /** {@code model} decoding through {@code tokenizer}. */
-    static ImageGenerator generator(TokenGpt model, TrainedRun tokenizer, SamplingOptions options) {
-        return new ImageGenerator(model, tokenizer.model(), tokenizer.manager(), options);
+                config,
+                gpt,
+                model,
+                manager,
+                runDir.resolve(o.get("tokenizer").getAsString()).normalize(),
+                newest);
     }
 
     /** The tokenizer run of {@code tokenizerDir} with its newest checkpoint loaded. */
-    static TrainedRun tokenizer(Path tokenizerDir) {
+    public static TrainedRun tokenizer(Path tokenizerDir) {
         if (!Files.isRegularFile(tokenizerDir.resolve("config.conf"))) {
             throw new UserException(
                     "the GPT's tokenizer " + tokenizerDir + " is not a tokenizer run directory (no config.conf);"
                             + " gpt.tokenizer must name the run that wrote the tokens file");
         }
         return TrainedRun.open(tokenizerDir, List.of());
-    }
-
-    /** Writes one grid of {@code perClass} samples for each of up to 10 classes (one row per class) to {@code file}. */
-    static void writeSampleGrid(ImageGenerator generator, Path file, int perClass, int batchSize, long seed) {
-        GptSpec s = generator.spec();
-        int rows = s.classes() == 0 ? 1 : Math.min(10, s.classes());
-        int[] classes = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            classes[i] = s.classes() == 0 ? 0 : i;
-        }
-        try (NDManager keep = NDManager.newBaseManager()) {
-            List<NDArray> parts = new ArrayList<>();
-            generator.generate(
-                    classes, perClass, batchSize, seed, (images, labels) -> parts.add(keepCopy(images, keep)));
-            NDArray all = NDArrays.concat(new NDList(parts), 0);
-            List<NDArray> grid = new ArrayList<>();
-            for (int r = 0; r < rows; r++) {
-                grid.add(all.get("{}:{}", r * perClass, (r + 1) * perClass));
-            }
-            ImageGrid.write(file, grid);
-        }
-    }
-
-    /** A host copy of {@code images} owned by {@code keep}. */
-    static NDArray keepCopy(NDArray images, NDManager keep) {
-        NDArray copy = keep.create(images.toFloatArray(), images.getShape());
-        return copy;
     }
 }

@@ -52,9 +52,15 @@ public final class RunDirectory {
                 throw new UserException("cannot resume: run directory " + dir + " does not exist");
             }
             Files.createDirectories(dir);
-            AtomicFiles.writeString(config(), resolvedConfig);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserException(
+                    "cannot create run directory " + dir + " (" + reason(e) + "); choose another run.dir");
+        }
+        try {
+            AtomicFiles.writeString(config(), resolvedConfig);
+        } catch (UncheckedIOException e) {
+            throw new UserException("cannot write into run directory " + dir + " (" + reason(e.getCause())
+                    + "); choose another run.dir");
         }
     }
 
@@ -72,6 +78,12 @@ public final class RunDirectory {
             merged.add(e.getKey(), JsonLines.GSON.toJsonTree(e.getValue()));
         }
         JsonLines.writeJson(metrics(), merged);
+    }
+
+    /** What an I/O error says, as a user reads it ("Permission denied", "Not a directory: ..."). */
+    static String reason(IOException e) {
+        String what = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? what : what + ": " + e.getMessage();
     }
 
     private static boolean isEmpty(Path d) throws IOException {

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDManager;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.train.WeightEma;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -46,7 +48,7 @@ public record TrainedRun(
                 .newest()
                 .orElseThrow(() -> new UserException(
                         "no complete checkpoint in " + dir.resolve("checkpoints") + "; train the run first"));
-        Injector injector = TrainRun.injector(config, overrides);
+        Injector injector = ExperimentModule.injector(config, overrides);
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         NDManager manager = injector.getInstance(NDManager.class);
         checkpoints.load(newest, model, null, manager);
@@ -56,6 +58,21 @@ public record TrainedRun(
             }
         }
         return new TrainedRun(config, injector, model, newest);
+    }
+
+    /**
+     * SHA-256 of the weights this run's model holds: its checkpoint's {@code model.params}, and
+     * the {@code ema.ndlist} averages put into it when the run trained with weight EMA.
+     */
+    public String weightsDigest() {
+        String params = ContentHash.of(checkpoint.dir().resolve("model.params"));
+        Path ema = checkpoint.dir().resolve("ema.ndlist");
+        return usesEmaWeights() && Files.isRegularFile(ema) ? ContentHash.of(params, ContentHash.of(ema)) : params;
+    }
+
+    /** Whether the model holds the run's weight averages (it trained with {@code train.ema-decay > 0}). */
+    public boolean usesEmaWeights() {
+        return config.train().emaDecay() > 0;
     }
 
     /** The manager holding the model's parameters (on the run's device). */

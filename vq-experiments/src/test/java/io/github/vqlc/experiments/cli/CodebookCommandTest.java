@@ -28,7 +28,7 @@ class CodebookCommandTest {
         CliRun r = CliRun.of(
                 "codebook",
                 "-c",
-                "../configs/fashion-mnist/codebook.conf",
+                "configs/fashion-mnist/codebook.conf",
                 "-o",
                 "data.limit=400",
                 "-o",
@@ -65,7 +65,7 @@ class CodebookCommandTest {
                         "quantizer.codebook-size=25",
                         "quantizer.codebook.init=file",
                         "quantizer.codebook.path=\"" + out + "\""));
-        Injector injector = io.github.vqlc.experiments.run.TrainedRunAccess.injector(config);
+        Injector injector = io.github.vqlc.experiments.wiring.ExperimentModule.injector(config);
         LargeCodebookQuantizer q =
                 (LargeCodebookQuantizer) injector.getInstance(io.github.vqlc.core.spi.Quantizer.class);
         try (NDManager m = NDManager.newBaseManager()) {
@@ -80,7 +80,7 @@ class CodebookCommandTest {
         CliRun r = CliRun.of(
                 "codebook",
                 "-c",
-                "../configs/fashion-mnist/codebook.conf",
+                "configs/fashion-mnist/codebook.conf",
                 "-o",
                 "data.limit=100",
                 "-o",
@@ -100,7 +100,7 @@ class CodebookCommandTest {
         CliRun r = CliRun.of(
                 "codebook",
                 "-c",
-                "../configs/fashion-mnist/codebook.conf",
+                "configs/fashion-mnist/codebook.conf",
                 "-o",
                 "data.limit=10",
                 "-o",

@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.eval.testing.RandomConvExtractorFactory;
 import io.github.vqlc.experiments.TestConfigs;
-import io.github.vqlc.experiments.run.TrainRun;
+import io.github.vqlc.experiments.tasks.Training;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -35,7 +35,7 @@ class EvalCommandTest {
             Files.copy(in, lpips);
         }
         Path runDir = tmp.resolve("run");
-        new TrainRun(TestConfigs.load(TestConfigs.tiny(
+        new Training(TestConfigs.load(TestConfigs.tiny(
                         runDir,
                         "train.steps=3",
                         "train.checkpoint-every=3",
@@ -115,7 +115,7 @@ class EvalCommandTest {
         CliRun r = CliRun.of(
                 "train",
                 "-c",
-                "../configs/quickstart.conf",
+                "configs/quickstart.conf",
                 "-o",
                 "run.dir=" + runDir,
                 "-o",

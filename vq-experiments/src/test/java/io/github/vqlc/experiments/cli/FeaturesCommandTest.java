@@ -20,7 +20,7 @@ class FeaturesCommandTest {
             "features",
             "train",
             "-c",
-            "../configs/fashion-mnist/feature-net.conf",
+            "configs/fashion-mnist/feature-net.conf",
             "-o",
             "features.dir=" + target,
             "-o",

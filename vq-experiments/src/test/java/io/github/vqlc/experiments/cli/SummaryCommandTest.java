@@ -11,7 +11,7 @@ class SummaryCommandTest {
         CliRun r = CliRun.of(
                 "summary",
                 "-c",
-                "../configs/fashion-mnist/lc.conf",
+                "configs/fashion-mnist/lc.conf",
                 "-o",
                 "run.device=gpu",
                 "-o",

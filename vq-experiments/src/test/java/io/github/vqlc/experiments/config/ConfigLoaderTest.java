@@ -93,12 +93,12 @@ class ConfigLoaderTest {
     void shippedConfigsLoad() {
         for (String type : List.of("vq", "ema", "fc", "lc")) {
             ExperimentConfig c = ExperimentConfig.load(
-                    Path.of("../configs/fashion-mnist/" + type + ".conf"), List.of("quantizer.codebook-size=100000"));
+                    Path.of("configs/fashion-mnist/" + type + ".conf"), List.of("quantizer.codebook-size=100000"));
             assertThat(c.quantizer().type()).isEqualTo(type);
             assertThat(c.quantizer().codebookSize()).isEqualTo(100000);
             assertThat(c.data().name()).isEqualTo("fashion-mnist");
         }
-        assertThat(ExperimentConfig.load(Path.of("../configs/quickstart.conf"), List.of())
+        assertThat(ExperimentConfig.load(Path.of("configs/quickstart.conf"), List.of())
                         .quantizer()
                         .type())
                 .isEqualTo("vq");

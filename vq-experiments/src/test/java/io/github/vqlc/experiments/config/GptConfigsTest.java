@@ -13,11 +13,11 @@ class GptConfigsTest {
 
     @Test
     void shippedGptConfigsLoadWithTheirShapes() {
-        GptConfig f = ExperimentConfig.load(Path.of("../configs/fashion-mnist/gpt.conf"), List.of())
+        GptConfig f = ExperimentConfig.load(Path.of("configs/fashion-mnist/gpt.conf"), List.of())
                 .gpt();
         assertThat(List.of(f.layers(), f.width(), f.heads())).containsExactly(4, 256, 8);
         assertThat(f.sampling().effectiveTopK(1024)).isEqualTo(102);
-        GptConfig p = ExperimentConfig.load(Path.of("../configs/imagenet/gpt-paper.conf"), List.of())
+        GptConfig p = ExperimentConfig.load(Path.of("configs/imagenet/gpt-paper.conf"), List.of())
                 .gpt();
         assertThat(List.of(p.layers(), p.width(), p.heads(), p.vocabSize())).containsExactly(24, 1024, 16, 100000);
         assertThat(p.grid()).containsExactly(16, 16);

@@ -3,6 +3,9 @@ package io.github.vqlc.experiments.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vqlc.experiments.cli.CliRun;
+import io.github.vqlc.experiments.sweep.execution.SweepDirectory;
+import io.github.vqlc.experiments.sweep.spec.CellExpansion;
+import io.github.vqlc.experiments.sweep.spec.SweepSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The shipped sweeps and the command's options that run nothing. */
 class SweepCommandTest {
 
-    static final String TABLE2 = "../configs/sweeps/fashion-mnist-table2.conf";
+    static final String TABLE2 = "configs/sweeps/fashion-mnist-table2.conf";
 
     @TempDir
     Path dir;
@@ -31,7 +34,7 @@ class SweepCommandTest {
 
     @Test
     void lcAblationsValidateAndExpandToOneCellPerVariant() {
-        CliRun r = CliRun.of("sweep", "-c", "../configs/sweeps/lc-ablations.conf", "--dry-run");
+        CliRun r = CliRun.of("sweep", "-c", "configs/sweeps/lc-ablations.conf", "--dry-run");
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out().lines().toList())
                 .hasSize(9)

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Sweep files over tests' tiny base run (toy quantizer, synthetic 8x8 images, 6 steps). */
-final class TinySweeps {
+public final class TinySweeps {
 
     private TinySweeps() {}
 
-    static Path base() {
+    public static Path base() {
         try {
             return Path.of(
                     TinySweeps.class.getResource("/sweeps/tiny-base.conf").toURI());
@@ -19,7 +19,7 @@ final class TinySweeps {
     }
 
     /** Writes {@code <dir>/sweep.in.conf} with the given axes; cells go to {@code <dir>/out}. */
-    static Path write(Path dir, String axes) throws Exception {
+    public static Path write(Path dir, String axes) throws Exception {
         Path f = dir.resolve("sweep.in.conf");
         Files.writeString(
                 f,

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.io.ContentHash;
+import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -35,8 +36,9 @@ final class FeatureNetExtractor implements FeatureExtractor {
                 : Double.NaN;
         this.describe = String.format(
                 Locale.ROOT,
-                "feature-net %s (%dx%dx%d images, width %d, test accuracy %.4f)",
-                dir,
+                "feature-net %s (sha256 %s, %dx%dx%d images, width %d, test accuracy %.4f)",
+                Provenance.name(dir),
+                loaded.paramsSha256().substring(0, ContentHash.SHORT),
                 a.channels(),
                 a.imageSize(),
                 a.imageSize(),

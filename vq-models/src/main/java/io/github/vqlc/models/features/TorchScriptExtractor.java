@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.io.ContentHash;
+import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.core.spi.FeatureExtractor;
 
 /**
@@ -37,6 +38,7 @@ final class TorchScriptExtractor implements FeatureExtractor {
     private final NDArray mean;
     private final NDArray std;
     private final String fingerprint;
+    private final String describe;
 
     /** Takes ownership of {@code model}. */
     TorchScriptExtractor(
@@ -56,6 +58,8 @@ final class TorchScriptExtractor implements FeatureExtractor {
         this.mean = manager.create(settings.mean(), perChannel);
         this.std = manager.create(settings.std(), perChannel);
         this.fingerprint = ContentHash.of(type(), fileSha256, settings.summary());
+        this.describe = "torchscript " + Provenance.name(settings.file()) + " (sha256 "
+                + fileSha256.substring(0, ContentHash.SHORT) + ", " + settings.summary() + ")";
     }
 
     @Override
@@ -65,7 +69,7 @@ final class TorchScriptExtractor implements FeatureExtractor {
 
     @Override
     public String describe() {
-        return "torchscript " + settings.file() + " (" + settings.summary() + ")";
+        return describe;
     }
 
     @Override

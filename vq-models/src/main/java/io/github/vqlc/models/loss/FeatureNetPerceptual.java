@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.models.features.FeatureNet;
 import io.github.vqlc.models.features.FeatureNetFiles;
@@ -75,7 +76,7 @@ public final class FeatureNetPerceptual implements PerceptualLoss {
 
     @Override
     public String describe() {
-        return "feature-net (" + dir + ")";
+        return "feature-net " + Provenance.name(dir);
     }
 
     @Override

@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.Provenance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class TorchScriptLpips implements PerceptualLoss {
 
     @Override
     public String describe() {
-        return "lpips-torchscript (" + file + ")";
+        return "lpips-torchscript " + Provenance.name(file);
     }
 
     @Override

@@ -1,0 +1,63 @@
+package io.github.vqlc.experiments.sweep.execution;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.sweep.spec.Cell;
+import io.github.vqlc.experiments.sweep.spec.SweepSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every cell's full run configuration, loaded and validated before anything runs. */
+public final class CellConfigs {
+
+    private CellConfigs() {}
+
+    static Config parse(java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new UserException("config file not found: " + file);
+        }
+        try {
+            return ConfigFactory.parseFile(
+                    file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new UserException("config: " + e.getMessage(), e);
+        }
+    }
+
+    /** The configs of {@code cells}, in order; the first invalid one throws, naming the cell. */
+    public static List<ExperimentConfig> load(SweepSpec spec, List<Cell> cells) {
+        spec.downstream().checkMatches(cells);
+        List<ExperimentConfig> configs = new ArrayList<>(cells.size());
+        for (Cell cell : cells) {
+            configs.add(load(spec, cell));
+        }
+        return configs;
+    }
+
+    /** The cell's run config; its downstream GPT config is loaded too (and dropped) so a bad one fails now. */
+    public static ExperimentConfig load(SweepSpec spec, Cell cell) {
+        try {
+            Config base = parse(spec.base());
+            for (String path : cell.replaced()) {
+                base = base.withoutPath(path);
+            }
+            ExperimentConfig config = ExperimentConfig.load(null, cell.layer().withFallback(base), List.of());
+            if (spec.downstream().appliesTo(cell)) {
+                try {
+                    DownstreamStage.check(spec.downstream(), cell, config);
+                } catch (UserException e) {
+                    throw new UserException(
+                            "sweep.downstream (" + spec.downstream().gpt() + "): " + e.getMessage(), e);
+                }
+            }
+            return config;
+        } catch (UserException e) {
+            throw new UserException(
+                    "sweep " + spec.name() + ", cell " + cell.index() + " " + cell.name() + ": " + e.getMessage(), e);
+        }
+    }
+}

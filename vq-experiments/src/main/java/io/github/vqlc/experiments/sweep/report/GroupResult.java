@@ -1,0 +1,110 @@
+package io.github.vqlc.experiments.sweep.report;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.github.vqlc.core.io.JsonLines;
+import io.github.vqlc.experiments.sweep.spec.Cell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The cells of one group (same value on every axis, different seeds) and what their run
+ * directories hold: metrics.json of each finished seed and the resolved config.conf.
+ *
+ * @param cells the group's cells in sweep order
+ * @param metrics metrics.json of the cells that have one
+ * @param runConfigs config.conf of the cells that have one
+ */
+public record GroupResult(
+        String group, List<Cell.Choice> choices, List<Cell> cells, List<JsonObject> metrics, List<Config> runConfigs) {
+
+    /** Mean and sample standard deviation (NaN below two values) of a metric over seeds. */
+    public record Stat(int n, double mean, double std) {}
+
+    /** Reads every cell's directory under {@code sweepDir} and groups cells by their name without the seed. */
+    public static List<GroupResult> read(List<Cell> cells, Path sweepDir) {
+        Map<String, List<Cell>> groups = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            groups.computeIfAbsent(c.group(), g -> new ArrayList<>()).add(c);
+        }
+        List<GroupResult> out = new ArrayList<>();
+        for (List<Cell> g : groups.values()) {
+            List<JsonObject> metrics = new ArrayList<>();
+            List<Config> configs = new ArrayList<>();
+            for (Cell c : g) {
+                Path dir = sweepDir.resolve(c.name());
+                JsonLines.readObject(dir.resolve("metrics.json")).ifPresent(metrics::add);
+                if (Files.isRegularFile(dir.resolve("config.conf"))) {
+                    try {
+                        configs.add(ConfigFactory.parseFile(
+                                dir.resolve("config.conf").toFile()));
+                    } catch (RuntimeException e) {
+                        // an unreadable config only costs the caption its data name
+                    }
+                }
+            }
+            out.add(new GroupResult(g.get(0).group(), g.get(0).choices(), List.copyOf(g), metrics, configs));
+        }
+        return out;
+    }
+
+    /** The metric over the seeds that report it as a number; empty when none does. */
+    public Optional<Stat> stat(String key) {
+        List<Double> values = new ArrayList<>();
+        for (JsonObject m : metrics) {
+            JsonElement e = m.get(key);
+            if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                values.add(e.getAsDouble());
+            }
+        }
+        if (values.isEmpty()) {
+            return Optional.empty();
+        }
+        double mean = values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
+        double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        double std = values.size() < 2 ? Double.NaN : Math.sqrt(ss / (values.size() - 1));
+        return Optional.of(new Stat(values.size(), mean, std));
+    }
+
+    /** The distinct non-numeric values of a metric over seeds (e.g. fid_extractor), in order. */
+    public Set<String> texts(String key) {
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonObject m : metrics) {
+            JsonElement e = m.get(key);
+            if (e != null
+                    && !e.isJsonNull()
+                    && !(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
+                out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The distinct values of a key of the cells' resolved configs. */
+    public Set<String> configValues(String path) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Config c : runConfigs) {
+            if (c.hasPath(path)) {
+                out.add(String.valueOf(c.getValue(path).unwrapped()));
+            }
+        }
+        return out;
+    }
+
+    /** This group's value on the axis with {@code id}, if the sweep has that axis. */
+    public Optional<String> value(String id) {
+        return choices.stream()
+                .filter(c -> c.axis().id().equals(id))
+                .map(Cell.Choice::value)
+                .findFirst();
+    }
+}

@@ -1,0 +1,189 @@
+package io.github.vqlc.experiments.sweep.report;
+
+import io.github.vqlc.experiments.sweep.spec.Cell;
+import io.github.vqlc.experiments.sweep.spec.SweepAxis.BundleAxis;
+import io.github.vqlc.experiments.sweep.spec.SweepAxis.KeyAxis;
+import io.github.vqlc.experiments.sweep.spec.SweepSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * {@code table.md} in the layout of the paper's Table 2: Method | # Tokens | Codebook Size |
+ * Utilization (%) | rFID | LPIPS | PSNR | SSIM, one row per group. Method is the display name of
+ * the group's bundle(s) (the quantizer type when the sweep has no bundle axis); each key axis
+ * other than the codebook size adds a column after Method. Utilization and SSIM are shown x100
+ * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–"; a gFID column
+ * follows when cells report one (the downstream stage). A caption
+ * says what produced the figures.
+ */
+public final class ResultsTable {
+
+    /** The key of the codebook-size axis, shown in its own column. */
+    public static final String CODEBOOK_KEY = "quantizer.codebook-size";
+
+    static final String MISSING = "–";
+
+    private record Metric(String header, String key, DoubleUnaryOperator scale, int decimals) {}
+
+    private static final List<Metric> METRICS = List.of(
+            new Metric("Utilization (%)", "utilization", v -> 100 * v, 1),
+            new Metric("rFID", "rfid", v -> v, 2),
+            new Metric("LPIPS", "lpips", v -> v, 2),
+            new Metric("PSNR", "psnr", v -> v, 1),
+            new Metric("SSIM", "ssim", v -> 100 * v, 1));
+    /** The downstream column, shown when a cell reports it (a sweep with the downstream stage). */
+    private static final Metric GFID = new Metric("gFID", "gfid", v -> v, 2);
+
+    private ResultsTable() {}
+
+    public static String render(SweepSpec spec, List<GroupResult> groups) {
+        List<Metric> metrics = new ArrayList<>(METRICS);
+        if (groups.stream().anyMatch(g -> g.stat(GFID.key()).isPresent())) {
+            metrics.add(GFID);
+        }
+        List<KeyAxis> extra = extraAxes(spec);
+        List<String> header = new ArrayList<>(List.of("Method"));
+        extra.forEach(a -> header.add(display(spec, a.label())));
+        header.addAll(List.of("# Tokens", "Codebook Size"));
+        metrics.forEach(m -> header.add(m.header()));
+        StringBuilder out = new StringBuilder("# " + spec.name() + "\n\n");
+        out.append(row(header));
+        out.append(row(header.stream().map(h -> "---").toList()));
+        for (GroupResult g : groups) {
+            List<String> cells = new ArrayList<>(List.of(method(spec, g)));
+            extra.forEach(a -> cells.add(display(spec, g.value(a.id()).orElse(MISSING))));
+            cells.add(g.stat("tokens")
+                    .map(s -> String.format(Locale.US, "%,d", Math.round(s.mean())))
+                    .orElse(MISSING));
+            cells.add(
+                    codebookSize(g).map(k -> String.format(Locale.US, "%,d", k)).orElse(MISSING));
+            for (Metric m : metrics) {
+                cells.add(g.stat(m.key()).map(s -> format(s, m)).orElse(MISSING));
+            }
+            out.append(row(cells));
+        }
+        out.append("\n").append(caption(spec, groups)).append("\n");
+        return out.toString();
+    }
+
+    /** The row label of a group without its codebook size (a series of the plots). */
+    static String series(SweepSpec spec, GroupResult g) {
+        List<String> parts = new ArrayList<>(List.of(method(spec, g)));
+        for (KeyAxis a : extraAxes(spec)) {
+            parts.add(display(spec, a.label()) + "="
+                    + display(spec, g.value(a.id()).orElse(MISSING)));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** The group's codebook size: from its metrics, else from the codebook-size axis. */
+    static Optional<Long> codebookSize(GroupResult g) {
+        Optional<Long> measured = g.stat("codebook_size").map(s -> Math.round(s.mean()));
+        if (measured.isPresent()) {
+            return measured;
+        }
+        return g.value(CODEBOOK_KEY).map(v -> {
+            try {
+                return new java.math.BigDecimal(v).longValueExact();
+            } catch (ArithmeticException | NumberFormatException e) {
+                return null;
+            }
+        });
+    }
+
+    private static List<KeyAxis> extraAxes(SweepSpec spec) {
+        return spec.axes().stream()
+                .filter(a -> a instanceof KeyAxis k && !k.key().equals(CODEBOOK_KEY))
+                .map(a -> (KeyAxis) a)
+                .toList();
+    }
+
+    private static String method(SweepSpec spec, GroupResult g) {
+        List<String> names = new ArrayList<>();
+        for (Cell.Choice c : g.choices()) {
+            if (c.axis() instanceof BundleAxis) {
+                names.add(display(spec, c.value()));
+            }
+        }
+        if (names.isEmpty()) {
+            Set<String> types = g.texts("quantizer");
+            names.add(types.isEmpty() ? MISSING : display(spec, String.join("/", types)));
+        }
+        return String.join(" ", names);
+    }
+
+    private static String display(SweepSpec spec, String name) {
+        return spec.displayNames().getOrDefault(name, name);
+    }
+
+    private static String format(GroupResult.Stat s, Metric m) {
+        String fmt = "%." + m.decimals() + "f";
+        String mean = String.format(Locale.ROOT, fmt, m.scale().applyAsDouble(s.mean()));
+        if (Double.isNaN(s.std())) {
+            return mean;
+        }
+        return mean + " ± " + String.format(Locale.ROOT, fmt, Math.abs(m.scale().applyAsDouble(s.std())));
+    }
+
+    /** One line: sweep, finished cells, data, evaluation split and size, steps, rFID features, units. */
+    static String caption(SweepSpec spec, List<GroupResult> groups) {
+        int cells = groups.stream().mapToInt(g -> g.cells().size()).sum();
+        int finished = groups.stream().mapToInt(g -> g.metrics().size()).sum();
+        Set<String> data = new LinkedHashSet<>();
+        Set<String> split = new LinkedHashSet<>();
+        Set<Long> images = new TreeSet<>();
+        Set<Long> steps = new TreeSet<>();
+        Set<String> extractor = new LinkedHashSet<>();
+        Set<Integer> seeds = new TreeSet<>();
+        for (GroupResult g : groups) {
+            data.addAll(g.configValues("data.name"));
+            split.addAll(g.texts("eval_split"));
+            extractor.addAll(g.texts("fid_extractor"));
+            for (var m : g.metrics()) {
+                longValue(m, "eval_images").ifPresent(images::add);
+                longValue(m, "steps").ifPresent(steps::add);
+            }
+            if (!g.metrics().isEmpty()) {
+                seeds.add(g.metrics().size());
+            }
+        }
+        String seedText = seeds.isEmpty() || seeds.equals(Set.of(1))
+                ? "one seed per row"
+                : "mean ± std over " + join(seeds.stream().map(String::valueOf).toList()) + " seeds";
+        return "Produced by `vqlc sweep` (" + spec.name() + ", " + finished + " of " + cells + " cells finished): data "
+                + joinOrMissing(data) + ", metrics on the " + joinOrMissing(split) + " split ("
+                + joinOrMissing(images.stream()
+                        .map(v -> String.format(Locale.US, "%,d", v))
+                        .toList()) + " images), "
+                + joinOrMissing(steps.stream()
+                        .map(v -> String.format(Locale.US, "%,d", v))
+                        .toList())
+                + " training steps, rFID features " + joinOrMissing(extractor) + "; utilization and SSIM x100; "
+                + seedText + "; " + MISSING + " = not measured.";
+    }
+
+    private static Optional<Long> longValue(com.google.gson.JsonObject m, String key) {
+        var e = m.get(key);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()
+                ? Optional.of(e.getAsLong())
+                : Optional.empty();
+    }
+
+    private static String joinOrMissing(java.util.Collection<String> values) {
+        return values.isEmpty() ? MISSING : join(new ArrayList<>(values));
+    }
+
+    private static String join(List<String> values) {
+        return String.join("/", values);
+    }
+
+    private static String row(List<String> cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
+    }
+}

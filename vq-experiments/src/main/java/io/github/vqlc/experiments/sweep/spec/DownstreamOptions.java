@@ -1,0 +1,92 @@
+package io.github.vqlc.experiments.sweep.spec;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import io.github.vqlc.core.UserException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code sweep.downstream} section: after a cell's tokenizer is trained and evaluated, tokenize
+ * its training split, train a GPT on the tokens ({@code gpt} config plus {@code overrides}) and
+ * report the generation FID of {@code count} images per class in the cell's metrics.json.
+ *
+ * @param gpt the GPT config file (relative to the working directory), null when disabled
+ * @param overrides GPT config overrides for every cell
+ * @param only partial assignments axis id -> value; empty = every cell, else the cells matching one
+ */
+public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int count, List<Config> only) {
+
+    static DownstreamOptions from(Config c) {
+        boolean enabled = c.getBoolean("enabled");
+        String gpt = c.getString("gpt");
+        if (enabled && gpt.isBlank()) {
+            throw new UserException("sweep.downstream.enabled = true needs sweep.downstream.gpt, the GPT config file"
+                    + " (e.g. \"configs/fashion-mnist/gpt.conf\")");
+        }
+        int count = SweepSpec.intAtLeast(c, "sweep.downstream", "count", 1);
+        return new DownstreamOptions(
+                enabled,
+                gpt.isBlank() ? null : Path.of(gpt).normalize(),
+                c.getConfig("overrides"),
+                count,
+                List.copyOf(c.getConfigList("only")));
+    }
+
+    /** Whether the downstream stage runs for {@code cell}. */
+    public boolean appliesTo(Cell cell) {
+        if (!enabled) {
+            return false;
+        }
+        return only.isEmpty() || only.stream().anyMatch(o -> matches(o, cell));
+    }
+
+    /** Every entry of the assignment equals the cell's value on that axis (numbers and lists as the user means them). */
+    private static boolean matches(Config assignment, Cell cell) {
+        for (Map.Entry<String, ConfigValue> e : assignment.entrySet()) {
+            Cell.Choice choice = cell.choices().stream()
+                    .filter(ch -> ch.axis().id().equals(e.getKey()))
+                    .findFirst()
+                    .orElse(null);
+            if (choice == null) {
+                return false;
+            }
+            boolean same = choice.axis() instanceof SweepAxis.KeyAxis k
+                    ? cell.layer().hasPath(k.key())
+                            && SweepAxis.same(e.getValue(), cell.layer().getValue(k.key()))
+                    : String.valueOf(e.getValue().unwrapped()).equals(choice.value());
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fails when an enabled {@code only} entry selects none of {@code cells} (a mistyped value or bundle name). */
+    public void checkMatches(List<Cell> cells) {
+        if (!enabled) {
+            return;
+        }
+        for (Config o : only) {
+            if (cells.stream().noneMatch(c -> matches(o, c))) {
+                throw new UserException("sweep.downstream.only entry "
+                        + o.root().render(com.typesafe.config.ConfigRenderOptions.concise())
+                        + " matches no cell of the sweep");
+            }
+        }
+    }
+
+    /** Fails when an {@code only} entry names an axis the sweep does not have. */
+    void check(List<SweepAxis> axes) {
+        for (Config o : only) {
+            for (String key : o.entrySet().stream().map(Map.Entry::getKey).toList()) {
+                if (axes.stream().noneMatch(a -> a.id().equals(key))) {
+                    throw new UserException(
+                            "sweep.downstream.only names axis '" + key + "', which the sweep does not have;" + " axes: "
+                                    + axes.stream().map(SweepAxis::id).toList());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.vqlc.experiments.tasks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.data.BatchLoader;
+import io.github.vqlc.core.data.Datasets;
+import io.github.vqlc.core.data.ImageDataset;
+import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.io.TokenFile;
+import io.github.vqlc.experiments.progress.Progress;
+import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.models.vqgan.VqAutoencoder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code vqlc tokenize}: encodes a split with a trained tokenizer (encoder + quantizer only, never
+ * the decoder) into a {@link TokenFile}, batch by batch, each batch in its own sub-manager.
+ */
+public final class Tokenization {
+
+    private Tokenization() {}
+
+    /** The default output: {@code <run-dir>/tokens-<split>.vqt}. */
+    public static Path defaultOutput(Path runDir, Split split) {
+        return runDir.resolve("tokens-" + split.name().toLowerCase(Locale.ROOT) + ".vqt");
+    }
+
+    /**
+     * Encodes {@code split} (its first {@code limit} images when limit > 0) into {@code out}.
+     *
+     * @return the header of the written file
+     */
+    public static TokenFile.Header run(TrainedRun tokenizer, Split split, int limit, Path out, PrintStream log) {
+        var config = tokenizer.config();
+        ImageDataset data = Datasets.open(config.data(), split, config.run().seed());
+        if (limit > 0) {
+            data = Datasets.limit(data, Math.min(limit, data.size()));
+        }
+        VqAutoencoder model = tokenizer.model();
+        int side = (int) Math.round(Math.sqrt(model.tokensPerImage()));
+        TokenFile.Header header =
+                new TokenFile.Header(model.quantizer().codebookSize(), side, side, data.size(), data.numClasses());
+        log.println("tokenizing " + data.describe() + " with "
+                + tokenizer.checkpoint().dir() + " -> " + out);
+        ParameterStore ps = new ParameterStore(tokenizer.manager(), false);
+        int batchSize = config.eval().batchSize();
+        int batches = (data.size() + batchSize - 1) / batchSize;
+        int every = Math.max(1, batches / 20);
+        long start = System.nanoTime();
+        int[] done = {0, 0};
+        try (TokenFile.Writer writer = TokenFile.create(out, header);
+                BatchLoader loader =
+                        BatchLoader.builder(data).setBatchSize(batchSize).build()) {
+            loader.forEachBatch(tokenizer.manager(), batch -> {
+                NDArray indices = model.encode(ps, batch.images(), false).indices();
+                long[] codes = indices.toType(DataType.INT64, false).toLongArray();
+                long[] labels = batch.labels().toLongArray();
+                int[] l = new int[labels.length];
+                for (int i = 0; i < l.length; i++) {
+                    l[i] = (int) labels[i];
+                }
+                writer.append(codes, l, batch.size());
+                done[0] += batch.size();
+                done[1]++;
+                if (done[1] % every == 0 || done[1] == batches) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    log.printf(
+                            Locale.ROOT,
+                            "tokenize %s: %d/%d images  %.0f images/s  eta %s%n",
+                            split.name().toLowerCase(Locale.ROOT),
+                            done[0],
+                            header.count(),
+                            done[0] / secs,
+                            Progress.duration(secs / done[0] * (header.count() - done[0])));
+                }
+            });
+            writer.commit();
+        }
+        log.printf(
+                Locale.ROOT,
+                "wrote %d images x %dx%d tokens (codebook %d, %d classes, %s codes) to %s%n",
+                header.count(),
+                side,
+                side,
+                header.codebookSize(),
+                header.labelClasses(),
+                header.codeBytes() == 2 ? "int16" : "int32",
+                out);
+        return header;
+    }
+}

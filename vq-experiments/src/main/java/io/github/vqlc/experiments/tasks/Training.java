@@ -1,0 +1,72 @@
+package io.github.vqlc.experiments.tasks;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
+import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.progress.Progress;
+import io.github.vqlc.experiments.run.RunDirectory;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
+import io.github.vqlc.models.train.TrainingObserver;
+import io.github.vqlc.models.train.TrainingSummary;
+import io.github.vqlc.models.train.VqTrainer;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code vqlc train}: prepare the run directory, train (or resume), evaluate, write metrics.json. */
+public final class Training {
+
+    private final ExperimentConfig config;
+    private final Module[] overrides;
+
+    /** @param overrides Guice modules replacing bindings of {@link ExperimentModule} (tests) */
+    public Training(ExperimentConfig config, Module... overrides) {
+        this.config = config;
+        this.overrides = overrides;
+    }
+
+    public Map<String, Object> run(boolean resume, PrintStream out) {
+        RunDirectory dir = new RunDirectory(config.run().dir());
+        Injector injector = ExperimentModule.injector(config, overrides);
+        // building the trainer first surfaces config and data errors before anything is written
+        VqTrainer trainer = injector.getInstance(VqTrainer.class);
+        try (TokenizerEvaluator evaluator = Evaluation.open(injector)) { // extractor and LPIPS errors, too
+            return run(resume, out, dir, injector, trainer, evaluator);
+        }
+    }
+
+    private Map<String, Object> run(
+            boolean resume,
+            PrintStream out,
+            RunDirectory dir,
+            Injector injector,
+            VqTrainer trainer,
+            TokenizerEvaluator evaluator) {
+        dir.prepare(resume, config.render());
+        out.println("run " + config.run().name() + " -> " + dir.path());
+        TrainingObserver observer = new Progress(
+                out,
+                out == System.out && System.console() != null,
+                config.train().logEvery());
+        var extra = injector.getExistingBinding(com.google.inject.Key.get(TrainingObserver.class));
+        if (extra != null) {
+            observer = TrainingObserver.both(observer, extra.getProvider().get());
+        }
+        TrainingSummary summary = trainer.observer(observer).run(resume);
+        Map<String, Object> metrics;
+        try (var ema = trainer.swapInEma()) { // with train.ema-decay > 0 the averaged weights are evaluated
+            metrics = new LinkedHashMap<>(Evaluation.run(injector, evaluator, dir, out));
+        }
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("steps", summary.steps());
+        training.put("train_seconds", summary.trainSeconds());
+        training.put("images_per_second", summary.imagesPerSecond());
+        summary.lastLosses().forEach((k, v) -> training.put("final_" + k, v));
+        dir.updateMetrics(training);
+        metrics.putAll(training);
+        out.println(Evaluation.summary(metrics));
+        out.println("metrics: " + dir.metrics());
+        return metrics;
+    }
+}
