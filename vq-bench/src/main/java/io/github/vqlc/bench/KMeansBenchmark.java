@@ -3,6 +3,7 @@ package io.github.vqlc.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.sun.management.OperatingSystemMXBean;
 import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeansObserver;
@@ -185,7 +186,7 @@ public final class KMeansBenchmark {
 
     /** CPU time of this process (all threads), ns; -1 where the JVM cannot tell. */
     private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return -1;

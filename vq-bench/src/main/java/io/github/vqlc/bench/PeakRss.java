@@ -1,5 +1,7 @@
 package io.github.vqlc.bench;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +106,7 @@ final class PeakRss {
     private static final class MallocTrim {
 
         /** The C library binding. */
-        public interface CLibrary extends com.sun.jna.Library {
+        public interface CLibrary extends Library {
             int malloc_trim(long pad);
         }
 
@@ -117,7 +119,7 @@ final class PeakRss {
             }
             try {
                 if (lib == null) {
-                    lib = com.sun.jna.Native.load("c", CLibrary.class);
+                    lib = Native.load("c", CLibrary.class);
                 }
                 lib.malloc_trim(0);
                 return true;

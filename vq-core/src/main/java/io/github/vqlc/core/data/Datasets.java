@@ -1,6 +1,7 @@
 package io.github.vqlc.core.data;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -75,12 +76,12 @@ public final class Datasets {
 
         @Override
         public int label(int i) {
-            return base.label(java.util.Objects.checkIndex(i, size));
+            return base.label(Objects.checkIndex(i, size));
         }
 
         @Override
         public void image(int i, float[] dst, int offset, Random augmentRng) {
-            base.image(java.util.Objects.checkIndex(i, size), dst, offset, augmentRng);
+            base.image(Objects.checkIndex(i, size), dst, offset, augmentRng);
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads IDX files, the format of MNIST and Fashion-MNIST: a big-endian header (magic {@code
@@ -181,7 +182,7 @@ public final class IdxReader {
         if (e instanceof NoSuchFileException) {
             return new DataException(file + ": file not found", e);
         }
-        if (e instanceof java.util.zip.ZipException) {
+        if (e instanceof ZipException) {
             return new DataException(file + ": corrupt gzip data: " + e.getMessage(), e);
         }
         return new DataException(file + ": cannot read: " + e, e);

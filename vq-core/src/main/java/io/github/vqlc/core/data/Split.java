@@ -1,5 +1,7 @@
 package io.github.vqlc.core.data;
 
+import java.util.Locale;
+
 /** Which part of a dataset to read: the training split or the held-out test/validation split. */
 public enum Split {
     TRAIN,
@@ -7,6 +9,6 @@ public enum Split {
 
     /** Lower-case name used in messages and descriptions ("train", "test"). */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

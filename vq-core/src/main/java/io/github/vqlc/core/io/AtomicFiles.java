@@ -1,5 +1,6 @@
 package io.github.vqlc.core.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Writes that either complete or leave the previous file untouched: temp file in the same directory, then rename. */
 public final class AtomicFiles {
@@ -26,7 +29,7 @@ public final class AtomicFiles {
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
             try {
-                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                     writer.write(out);
                 }
                 move(tmp, target);
@@ -56,8 +59,8 @@ public final class AtomicFiles {
         if (!Files.exists(p)) {
             return;
         }
-        try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(q);
             }
         }

@@ -1,6 +1,7 @@
 package io.github.vqlc.core.io;
 
 import io.github.vqlc.core.UserException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * A quantized split: the token grid of every image and its class label, memory-mapped for reading.
@@ -198,7 +200,7 @@ public final class TokenFile implements AutoCloseable {
 
     /** Writes the {@code h*w} codes of image {@code i} into {@code dst[offset ..]}; a code outside [0, K) is a corrupt file. */
     public void codes(int i, long[] dst, int offset) {
-        java.util.Objects.checkIndex(i, header.count());
+        Objects.checkIndex(i, header.count());
         MappedByteBuffer seg = segments[i / imagesPerSegment];
         int n = header.tokensPerImage();
         int pos = (i % imagesPerSegment) * n * header.codeBytes();
@@ -215,7 +217,7 @@ public final class TokenFile implements AutoCloseable {
 
     /** Class label of image {@code i}. */
     public int label(int i) {
-        java.util.Objects.checkIndex(i, header.count());
+        Objects.checkIndex(i, header.count());
         int l = labels.getInt(4 * i);
         if (l < 0 || l >= Math.max(1, header.labelClasses())) {
             throw new UserException("tokens file " + path + " is corrupt: image " + i + " has label " + l
@@ -264,7 +266,7 @@ public final class TokenFile implements AutoCloseable {
                 Path parent = target.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
                 tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
-                out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
                 buffer.put(MAGIC.getBytes(StandardCharsets.ISO_8859_1))
                         .putInt(VERSION)
                         .putInt(header.codebookSize())

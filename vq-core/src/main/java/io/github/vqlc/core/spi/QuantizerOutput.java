@@ -1,6 +1,7 @@
 package io.github.vqlc.core.spi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,6 @@ public record QuantizerOutput(NDArray quantized, NDArray indices, Map<String, ND
         for (NDArray term : losses.values()) {
             total = total == null ? term : total.add(term);
         }
-        return total != null ? total : quantized.getManager().zeros(new ai.djl.ndarray.types.Shape());
+        return total != null ? total : quantized.getManager().zeros(new Shape());
     }
 }

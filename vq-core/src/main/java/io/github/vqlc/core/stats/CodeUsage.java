@@ -1,6 +1,7 @@
 package io.github.vqlc.core.stats;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 
 /**
@@ -24,8 +25,7 @@ public final class CodeUsage {
 
     /** Counts every index of an int64 (or int32) array of any shape. */
     public void add(NDArray indices) {
-        long[] values =
-                indices.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        long[] values = indices.toType(DataType.INT64, false).toLongArray();
         add(values);
     }
 

@@ -3,6 +3,7 @@ package io.github.vqlc.core.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ImageOpsTest {
@@ -53,7 +54,7 @@ class ImageOpsTest {
     @Test
     void constantStaysConstantAtAnyScale() {
         float[] src = new float[37 * 23];
-        java.util.Arrays.fill(src, -0.3f);
+        Arrays.fill(src, -0.3f);
         for (int out : new int[] {5, 16, 23, 64}) {
             float[] dst = new float[out * out];
             ImageOps.resizeWindow(src, 1, 37, 23, out, out, 0, 0, out, out, false, dst, 0);

@@ -9,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.vqlc.core.UserException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +67,7 @@ class CodebookFilesTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new NDList(manager.create(VALUES, new Shape(3, 2))).encode(bytes, NDList.Encoding.NPZ);
         Path f = dir.resolve("djl.npy");
-        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             ZipEntry entry = zip.getNextEntry();
             assertThat(entry).isNotNull();
             Files.write(f, zip.readAllBytes());
@@ -203,7 +205,7 @@ class CodebookFilesTest {
             out.write(header.getBytes(StandardCharsets.US_ASCII));
             out.write(data);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ public abstract class QuantizerContractTest {
         assertThat(out.indices().getShape()).isEqualTo(new Shape(2, 3, 5));
         assertThat(out.indices().getDataType()).isEqualTo(DataType.INT64);
         long[] idx = out.indices().toLongArray();
-        assertThat(java.util.Arrays.stream(idx).allMatch(i -> i >= 0 && i < K))
+        assertThat(Arrays.stream(idx).allMatch(i -> i >= 0 && i < K))
                 .as("indices in [0, K)")
                 .isTrue();
         assertThat(q.codebookSize()).isEqualTo(K);

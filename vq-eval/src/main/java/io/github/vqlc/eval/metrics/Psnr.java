@@ -1,6 +1,7 @@
 package io.github.vqlc.eval.metrics;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Locale;
 
 /**
  * Peak signal-to-noise ratio per image on [0, 1] images: 10 log10(1 / MSE), the MSE over all
@@ -23,7 +24,7 @@ public final class Psnr {
 
         /** {@code rgb} or {@code y}, as in config. */
         public static Channel of(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(name.toUpperCase(Locale.ROOT));
         }
     }
 

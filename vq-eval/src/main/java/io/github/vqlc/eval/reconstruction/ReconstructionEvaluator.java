@@ -3,6 +3,7 @@ package io.github.vqlc.eval.reconstruction;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;
@@ -148,7 +149,7 @@ public final class ReconstructionEvaluator {
             totals.lpips += options.lpips()
                     .perImage(x, recon)
                     .sum()
-                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .toType(DataType.FLOAT64, false)
                     .getDouble();
         }
     }

@@ -11,11 +11,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -83,7 +86,7 @@ class FrechetDistanceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             for (int start = 0; start < a.length; start += 15) { // uneven batches: 15, 15, 10
                 int end = Math.min(a.length, start + 15);
-                double[][] part = java.util.Arrays.copyOfRange(a, start, end);
+                double[][] part = Arrays.copyOfRange(a, start, end);
                 NDArray x = m.create(part[0]).reshape(1, -1);
                 for (int i = 1; i < part.length; i++) {
                     x = x.concat(m.create(part[i]).reshape(1, -1), 0);
@@ -115,8 +118,8 @@ class FrechetDistanceTest {
         assertThat(FrechetDistance.between(all, all).distance())
                 .isLessThan(1e-6)
                 .isGreaterThan(-1e-6);
-        FeatureStatistics merged = stats(java.util.Arrays.copyOfRange(x, 0, 123));
-        merged.merge(stats(java.util.Arrays.copyOfRange(x, 123, 300)));
+        FeatureStatistics merged = stats(Arrays.copyOfRange(x, 0, 123));
+        merged.merge(stats(Arrays.copyOfRange(x, 123, 300)));
         assertThat(FrechetDistance.between(all, merged).distance()).isLessThan(1e-6);
         assertThat(merged.covariance()[9][9]).isCloseTo(all.covariance()[9][9], within(1e-9));
     }
@@ -168,7 +171,7 @@ class FrechetDistanceTest {
         assertThat(back.statistics().count()).isEqualTo(3);
         assertThat(back.statistics().mean()).containsExactly(s.mean());
         assertThat(back.statistics().covariance()).isDeepEqualTo(s.covariance());
-        java.nio.file.Files.write(f, new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> FeatureStatistics.load(f)).isInstanceOf(java.io.IOException.class);
+        Files.write(f, new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> FeatureStatistics.load(f)).isInstanceOf(IOException.class);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PsnrTest {
@@ -26,7 +27,7 @@ class PsnrTest {
             // a: zeros; b: red channel 0.1 everywhere. RGB MSE = 0.01 / 3; luma MSE = (0.299 * 0.1)^2
             NDArray a = m.zeros(new Shape(1, 3, 4, 4));
             float[] v = new float[48];
-            java.util.Arrays.fill(v, 0, 16, 0.1f);
+            Arrays.fill(v, 0, 16, 0.1f);
             NDArray b = m.create(v, new Shape(1, 3, 4, 4));
             assertThat(Psnr.perImage(a, b, Psnr.Channel.RGB)[0]).isCloseTo(10 * Math.log10(3 / 0.01), within(1e-4));
             assertThat(Psnr.perImage(a, b, Psnr.Channel.Y)[0]).isCloseTo(-20 * Math.log10(0.0299), within(1e-4));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -13,6 +14,7 @@ import com.google.gson.JsonParser;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,11 +78,11 @@ class SsimTest {
             NDArray a = manager.randomUniform(0, 1, new Shape(2, 1, 16, 16));
             NDArray b = manager.randomUniform(0, 1, new Shape(2, 1, 16, 16));
             double first;
-            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 first = ssim.perImage(a, b).toDoubleArray()[0];
             }
-            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 assertThat(ssim.perImage(a, b).toDoubleArray()[0]).isEqualTo(first);
             }
@@ -91,7 +93,7 @@ class SsimTest {
     void windowIsANormalizedSymmetricGaussian() {
         double[] g = Ssim.gaussian();
         assertThat(g).hasSize(11);
-        assertThat(java.util.Arrays.stream(g).sum()).isCloseTo(1.0, within(1e-15));
+        assertThat(Arrays.stream(g).sum()).isCloseTo(1.0, within(1e-15));
         assertThat(g[0]).isEqualTo(g[10]);
         assertThat(g[5] / g[4]).isCloseTo(Math.exp(1 / (2 * 2.25)), within(1e-12));
     }

@@ -13,6 +13,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.DataConfig;
+import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.SyntheticDataset;
 import io.github.vqlc.core.spi.ExtractorConfig;
@@ -22,6 +23,7 @@ import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.eval.testing.RandomConvExtractorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +68,7 @@ class TokenizerEvaluatorTest {
             int b = (int) images.getShape().get(0);
             long[] idx = new long[b * 4];
             for (int i = 0; i < b; i++) {
-                java.util.Arrays.fill(idx, i * 4, i * 4 + 4, (seen + i) % 3);
+                Arrays.fill(idx, i * 4, i * 4 + 4, (seen + i) % 3);
             }
             seen += b;
             return new QuantizerOutput(images, images.getManager().create(idx, new Shape(b, 2, 2)), Map.of());
@@ -171,7 +173,7 @@ class TokenizerEvaluatorTest {
                     .isEqualTo(2);
         }
         // a smaller split is another key as well
-        Map<String, Object> limited = runCounting(c, io.github.vqlc.core.data.Datasets.limit(split, 28), 8);
+        Map<String, Object> limited = runCounting(c, Datasets.limit(split, 28), 8);
         assertThat(limited.get("rfid_reference")).isEqualTo("computed");
     }
 

@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.progress;
 
 import io.github.vqlc.models.train.TrainingObserver;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
@@ -41,7 +42,7 @@ public final class Progress implements TrainingObserver {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(500)
                     .showSpeed()
-                    .startsFrom(firstStep - 1, java.time.Duration.ZERO)
+                    .startsFrom(firstStep - 1, Duration.ZERO)
                     .build();
         } else {
             out.printf(Locale.ROOT, "training steps %d..%d%n", firstStep, totalSteps);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
@@ -25,12 +26,15 @@ import io.github.vqlc.models.gpt.GptSpec;
 import io.github.vqlc.models.gpt.ImageGenerator;
 import io.github.vqlc.models.gpt.SamplingOptions;
 import io.github.vqlc.models.gpt.TokenGpt;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -176,8 +180,8 @@ public final class Generation {
                                 header[0] = true;
                             }
                             writeFloats(stream, images.toFloatArray());
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
                         }
                         toGrids.accept(images, labels);
                     });
@@ -232,14 +236,13 @@ public final class Generation {
 
     /** Re-cuts the collected images (N, C, H, W) into rows of {@link #GRID_COLUMNS} (the last row padded with -1). */
     private static List<NDArray> rowsOf(NDManager m, List<NDArray> parts) {
-        NDArray all = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+        NDArray all = NDArrays.concat(new NDList(parts), 0);
         long n = all.getShape().get(0);
         int cols = (int) Math.min(GRID_COLUMNS, n);
         long padded = (n + cols - 1) / cols * cols;
         if (padded > n) {
             var sh = all.getShape();
-            all = all.concat(
-                    m.full(new ai.djl.ndarray.types.Shape(padded - n, sh.get(1), sh.get(2), sh.get(3)), -1f), 0);
+            all = all.concat(m.full(new Shape(padded - n, sh.get(1), sh.get(2), sh.get(3)), -1f), 0);
         }
         List<NDArray> rows = new ArrayList<>();
         for (long i = 0; i < padded; i += cols) {
@@ -248,7 +251,7 @@ public final class Generation {
         return rows;
     }
 
-    private static void writeFloats(OutputStream out, float[] values) throws java.io.IOException {
+    private static void writeFloats(OutputStream out, float[] values) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         out.write(b.array());
@@ -257,7 +260,7 @@ public final class Generation {
     /** Parses "0,3,7" into class ids. */
     public static int[] parseClasses(String text) {
         try {
-            return java.util.Arrays.stream(text.split(","))
+            return Arrays.stream(text.split(","))
                     .map(String::trim)
                     .filter(t -> !t.isEmpty())
                     .mapToInt(Integer::parseInt)

@@ -1,6 +1,7 @@
 package io.github.vqlc.experiments.tasks;
 
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Module;
 import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
 import io.github.vqlc.experiments.config.ExperimentConfig;
@@ -49,7 +50,7 @@ public final class Training {
                 out,
                 out == System.out && System.console() != null,
                 config.train().logEvery());
-        var extra = injector.getExistingBinding(com.google.inject.Key.get(TrainingObserver.class));
+        var extra = injector.getExistingBinding(Key.get(TrainingObserver.class));
         if (extra != null) {
             observer = TrainingObserver.both(observer, extra.getProvider().get());
         }

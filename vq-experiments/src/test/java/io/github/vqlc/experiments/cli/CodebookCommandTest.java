@@ -8,7 +8,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.inject.Injector;
 import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
+import io.github.vqlc.models.vqgan.VqAutoencoder;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +68,11 @@ class CodebookCommandTest {
                         "quantizer.codebook-size=25",
                         "quantizer.codebook.init=file",
                         "quantizer.codebook.path=\"" + out + "\""));
-        Injector injector = io.github.vqlc.experiments.wiring.ExperimentModule.injector(config);
-        LargeCodebookQuantizer q =
-                (LargeCodebookQuantizer) injector.getInstance(io.github.vqlc.core.spi.Quantizer.class);
+        Injector injector = ExperimentModule.injector(config);
+        LargeCodebookQuantizer q = (LargeCodebookQuantizer) injector.getInstance(Quantizer.class);
         try (NDManager m = NDManager.newBaseManager()) {
             float[] file = CodebookFiles.read(m, out).toFloatArray();
-            injector.getInstance(io.github.vqlc.models.vqgan.VqAutoencoder.class); // initializes the quantizer
+            injector.getInstance(VqAutoencoder.class); // initializes the quantizer
             assertThat(q.codebook().getArray().toFloatArray()).containsExactly(file);
         }
     }

@@ -13,6 +13,7 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.SyntheticDataset;
 import io.github.vqlc.experiments.TestConfigs;
 import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.models.train.TrainingObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,8 +101,7 @@ class EndToEndTest {
         // eval re-evaluates the newest checkpoint into the same numbers (deterministic)
         Map<String, Object> again = new Evaluation(c).run(QUIET);
         assertThat((Double) again.get("utilization")).isEqualTo(util);
-        assertThat((Double) again.get("psnr"))
-                .isCloseTo(metrics.get("psnr").getAsDouble(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat((Double) again.get("psnr")).isCloseTo(metrics.get("psnr").getAsDouble(), Offset.offset(1e-6));
     }
 
     @Test
@@ -123,15 +124,14 @@ class EndToEndTest {
                 .getAsJsonObject();
         assertThat(b.get("steps").getAsInt()).isEqualTo(20);
         assertThat(b.get("final_loss").getAsDouble())
-                .isCloseTo(a.get("final_loss").getAsDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                .isCloseTo(a.get("final_loss").getAsDouble(), Offset.offset(1e-4));
         assertThat(b.get("utilization").getAsDouble())
                 .isEqualTo(a.get("utilization").getAsDouble());
         List<JsonObject> la = log(straight);
         List<JsonObject> lb = log(crashed);
         assertThat(lb.get(lb.size() - 1).get("step").getAsInt()).isEqualTo(20);
         assertThat(lb.get(lb.size() - 1).get("rec_l1").getAsDouble())
-                .isCloseTo(
-                        la.get(la.size() - 1).get("rec_l1").getAsDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                .isCloseTo(la.get(la.size() - 1).get("rec_l1").getAsDouble(), Offset.offset(1e-4));
     }
 
     @Test
@@ -190,15 +190,14 @@ class EndToEndTest {
 
         @Override
         protected void configure() {
-            bind(io.github.vqlc.models.train.TrainingObserver.class)
-                    .toInstance(new io.github.vqlc.models.train.TrainingObserver() {
-                        @Override
-                        public void stepped(int s, double ips, Map<String, Double> losses) {
-                            if (s == step) {
-                                throw new IllegalStateException("simulated crash at step " + s);
-                            }
-                        }
-                    });
+            bind(TrainingObserver.class).toInstance(new TrainingObserver() {
+                @Override
+                public void stepped(int s, double ips, Map<String, Double> losses) {
+                    if (s == step) {
+                        throw new IllegalStateException("simulated crash at step " + s);
+                    }
+                }
+            });
         }
     }
 }

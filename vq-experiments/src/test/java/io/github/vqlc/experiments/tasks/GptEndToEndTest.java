@@ -3,9 +3,12 @@ package io.github.vqlc.experiments.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.data.BatchLoader;
+import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.io.TokenFile;
 import io.github.vqlc.experiments.TestConfigs;
@@ -44,14 +47,11 @@ class GptEndToEndTest {
             long[] codes = new long[64];
             f.codes(5, codes, 0);
             // the same image encoded directly gives the same codes
-            var data = io.github.vqlc.core.data.Datasets.open(
+            var data = Datasets.open(
                     trained.config().data(), Split.TRAIN, trained.config().run().seed());
-            var batch = io.github.vqlc.core.data.BatchLoader.builder(data)
-                    .setBatchSize(1)
-                    .build()
-                    .load(trained.manager(), new int[] {5});
+            var batch = BatchLoader.builder(data).setBatchSize(1).build().load(trained.manager(), new int[] {5});
             long[] direct = trained.model()
-                    .encode(new ai.djl.training.ParameterStore(trained.manager(), false), batch.images(), false)
+                    .encode(new ParameterStore(trained.manager(), false), batch.images(), false)
                     .indices()
                     .toLongArray();
             assertThat(codes).isEqualTo(direct);

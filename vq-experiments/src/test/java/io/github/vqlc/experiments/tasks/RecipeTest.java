@@ -17,8 +17,12 @@ import io.github.vqlc.models.train.Adam;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +35,7 @@ class RecipeTest {
     static final Path F16 = Path.of("configs/imagenet/vqgan-lc-f16-100k.conf");
 
     static ExperimentConfig f16(Path runDir, String... extra) {
-        List<String> o = new java.util.ArrayList<>(List.of(
+        List<String> o = new ArrayList<>(List.of(
                 "run.dir=\"" + runDir + "\"",
                 "run.device=cpu",
                 // no CLIP codebook or LPIPS export here: a random frozen codebook of CLIP's width
@@ -97,11 +101,10 @@ class RecipeTest {
             assertThat(Float.isFinite(dTerms.get("d_loss").getFloat())).isTrue();
         }
         // Arrays.equals: AssertJ element-wise comparison of 77M floats takes minutes
-        assertThat(java.util.Arrays.equals(codebook(model).toFloatArray(), codebookBefore))
+        assertThat(Arrays.equals(codebook(model).toFloatArray(), codebookBefore))
                 .as("the frozen codebook stays bit-identical")
                 .isTrue();
-        assertThat(java.util.Arrays.equals(
-                        model.getParameters().valueAt(0).getArray().toFloatArray(), firstWeight))
+        assertThat(Arrays.equals(model.getParameters().valueAt(0).getArray().toFloatArray(), firstWeight))
                 .as("the encoder learns")
                 .isFalse();
     }
@@ -134,8 +137,8 @@ class RecipeTest {
     }
 
     /** The user error behind what {@code call} throws (Guice wraps it; the CLI unwraps it the same way). */
-    static UserException userError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    static UserException userError(ThrowableAssert.ThrowingCallable call) {
+        Throwable t = Assertions.catchThrowable(call);
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UserException u) {
                 return u;

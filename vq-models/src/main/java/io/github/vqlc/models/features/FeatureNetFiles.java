@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.AtomicFiles;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -93,7 +96,7 @@ public final class FeatureNetFiles {
                     d.get("num_classes").getAsInt());
             FeatureNet net = new FeatureNet(a);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, a.channels(), a.imageSize(), a.imageSize()));
-            net.loadParameters(manager, new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+            net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
             return new Loaded(net, d, sha);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             if (e instanceof UserException u) {
@@ -108,10 +111,8 @@ public final class FeatureNetFiles {
 
     private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of()
-                    .formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

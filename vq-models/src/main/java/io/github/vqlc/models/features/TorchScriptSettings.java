@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.Values;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,9 +84,9 @@ record TorchScriptSettings(
 
     /** The settings that determine the outputs, for the fingerprint and descriptions. */
     String summary() {
-        return "input-size=" + inputSize + " channels=" + channels + " mean=" + java.util.Arrays.toString(mean)
+        return "input-size=" + inputSize + " channels=" + channels + " mean=" + Arrays.toString(mean)
                 + " std="
-                + java.util.Arrays.toString(std) + " output-index=" + outputIndex + " layout=" + layout
+                + Arrays.toString(std) + " output-index=" + outputIndex + " layout=" + layout
                 + " class-token="
                 + classToken + " dim=" + dim + " grid=" + grid;
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
+import java.util.Arrays;
 
 /**
  * Generated images: token grids sampled from a {@link TokenGpt} (with the KV cache), decoded by
@@ -61,13 +62,13 @@ public final class ImageGenerator {
                 throw new UserException("class " + c + " is out of range: the GPT knows classes 0.." + (s.classes() - 1)
                         + (s.classes() == 0 ? " (none: it is unconditional)" : ""));
             }
-            java.util.Arrays.fill(all, i * count, (i + 1) * count, c);
+            Arrays.fill(all, i * count, (i + 1) * count, c);
         }
         ParameterStore ps = new ParameterStore(manager, false);
         int batch = 0;
         for (int from = 0; from < all.length; from += batchSize) {
-            int[] labels = java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize));
-            long[] ids = java.util.Arrays.stream(labels).asLongStream().toArray();
+            int[] labels = Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize));
+            long[] ids = Arrays.stream(labels).asLongStream().toArray();
             try (NDManager sub = manager.newSubManager()) {
                 Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + batch++));
                 NDArray tokens =

@@ -3,6 +3,7 @@ package io.github.vqlc.models.gpt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.data.Resumable;
 import io.github.vqlc.core.io.TokenFile;
@@ -29,7 +30,7 @@ public final class TokenBatches implements Resumable {
 
     public TokenBatches(TokenFile file, int batchSize, long seed) {
         if (file.count() < batchSize) {
-            throw new io.github.vqlc.core.UserException("tokens file " + file.path() + " has " + file.count()
+            throw new UserException("tokens file " + file.path() + " has " + file.count()
                     + " images, fewer than gpt.batch-size = " + batchSize);
         }
         this.file = file;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.models.features.FeatureNet;
@@ -48,11 +49,10 @@ public final class FeatureNetPerceptual implements PerceptualLoss {
         FeatureNet.Architecture a = loaded.net().architecture();
         if (a.channels() != channels || a.imageSize() != imageSize) {
             manager.close();
-            throw new io.github.vqlc.core.UserException(
-                    "loss.perceptual: the feature network at " + dir + " was trained on "
-                            + a.imageSize() + "px images with " + a.channels() + " channel(s), the data has "
-                            + imageSize + "px, "
-                            + channels + "; retrain it on this data");
+            throw new UserException("loss.perceptual: the feature network at " + dir + " was trained on "
+                    + a.imageSize() + "px images with " + a.channels() + " channel(s), the data has "
+                    + imageSize + "px, "
+                    + channels + "; retrain it on this data");
         }
         return new FeatureNetPerceptual(loaded.net(), manager, dir);
     }

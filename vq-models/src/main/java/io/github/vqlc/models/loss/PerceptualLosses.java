@@ -1,6 +1,7 @@
 package io.github.vqlc.models.loss;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.DataConfig;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ public final class PerceptualLosses {
 
     /** The configured network, or empty when the term is off; missing files are user errors. */
     public static Optional<PerceptualLoss> create(
-            LossConfig.Perceptual config, Device device, DataConfig data, ai.djl.ndarray.NDManager manager) {
+            LossConfig.Perceptual config, Device device, DataConfig data, NDManager manager) {
         if (!config.enabled()) {
             return Optional.empty();
         }

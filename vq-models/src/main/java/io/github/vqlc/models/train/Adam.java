@@ -3,10 +3,12 @@ package io.github.vqlc.models.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.github.vqlc.core.engine.TorchOps;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Adam (Kingma and Ba) as PyTorch computes it: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
@@ -46,7 +48,7 @@ public final class Adam {
             double beta2,
             double eps,
             double weightDecay,
-            java.util.function.Predicate<Parameter> decay) {
+            Predicate<Parameter> decay) {
         this.manager = manager;
         this.weightDecay = weightDecay;
         this.beta1 = (float) beta1;
@@ -105,7 +107,7 @@ public final class Adam {
      * Marks the trainable parameters of {@code block} for autograd; needed after initialization and
      * after loading a checkpoint, which replaces the arrays.
      */
-    public static void attachGradients(ai.djl.nn.Block block) {
+    public static void attachGradients(Block block) {
         for (Parameter p : block.getParameters().values()) {
             if (p.requiresGradient() && !p.getArray().hasGradient()) {
                 p.getArray().setRequiresGradient(true);

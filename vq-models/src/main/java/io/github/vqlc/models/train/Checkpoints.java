@@ -3,11 +3,14 @@ package io.github.vqlc.models.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,7 +86,7 @@ public final class Checkpoints {
 
     /** Writes a checkpoint of one model and its optimizer (may be null) atomically, pruning old ones. */
     public Checkpoint save(int step, Block model, Adam adam, JsonObject state) {
-        return save(step, List.of(new Part(MODEL, model, adam)), java.util.Map.of(), state);
+        return save(step, List.of(new Part(MODEL, model, adam)), Map.of(), state);
     }
 
     /**
@@ -90,26 +95,25 @@ public final class Checkpoints {
      * @param parts networks with their optimizers (the first is normally {@link #MODEL})
      * @param arrays further named array lists, each saved as {@code <name>.ndlist} (e.g. EMA weights)
      */
-    public Checkpoint save(int step, List<Part> parts, java.util.Map<String, NDList> arrays, JsonObject state) {
+    public Checkpoint save(int step, List<Part> parts, Map<String, NDList> arrays, JsonObject state) {
         Path target = dir.resolve(String.format("step-%06d", step));
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempDirectory(dir, ".tmp-step-");
             for (Part part : parts) {
-                try (DataOutputStream out = new DataOutputStream(
-                        new java.io.BufferedOutputStream(Files.newOutputStream(part.params(tmp))))) {
+                try (DataOutputStream out =
+                        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(part.params(tmp))))) {
                     part.block().saveParameters(out);
                 }
                 if (part.adam() != null) {
-                    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(part.optimizer(tmp)))) {
+                    try (var out = new BufferedOutputStream(Files.newOutputStream(part.optimizer(tmp)))) {
                         part.adam().state().encode(out);
                     }
                     state.addProperty(part.stepsKey(), part.adam().stepCount());
                 }
             }
             for (var e : arrays.entrySet()) {
-                try (var out =
-                        new java.io.BufferedOutputStream(Files.newOutputStream(tmp.resolve(e.getKey() + ".ndlist")))) {
+                try (var out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(e.getKey() + ".ndlist")))) {
                     e.getValue().encode(out);
                 }
             }
@@ -180,7 +184,7 @@ public final class Checkpoints {
             loadParameters(params, part.block(), manager);
             Path opt = part.optimizer(checkpoint.dir());
             if (part.adam() != null && Files.isRegularFile(opt)) {
-                try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(opt));
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(opt));
                         NDManager scratch = manager.newSubManager()) {
                     part.adam()
                             .restore(
@@ -200,7 +204,7 @@ public final class Checkpoints {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return Optional.of(NDList.decode(manager, in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -208,10 +212,10 @@ public final class Checkpoints {
     }
 
     private static void loadParameters(Path params, Block block, NDManager manager) {
-        java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
+        Map<String, Shape> expected = new LinkedHashMap<>();
         block.getParameters()
                 .forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(params)))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
             block.loadParameters(manager, in);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new UserException(
@@ -221,7 +225,7 @@ public final class Checkpoints {
         }
         // DJL replaces arrays without checking their shapes: a checkpoint of another model must not load silently
         block.getParameters().forEach(p -> {
-            ai.djl.ndarray.types.Shape got = p.getValue().getArray().getShape();
+            Shape got = p.getValue().getArray().getShape();
             if (!got.equals(expected.get(p.getKey()))) {
                 throw new UserException("cannot load checkpoint " + params + ": parameter " + p.getKey() + " has shape "
                         + got + " but the configured model expects " + expected.get(p.getKey())

@@ -1,6 +1,7 @@
 package io.github.vqlc.models.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -31,7 +32,7 @@ public final class TrainingStep {
     public TrainingStep(
             VqAutoencoder model,
             VqganObjective objective,
-            ai.djl.ndarray.NDManager manager,
+            NDManager manager,
             double beta1,
             double beta2,
             double emaDecay) {

@@ -2,6 +2,7 @@ package io.github.vqlc.models.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.engine.TorchOps;
@@ -103,7 +104,7 @@ public final class VqganObjective implements AutoCloseable {
                                 gradRec,
                                 gradGan,
                                 loss.gan().maxAdaptiveWeight())
-                        : images.getManager().ones(new ai.djl.ndarray.types.Shape());
+                        : images.getManager().ones(new Shape());
                 NDArray ganScale = Scalars.mul(lambda, (float) loss.gan().weight());
                 NDArray gradOut = gradRec.add(gradGan.mul(ganScale));
                 NDArray surrogate = recon.mul(gradOut).sum().add(quantizerTerm);

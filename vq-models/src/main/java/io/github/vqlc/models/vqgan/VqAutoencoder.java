@@ -9,9 +9,12 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.models.nn.Layers;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Encoder, 1x1 quant conv (z-channels to D), quantizer, 1x1 post-quant conv (D to z-channels),
@@ -37,18 +40,18 @@ public final class VqAutoencoder extends AbstractBlock {
     public VqAutoencoder(ModelConfig m, int imageSize, int channels, Quantizer quantizer) {
         super((byte) 1);
         if (imageSize % m.downsampleFactor() != 0) {
-            throw new io.github.vqlc.core.UserException("data.image-size " + imageSize
+            throw new UserException("data.image-size " + imageSize
                     + " is not divisible by the model's downsampling factor " + m.downsampleFactor()
                     + " (model.channel-mult has " + m.channelMult().size() + " levels)");
         }
-        java.util.List<Integer> visited = new java.util.ArrayList<>();
+        List<Integer> visited = new ArrayList<>();
         for (int level = 0; level < m.channelMult().size(); level++) {
             visited.add(imageSize >> level);
         }
         for (int r : m.attnResolutions()) {
             if (!visited.contains(r)) {
-                throw new io.github.vqlc.core.UserException("model.attn-resolutions lists " + r
-                        + " but the feature maps of a " + imageSize + "px image are " + visited + " pixels wide");
+                throw new UserException("model.attn-resolutions lists " + r + " but the feature maps of a " + imageSize
+                        + "px image are " + visited + " pixels wide");
             }
         }
         if (quantizer.embeddingDim() != m.embedDim()) {

@@ -17,6 +17,7 @@ import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,7 +149,7 @@ class FeatureNetTest {
             double expected = (Math.log(2) - Math.log(2.0 / 3)) / 2;
             assertThat((double)
                             FeatureNetTrainer.crossEntropy(logits, labels, 2).getFloat())
-                    .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-6));
+                    .isCloseTo(expected, Assertions.within(1e-6));
         }
     }
 }

@@ -10,11 +10,14 @@ import com.google.gson.JsonParser;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.TokenFile;
+import io.github.vqlc.models.train.TrainingObserver;
 import io.github.vqlc.models.train.TrainingSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,9 +61,9 @@ class GptTrainerTest {
             GptTrainer trainer = new GptTrainer(gpt, m, c, file, runDir, 0);
             if (crashAfter > 0) {
                 trainer.sampler(step -> {});
-                trainer.observer(new io.github.vqlc.models.train.TrainingObserver() {
+                trainer.observer(new TrainingObserver() {
                     @Override
-                    public void stepped(int step, double ips, java.util.Map<String, Double> latest) {
+                    public void stepped(int step, double ips, Map<String, Double> latest) {
                         if (step == crashAfter) {
                             throw new IllegalStateException("simulated crash");
                         }
@@ -107,8 +110,8 @@ class GptTrainerTest {
         List<Double> a = losses(straight);
         List<Double> b = losses(crashed);
         // the crashed run logged 2..8, then resumed at 5 and logged 6..12
-        assertThat(b.get(b.size() - 1)).isCloseTo(a.get(a.size() - 1), org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(b.get(b.size() - 2)).isCloseTo(a.get(a.size() - 2), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(b.get(b.size() - 1)).isCloseTo(a.get(a.size() - 1), Offset.offset(1e-5));
+        assertThat(b.get(b.size() - 2)).isCloseTo(a.get(a.size() - 2), Offset.offset(1e-5));
     }
 
     @Test

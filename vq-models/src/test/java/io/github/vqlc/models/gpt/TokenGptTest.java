@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class TokenGptTest {
             TokenGpt gpt = tiny(m, 3);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray cls = m.create(new long[] {0, 2, 4});
-            NDArray tokens = m.randomInteger(0, 37, new Shape(3, 5), ai.djl.ndarray.types.DataType.INT64);
+            NDArray tokens = m.randomInteger(0, 37, new Shape(3, 5), DataType.INT64);
             NDArray full = gpt.logits(ps, cls, tokens, false); // (3, 6, 37)
             try (KvCache cache = new KvCache(m, TINY.layers())) {
                 NDArray first = gpt.forwardCached(ps, cache, cls, null);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -163,7 +164,7 @@ class VqganObjectiveTest {
         }
     }
 
-    static List<Parameter> trainable(ai.djl.nn.Block block) {
+    static List<Parameter> trainable(Block block) {
         List<Parameter> out = new ArrayList<>();
         for (Parameter p : block.getParameters().values()) {
             if (p.requiresGradient()) {

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +65,7 @@ class WeightEmaTest {
                     List.of(
                             new Checkpoints.Part(Checkpoints.MODEL, g, ga),
                             new Checkpoints.Part("discriminator", d, da)),
-                    java.util.Map.of("ema", extra),
+                    Map.of("ema", extra),
                     new JsonObject());
             assertThat(saved.dir().resolve("model.params")).isRegularFile();
             assertThat(saved.dir().resolve("discriminator.params")).isRegularFile();

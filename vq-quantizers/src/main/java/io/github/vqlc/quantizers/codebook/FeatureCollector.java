@@ -11,6 +11,7 @@ import io.github.vqlc.core.ops.PatchPooling;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -215,7 +216,7 @@ public final class FeatureCollector {
         }
 
         public Builder optListener(Listener listener) {
-            this.listener = java.util.Objects.requireNonNull(listener, "listener");
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -20,6 +20,7 @@ import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.testing.QuantizerContractTest;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EmaQuantizerTest extends QuantizerContractTest {
@@ -147,7 +148,7 @@ class EmaQuantizerTest extends QuantizerContractTest {
         float[] cs = q.clusterSize().getArray().toFloatArray();
         assertThat(cs[2]).isEqualTo(0.4f);
         float[] cb = q.codebook().getArray().toFloatArray();
-        java.util.List<String> batch = java.util.List.of("0.9,0.1", "0.1,0.2", "-0.2,-0.1", "1.2,-0.1");
+        List<String> batch = List.of("0.9,0.1", "0.1,0.2", "-0.2,-0.1", "1.2,-0.1");
         assertThat(batch).contains(cb[4] + "," + cb[5]);
         float[] es = q.embedSum().getArray().toFloatArray();
         assertThat(es[4]).isCloseTo(0.4f * cb[4], within(1e-7f));

@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import com.typesafe.config.Config;
@@ -18,6 +19,8 @@ import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.testing.QuantizerContractTest;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FactorizedQuantizerTest extends QuantizerContractTest {
@@ -45,7 +48,7 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
                 .build();
         q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 3));
         q.codebook().getArray().set(new float[] {2, 0, 0, 3, -1, -1});
-        for (var lin : new ai.djl.nn.Block[] {q.projectIn(), q.projectOut()}) {
+        for (var lin : new Block[] {q.projectIn(), q.projectOut()}) {
             lin.getParameters().get("weight").getArray().set(new float[] {1, 0, 0, 1});
             lin.getParameters().get("bias").getArray().set(new float[] {0, 0});
         }
@@ -136,7 +139,7 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
         }
         assertThat(in.getArray().getGradient().abs().sum().getFloat()).isZero();
         float[] g = cb.getArray().getGradient().abs().sum(new int[] {1}).toFloatArray();
-        java.util.Set<Long> chosen = new java.util.HashSet<>();
+        Set<Long> chosen = new HashSet<>();
         for (long i : out.indices().toLongArray()) {
             chosen.add(i);
         }

@@ -1,10 +1,8 @@
 package io.github.vqlc.experiments.sweep.execution;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import io.github.vqlc.experiments.sweep.spec.SweepSpec;
@@ -15,18 +13,6 @@ import java.util.List;
 public final class CellConfigs {
 
     private CellConfigs() {}
-
-    static Config parse(java.nio.file.Path file) {
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new UserException("config file not found: " + file);
-        }
-        try {
-            return ConfigFactory.parseFile(
-                    file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-        } catch (ConfigException e) {
-            throw new UserException("config: " + e.getMessage(), e);
-        }
-    }
 
     /** The configs of {@code cells}, in order; the first invalid one throws, naming the cell. */
     public static List<ExperimentConfig> load(SweepSpec spec, List<Cell> cells) {
@@ -41,7 +27,7 @@ public final class CellConfigs {
     /** The cell's run config; its downstream GPT config is loaded too (and dropped) so a bad one fails now. */
     public static ExperimentConfig load(SweepSpec spec, Cell cell) {
         try {
-            Config base = parse(spec.base());
+            Config base = ConfigLoader.parseFile(spec.base());
             for (String path : cell.replaced()) {
                 base = base.withoutPath(path);
             }

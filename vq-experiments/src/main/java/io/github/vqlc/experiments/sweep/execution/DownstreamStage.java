@@ -1,9 +1,11 @@
 package io.github.vqlc.experiments.sweep.execution;
 
+import com.google.gson.JsonObject;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.JsonLines;
@@ -16,9 +18,12 @@ import io.github.vqlc.experiments.tasks.Generation;
 import io.github.vqlc.experiments.tasks.GptTraining;
 import io.github.vqlc.experiments.tasks.Tokenization;
 import io.github.vqlc.models.gpt.GptConfig;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +62,7 @@ final class DownstreamStage {
                         "run.device",
                         ConfigValueFactory.fromAnyRef(tokenizer.run().device()));
         return ExperimentConfig.load(
-                null, cellLayer.withFallback(d.overrides()).withFallback(CellConfigs.parse(d.gpt())), List.of());
+                null, cellLayer.withFallback(d.overrides()).withFallback(ConfigLoader.parseFile(d.gpt())), List.of());
     }
 
     /**
@@ -88,8 +93,8 @@ final class DownstreamStage {
             Files.deleteIfExists(cellDir.resolve(DONE));
             Files.deleteIfExists(Tokenization.defaultOutput(cellDir, Split.TRAIN));
             AtomicFiles.deleteRecursively(cellDir.resolve("gpt"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(
+        } catch (IOException e) {
+            throw new UncheckedIOException(
                     "cannot clear the downstream stage of " + cellDir + ": " + e.getMessage(), e);
         }
     }
@@ -128,9 +133,9 @@ final class DownstreamStage {
                     gpt.has("parameters") ? gpt.get("parameters").getAsLong() : null);
         });
         new RunDirectory(dir).updateMetrics(m);
-        com.google.gson.JsonObject marker = new com.google.gson.JsonObject();
+        JsonObject marker = new JsonObject();
         marker.addProperty("gfid", (Number) generated.get("gfid"));
-        marker.addProperty("finished", java.time.Instant.now().toString());
+        marker.addProperty("finished", Instant.now().toString());
         AtomicFiles.writeString(dir.resolve(DONE), marker + "\n");
     }
 }

@@ -2,6 +2,8 @@ package io.github.vqlc.experiments.sweep.report;
 
 import com.google.gson.JsonObject;
 import io.github.vqlc.experiments.sweep.spec.SweepSpec;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,10 +76,7 @@ public final class ResultsCsv {
         if (!Double.isFinite(v)) {
             return Double.toString(v);
         }
-        return new java.math.BigDecimal(v)
-                .round(new java.math.MathContext(12))
-                .stripTrailingZeros()
-                .toPlainString();
+        return new BigDecimal(v).round(new MathContext(12)).stripTrailingZeros().toPlainString();
     }
 
     private static String line(List<String> fields) {

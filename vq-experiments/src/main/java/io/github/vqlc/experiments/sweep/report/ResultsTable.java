@@ -1,10 +1,13 @@
 package io.github.vqlc.experiments.sweep.report;
 
+import com.google.gson.JsonObject;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import io.github.vqlc.experiments.sweep.spec.SweepAxis.BundleAxis;
 import io.github.vqlc.experiments.sweep.spec.SweepAxis.KeyAxis;
 import io.github.vqlc.experiments.sweep.spec.SweepSpec;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +93,7 @@ public final class ResultsTable {
         }
         return g.value(CODEBOOK_KEY).map(v -> {
             try {
-                return new java.math.BigDecimal(v).longValueExact();
+                return new BigDecimal(v).longValueExact();
             } catch (ArithmeticException | NumberFormatException e) {
                 return null;
             }
@@ -168,14 +171,14 @@ public final class ResultsTable {
                 + seedText + "; " + MISSING + " = not measured.";
     }
 
-    private static Optional<Long> longValue(com.google.gson.JsonObject m, String key) {
+    private static Optional<Long> longValue(JsonObject m, String key) {
         var e = m.get(key);
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()
                 ? Optional.of(e.getAsLong())
                 : Optional.empty();
     }
 
-    private static String joinOrMissing(java.util.Collection<String> values) {
+    private static String joinOrMissing(Collection<String> values) {
         return values.isEmpty() ? MISSING : join(new ArrayList<>(values));
     }
 

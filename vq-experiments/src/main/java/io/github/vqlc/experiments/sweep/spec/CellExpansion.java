@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.sweep.spec;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.sweep.spec.SweepAxis.BundleAxis;
@@ -137,7 +138,7 @@ public final class CellExpansion {
                 out.put(axis.id(), entry.getValue(axis.id()));
             } else if (complete) {
                 throw new UserException("sweep." + what + " entry "
-                        + entry.root().render(com.typesafe.config.ConfigRenderOptions.concise()) + " ("
+                        + entry.root().render(ConfigRenderOptions.concise()) + " ("
                         + SweepSpec.origin(entry.root())
                         + ") gives no value for axis " + axis.id() + "; an extra cell names a value for every axis");
             }

@@ -1,6 +1,7 @@
 package io.github.vqlc.experiments.sweep.spec;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.github.vqlc.core.UserException;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int
         for (Config o : only) {
             if (cells.stream().noneMatch(c -> matches(o, c))) {
                 throw new UserException("sweep.downstream.only entry "
-                        + o.root().render(com.typesafe.config.ConfigRenderOptions.concise())
+                        + o.root().render(ConfigRenderOptions.concise())
                         + " matches no cell of the sweep");
             }
         }

@@ -4,8 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.experiments.sweep.spec.SweepAxis.Bundle;
@@ -145,7 +147,7 @@ public record SweepSpec(
                     throw new UserException(where + ": values must not be empty");
                 }
                 for (ConfigValue v : values) {
-                    if (v.valueType() == com.typesafe.config.ConfigValueType.OBJECT || v.unwrapped() == null) {
+                    if (v.valueType() == ConfigValueType.OBJECT || v.unwrapped() == null) {
                         throw new UserException(
                                 where + ": values of " + key + " must be numbers, strings, booleans or lists");
                     }
@@ -282,7 +284,7 @@ public record SweepSpec(
     }
 
     private static String lastSegment(String key) {
-        List<String> parts = com.typesafe.config.ConfigUtil.splitPath(key);
+        List<String> parts = ConfigUtil.splitPath(key);
         return parts.get(parts.size() - 1);
     }
 

@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.sweep.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vqlc.experiments.cli.Main;
 import io.github.vqlc.experiments.sweep.execution.SweepDirectory;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import io.github.vqlc.experiments.sweep.spec.CellExpansion;
@@ -9,6 +10,7 @@ import io.github.vqlc.experiments.sweep.spec.SweepSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,10 +113,9 @@ class AggregationTest {
         List<GroupResult> groups = GroupResult.read(cells, dir.resolve("sw"));
         GroupResult.Stat u = groups.get(0).stat("utilization").orElseThrow();
         assertThat(u.n()).isEqualTo(3);
-        assertThat(u.mean()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(u.std()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(groups.get(0).stat("rfid").orElseThrow().std())
-                .isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(u.mean()).isCloseTo(0.6, Offset.offset(1e-12));
+        assertThat(u.std()).isCloseTo(0.1, Offset.offset(1e-12));
+        assertThat(groups.get(0).stat("rfid").orElseThrow().std()).isCloseTo(2.0, Offset.offset(1e-12));
         assertThat(groups.get(2).stat("utilization").orElseThrow().std()).isNaN();
 
         String table = ResultsTable.render(spec, groups);
@@ -135,7 +136,7 @@ class AggregationTest {
         Files.delete(dir.resolve("base.conf"));
         Path moved = dir.resolve("elsewhere");
         Files.move(dir.resolve("sw"), moved);
-        int code = io.github.vqlc.experiments.cli.Main.execute("table", moved.toString());
+        int code = Main.execute("table", moved.toString());
         assertThat(code).isEqualTo(0);
         assertThat(Files.readString(moved.resolve("table.md"))).contains("| VQGAN-LC | 64 | 1,024 | 100.0 |");
         assertThat(moved.resolve("utilization-vs-codebook.png")).isRegularFile();

@@ -9,6 +9,7 @@ import io.github.vqlc.experiments.sweep.execution.CellConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,8 +229,8 @@ class CellExpansionTest {
         SweepSpec badBundle = spec(AXES + "extra-cells = [ { method = c, quantizer.codebook-size = 1 } ]");
         assertThatThrownBy(() -> CellExpansion.expand(badBundle)).hasMessageContaining("no bundle 'c'");
         for (Throwable t : List.of(
-                org.assertj.core.api.Assertions.catchThrowable(() -> spec(AXES + "sedes = [1]\n")),
-                org.assertj.core.api.Assertions.catchThrowable(() -> CellExpansion.expand(dup)))) {
+                Assertions.catchThrowable(() -> spec(AXES + "sedes = [1]\n")),
+                Assertions.catchThrowable(() -> CellExpansion.expand(dup)))) {
             assertThat(t.getMessage()).doesNotContain("\n");
         }
     }

@@ -3,6 +3,7 @@ package io.github.vqlc.quantizers.codebook.kmeans;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.LinkedHashSet;
 import java.util.SplittableRandom;
 
 /**
@@ -128,7 +129,7 @@ final class Seeding {
 
     /** {@code count} distinct indices drawn with probability proportional to their values. */
     private static long[] drawDistinct(double[] cumulative, double total, int count, SplittableRandom random) {
-        java.util.LinkedHashSet<Long> picked = new java.util.LinkedHashSet<>();
+        LinkedHashSet<Long> picked = new LinkedHashSet<>();
         int attempts = 0;
         while (picked.size() < count) {
             // after many collisions (mass concentrated on few points) fall back to uniform draws

@@ -11,6 +11,7 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -131,13 +132,13 @@ class KMeansTest {
         try (KMeansResult r = kMeans.fit(array(host))) {
             double[] h = r.inertiaHistory();
             assertThat(h.length).isEqualTo(r.iterations()).isGreaterThan(3);
-            assertThat(seen).containsExactly(java.util.Arrays.stream(h).boxed().toArray(Double[]::new));
+            assertThat(seen).containsExactly(Arrays.stream(h).boxed().toArray(Double[]::new));
             for (int t = 1; t < h.length; t++) {
                 assertThat(h[t]).as("iteration %d", t + 1).isLessThanOrEqualTo(h[t - 1] * (1 + 1e-6));
             }
             assertThat(h[h.length - 1]).isGreaterThan(h[0] * 0.1);
             assertThat(r.inertia()).isLessThanOrEqualTo(h[h.length - 1] * (1 + 1e-6));
-            assertThat(java.util.Arrays.stream(r.clusterSizes()).sum()).isEqualTo(1500);
+            assertThat(Arrays.stream(r.clusterSizes()).sum()).isEqualTo(1500);
         }
     }
 
@@ -186,7 +187,7 @@ class KMeansTest {
             assertThat(r.perClass())
                     .extracting(KMeansResult.ClassResult::points)
                     .containsExactly(60L, 60L, 60L);
-            assertThat(java.util.Arrays.stream(r.clusterSizes(), 4, 8).sum()).isEqualTo(60);
+            assertThat(Arrays.stream(r.clusterSizes(), 4, 8).sum()).isEqualTo(60);
             double sum = r.perClass().stream()
                     .mapToDouble(KMeansResult.ClassResult::inertia)
                     .sum();
@@ -207,8 +208,7 @@ class KMeansTest {
                 KMeans.builder().setK(3).optMaxIterations(10).build().fit(array(host), start)) {
             assertThat(r.emptyClustersRepaired()).isGreaterThanOrEqualTo(1);
             assertThat(r.emptyClusters()).isZero();
-            assertThat(java.util.Arrays.stream(r.clusterSizes()).min().getAsLong())
-                    .isPositive();
+            assertThat(Arrays.stream(r.clusterSizes()).min().getAsLong()).isPositive();
             float[] c = r.centroids().toFloatArray();
             assertThat(c[2]).isLessThan(11f); // moved into the data
             assertThat(r.inertia()).isLessThan(r.inertiaHistory()[0]);
