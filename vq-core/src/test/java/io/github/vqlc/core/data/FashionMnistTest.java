@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * 6000 train and 1000 test images per class, first train image row 14 col 12 = 237.
  * Skipped (not failed) on machines without the data.
  */
+@Tag("e2e")
 class FashionMnistTest {
 
     @BeforeAll

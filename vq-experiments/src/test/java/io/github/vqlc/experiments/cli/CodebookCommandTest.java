@@ -16,10 +16,12 @@ import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vqlc codebook} end to end on real Fashion-MNIST images (raw patches: no trained network needed). */
+@Tag("e2e")
 class CodebookCommandTest {
 
     @TempDir

@@ -14,10 +14,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vqlc eval <run-dir>} on a tiny trained run, with a test-only extractor and a tiny TorchScript LPIPS. */
+@Tag("e2e")
 class EvalCommandTest {
 
     @TempDir

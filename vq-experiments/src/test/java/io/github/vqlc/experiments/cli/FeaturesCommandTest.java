@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vqlc features}: a few training steps on a Fashion-MNIST slice, the overwrite guard, the type listing. */
+@Tag("e2e")
 class FeaturesCommandTest {
 
     @TempDir

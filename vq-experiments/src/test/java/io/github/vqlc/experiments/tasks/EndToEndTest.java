@@ -22,10 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tiny real trainings on Fashion-MNIST through the same path as `vqlc train`. */
+@Tag("e2e")
 class EndToEndTest {
 
     @TempDir

@@ -21,10 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** tokenize -> gpt train -> generate on a tiny tokenizer trained for a few steps on Fashion-MNIST. */
+@Tag("e2e")
 class GptEndToEndTest {
 
     @TempDir

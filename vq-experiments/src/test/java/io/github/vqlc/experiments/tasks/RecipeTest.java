@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
 import org.assertj.core.api.ThrowableAssert;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The paper-scale recipe builds and trains a step; recipe errors surface before training. */
+@Tag("e2e")
 class RecipeTest {
 
     @TempDir

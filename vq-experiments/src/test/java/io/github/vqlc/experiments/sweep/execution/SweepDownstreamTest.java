@@ -9,10 +9,12 @@ import io.github.vqlc.experiments.cli.CliRun;
 import io.github.vqlc.experiments.sweep.TinySweeps;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The downstream stage: tokens, GPT and gFID for the cells it applies to, a gFID column, resumable. */
+@Tag("e2e")
 class SweepDownstreamTest {
 
     @TempDir

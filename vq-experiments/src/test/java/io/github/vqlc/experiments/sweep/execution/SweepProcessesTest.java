@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Cells in child JVMs (local --parallel runs, a Slurm array task run by bash): tiny toy runs of 6 steps. */
+@Tag("e2e")
 class SweepProcessesTest {
 
     @TempDir
