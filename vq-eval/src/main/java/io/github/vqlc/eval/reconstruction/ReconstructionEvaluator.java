@@ -11,10 +11,10 @@ import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.stats.CodeUsage;
 import io.github.vqlc.eval.fid.FeatureStatistics;
-import io.github.vqlc.eval.metrics.Lpips;
 import io.github.vqlc.eval.metrics.Psnr;
 import io.github.vqlc.eval.metrics.Ssim;
 import io.github.vqlc.eval.metrics.UnitRange;
+import io.github.vqlc.models.loss.TorchScriptLpips;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.util.function.IntConsumer;
 
@@ -36,7 +36,11 @@ public final class ReconstructionEvaluator {
      * @param featurizeOriginals also accumulate the originals' features (no cached reference)
      */
     public record Options(
-            Psnr.Channel psnrChannel, Ssim ssim, Lpips lpips, FeatureExtractor extractor, boolean featurizeOriginals) {
+            Psnr.Channel psnrChannel,
+            Ssim ssim,
+            TorchScriptLpips lpips,
+            FeatureExtractor extractor,
+            boolean featurizeOriginals) {
 
         public static final Options PSNR_ONLY = new Options(Psnr.Channel.RGB, null, null, null, false);
     }

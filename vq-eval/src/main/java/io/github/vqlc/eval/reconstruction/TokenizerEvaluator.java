@@ -13,9 +13,9 @@ import io.github.vqlc.eval.fid.FeatureStatistics;
 import io.github.vqlc.eval.fid.FidExtractors;
 import io.github.vqlc.eval.fid.FrechetDistance;
 import io.github.vqlc.eval.fid.ReferenceStatisticsCache;
-import io.github.vqlc.eval.metrics.Lpips;
 import io.github.vqlc.eval.metrics.Psnr;
 import io.github.vqlc.eval.metrics.Ssim;
+import io.github.vqlc.models.loss.TorchScriptLpips;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,12 +61,17 @@ public final class TokenizerEvaluator implements AutoCloseable {
     private final DataConfig data;
     private final long seed;
     private final FeatureExtractor extractor;
-    private final Lpips lpips;
+    private final TorchScriptLpips lpips;
     private final Ssim ssim;
     private final ReferenceStatisticsCache cache;
 
     private TokenizerEvaluator(
-            EvalConfig eval, DataConfig data, long seed, FeatureExtractor extractor, Lpips lpips, Ssim ssim) {
+            EvalConfig eval,
+            DataConfig data,
+            long seed,
+            FeatureExtractor extractor,
+            TorchScriptLpips lpips,
+            Ssim ssim) {
         this.eval = eval;
         this.data = data;
         this.seed = seed;
@@ -91,13 +96,13 @@ public final class TokenizerEvaluator implements AutoCloseable {
             FactoryRegistry<FeatureExtractorFactory> registry,
             Path baseDir) {
         FeatureExtractor extractor = null;
-        Lpips lpips = null;
+        TorchScriptLpips lpips = null;
         try {
             if (eval.hasFidExtractor()) {
                 extractor = FidExtractors.create(eval, data, seed, device, manager, registry, baseDir, "rFID");
             }
             if (eval.lpipsPath() != null) {
-                lpips = Lpips.load(baseDir.resolve(eval.lpipsPath()), device, "eval.lpips.path");
+                lpips = TorchScriptLpips.load(baseDir.resolve(eval.lpipsPath()), device, "eval.lpips.path");
             }
             return new TokenizerEvaluator(eval, data, seed, extractor, lpips, new Ssim(manager, data.channels()));
         } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ public final class PerceptualLosses {
                     throw new UserException(
                             "loss.perceptual.type = lpips-torchscript needs loss.perceptual.path (a TorchScript file)");
                 }
-                yield Optional.of(TorchScriptLpips.load(Path.of(config.path()), device));
+                yield Optional.of(TorchScriptLpips.load(Path.of(config.path()), device, "loss.perceptual.path"));
             }
             case "feature-net" ->
                 Optional.of(FeatureNetPerceptual.load(

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.repository.zoo.Criteria;
@@ -19,11 +20,12 @@ import java.nio.file.Path;
 /**
  * LPIPS (Zhang et al. 2018) from a TorchScript file a user exported (docs/pretrained.md): a module
  * {@code forward(x, y)} taking two image batches (N, 3, S, S) in [-1, 1] and returning one distance
- * per image, any shape with N elements. Grey images are repeated to three channels.
+ * per image, any shape with N elements. Grey images are repeated to three channels. The one LPIPS
+ * of vqlc: the perceptual loss ({@link #distance}) and the evaluation metric ({@link #perImage}).
  *
- * <p>Loaded with {@code trainParam} so its forward records autograd history; its parameters are
+ * <p>Loaded with {@code trainParam} so its forward can record autograd history; its parameters are
  * frozen, so gradients reach the reconstruction but never change the network. Export it traced in
- * eval mode (dropout off); the module runs in train mode here only so autograd is recorded.
+ * eval mode (dropout off); as a loss the module runs in train mode only so autograd is recorded.
  */
 public final class TorchScriptLpips implements PerceptualLoss {
 
@@ -40,11 +42,14 @@ public final class TorchScriptLpips implements PerceptualLoss {
         }
     }
 
-    /** Loads {@code file}; a missing or unreadable file is a user error naming it. */
-    public static TorchScriptLpips load(Path file, Device device) {
+    /**
+     * Loads {@code file}; a missing or unreadable file is a user error naming {@code key}, the
+     * config key that named it (e.g. {@code loss.perceptual.path}, {@code eval.lpips.path}).
+     */
+    public static TorchScriptLpips load(Path file, Device device, String key) {
         if (!Files.isRegularFile(file)) {
-            throw new UserException("loss.perceptual.path: TorchScript LPIPS file " + file
-                    + " not found (export one as docs/pretrained.md shows, or set loss.perceptual.type = none)");
+            throw new UserException(key + " = \"" + file + "\": no TorchScript LPIPS file there (export one as"
+                    + " docs/pretrained.md shows, or leave the key empty for none)");
         }
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
@@ -57,21 +62,38 @@ public final class TorchScriptLpips implements PerceptualLoss {
             return new TorchScriptLpips(criteria.loadModel(), file);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new UserException(
-                    "loss.perceptual.path: cannot load TorchScript LPIPS " + file + ": " + e.getMessage(), e);
+                    key + " = \"" + file + "\" is not a loadable TorchScript file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One distance per image pair, without gradient (the evaluation metric).
+     *
+     * @param x images (N, C, H, W) in [-1, 1]
+     * @param y images of the same shape
+     * @return distances (N), attached to {@code x}'s manager
+     */
+    public NDArray perImage(NDArray x, NDArray y) {
+        NDManager manager = x.getManager();
+        NDArray d = forward(new ParameterStore(manager, false), x, y, false);
+        d.attach(manager);
+        return d.reshape(x.getShape().get(0));
     }
 
     @Override
     public NDArray distance(ParameterStore ps, NDArray reconstruction, NDArray target) {
-        NDArray x = rgb(reconstruction);
-        NDArray y = rgb(target);
-        NDArray d = block.forward(ps, new NDList(x, y), true).get(0);
-        if (d.size() != reconstruction.getShape().get(0)) {
+        return forward(ps, reconstruction, target, true).mean();
+    }
+
+    /** The network's output for one batch pair, checked to hold one distance per image. */
+    private NDArray forward(ParameterStore ps, NDArray x, NDArray y, boolean training) {
+        NDArray d = block.forward(ps, new NDList(rgb(x), rgb(y)), training).get(0);
+        long n = x.getShape().get(0);
+        if (d.size() != n) {
             throw new UserException("TorchScript LPIPS " + file + " returned shape " + d.getShape()
-                    + "; expected one distance per image ("
-                    + reconstruction.getShape().get(0) + ")");
+                    + "; expected one distance per image (" + n + ")");
         }
-        return d.mean();
+        return d;
     }
 
     private static NDArray rgb(NDArray images) {

@@ -18,11 +18,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The TorchScript LPIPS path, on the tiny module made by src/test/resources/lpips/make_tiny_lpips.py. */
 class TorchScriptLpipsTest {
 
     static final Path DIR = Path.of("src/test/resources/lpips");
+
+    @TempDir
+    Path tmp;
 
     @Test
     void matchesTheDistancesPyTorchRecordedAndPassesGradientsToItsInputOnly() throws Exception {
@@ -30,7 +34,8 @@ class TorchScriptLpipsTest {
         for (String line : Files.readAllLines(DIR.resolve("tiny-lpips-expected.txt"))) {
             expected.add(Double.parseDouble(line.trim()));
         }
-        try (TorchScriptLpips lpips = TorchScriptLpips.load(DIR.resolve("tiny-lpips.pt"), Device.cpu());
+        try (TorchScriptLpips lpips =
+                        TorchScriptLpips.load(DIR.resolve("tiny-lpips.pt"), Device.cpu(), "loss.perceptual.path");
                 NDManager m = NDManager.newBaseManager()) {
             // the script's inputs: linspace(-1, 1) and cos(arange) over (2, 3, 8, 8)
             int n = 2 * 3 * 8 * 8;
@@ -69,15 +74,25 @@ class TorchScriptLpipsTest {
             // grey images are repeated to three channels
             NDArray grey = m.zeros(new Shape(2, 1, 8, 8));
             assertThat(lpips.distance(ps, grey, grey).getFloat()).isCloseTo(0f, offset(1e-6f));
+            // the evaluation metric: the same distances per image, without gradient
+            float[] perImage = lpips.perImage(x.stopGradient(), y).toFloatArray();
+            assertThat((double) perImage[0]).isCloseTo(expected.get(0), offset(1e-5));
+            assertThat((double) perImage[1]).isCloseTo(expected.get(1), offset(1e-5));
+            assertThat(lpips.perImage(y, y).toFloatArray()).containsOnly(0f);
         }
     }
 
     @Test
-    void aMissingFileIsAOneLineUserError() {
-        assertThatThrownBy(() -> TorchScriptLpips.load(Path.of("no/such/lpips.pt"), Device.cpu()))
+    void aMissingOrBrokenFileIsAOneLineUserErrorNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> TorchScriptLpips.load(Path.of("no/such/lpips.pt"), Device.cpu(), "eval.lpips.path"))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("no/such/lpips.pt")
-                .hasMessageContaining("loss.perceptual.path")
+                .hasMessageContaining("eval.lpips.path")
                 .hasMessageNotContaining("\n");
+        Path junk = Files.writeString(tmp.resolve("junk.pt"), "not a TorchScript archive");
+        assertThatThrownBy(() -> TorchScriptLpips.load(junk, Device.cpu(), "loss.perceptual.path"))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("loss.perceptual.path")
+                .hasMessageContaining("not a loadable TorchScript file");
     }
 }
