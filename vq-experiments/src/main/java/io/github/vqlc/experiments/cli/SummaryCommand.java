@@ -1,9 +1,8 @@
 package io.github.vqlc.experiments.cli;
 
-import com.typesafe.config.Config;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.tasks.ModelSummary;
-import java.nio.file.Files;
+import io.github.vqlc.quantizers.lc.LargeCodebookQuantizerFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,22 +30,13 @@ final class SummaryCommand implements Callable<Integer> {
         if (!loaded.run().device().equals("cpu")) {
             config.overrides.add("run.device=cpu"); // parameter counts do not depend on the device
         }
-        Config q = loaded.quantizer().section();
-        if (q.hasPath("codebook.init")
-                && q.getString("codebook.init").equals("file")
-                && q.hasPath("codebook.path")
-                && !q.getString("codebook.path").isEmpty()) {
-            Path file = Path.of(q.getString("codebook.path")).toAbsolutePath(); // as the quantizer resolves it
-            if (!Files.exists(file)) {
-                // the width is whatever the quantizer makes of codebook.dim (its own default when unset)
-                String dim =
-                        q.hasPath("codebook.dim") ? String.valueOf(q.getInt("codebook.dim")) : "quantizer.codebook.dim";
-                System.err.printf(
-                        "note: codebook file %s not found; counting with a random %d x %s codebook in its place%n",
-                        file, loaded.quantizer().codebookSize(), dim);
-                config.overrides.add("quantizer.codebook.init=random");
-                config.overrides.add("quantizer.codebook.path=\"\"");
-            }
+        if (loaded.quantizer().type().equals("lc")) {
+            LargeCodebookQuantizerFactory.standInForMissingCodebook(
+                            loaded.quantizer().section(), Path.of("").toAbsolutePath())
+                    .ifPresent(standIn -> {
+                        System.err.println("note: " + standIn.note());
+                        config.overrides.addAll(standIn.overrides());
+                    });
         }
         System.out.println(ModelSummary.of(config.overrides.isEmpty() ? loaded : config.load())
                 .render());

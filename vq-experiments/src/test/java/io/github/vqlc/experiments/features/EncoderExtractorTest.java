@@ -14,13 +14,20 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
 import io.github.vqlc.core.spi.QuantizerFactory;
+import io.github.vqlc.core.testing.FeatureExtractorContractTest;
 import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.experiments.tasks.Training;
 import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import io.github.vqlc.models.vqgan.VqAutoencoders;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +106,108 @@ class EncoderExtractorTest {
                                     new FeatureExtractorContext(1, 16, Device.cpu(), m, dir, 0, "codebook.extractor")))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("codebook.extractor.path is not set");
+        }
+    }
+
+    @Test
+    void aRunTrainedWithWeightEmaIsSeenWithItsAveragedWeightsAsVqlcEvalSeesIt() throws Exception {
+        Path run = dir.resolve("ema-run");
+        ExperimentConfig config = ExperimentConfig.load(
+                null,
+                List.of(
+                        "run.dir=\"" + run + "\"",
+                        "run.device=cpu",
+                        "data.name=synthetic",
+                        "data.image-size=16",
+                        "data.limit=64",
+                        "model.base-channels=8",
+                        "model.channel-mult=[1,2]",
+                        "model.z-channels=8",
+                        "model.embed-dim=4",
+                        "quantizer.codebook-size=16",
+                        "train.steps=4",
+                        "train.batch-size=8",
+                        "train.lr=1e-2",
+                        "train.checkpoint-every=4",
+                        "train.sample-every=0",
+                        "train.ema-decay=0.5",
+                        "eval.limit=8",
+                        "eval.fid.extractor.type=none"));
+        new Training(config).run(false, new PrintStream(new ByteArrayOutputStream()));
+        try (NDManager m = NDManager.newBaseManager();
+                TrainedRun evaluated = TrainedRun.open(run, List.of());
+                FeatureExtractor e = open(m, run, 16)) {
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 1, 16, 16));
+            float[] asEvalSees = evaluated
+                    .model()
+                    .latents(new ParameterStore(evaluated.manager(), false), images, false)
+                    .toFloatArray();
+            assertThat(e.patchFeatures(images).toFloatArray()).containsExactly(asEvalSees);
+            assertThat(e.describe()).contains("EMA weights");
+            // and they are not the last training weights (model.params alone)
+            VqAutoencoder raw = VqAutoencoders.create(
+                    config.model(),
+                    config.data(),
+                    config.run().seed(),
+                    VqAutoencoders.quantizer(
+                            config.quantizer(), config.model(), config.run().seed(), QuantizerFactory.discover()),
+                    m);
+            new Checkpoints(run.resolve("checkpoints"), 1).load(evaluated.checkpoint(), raw, null, m);
+            float[] lastWeights =
+                    raw.latents(new ParameterStore(m, false), images, false).toFloatArray();
+            assertThat(lastWeights).isNotEqualTo(asEvalSees);
+        }
+    }
+
+    /** The extractor contract, on a run written by the test (checkpoint differing from a fresh start). */
+    @Nested
+    class Contract extends FeatureExtractorContractTest {
+        private Path run;
+
+        @BeforeEach
+        void writeARun() throws Exception {
+            run = dir.resolve("contract-run");
+            if (Files.isDirectory(run)) {
+                return;
+            }
+            ExperimentConfig config = ExperimentConfig.load(
+                    null,
+                    List.of(
+                            "run.dir=\"" + run + "\"",
+                            "data.name=synthetic",
+                            "data.image-size=16",
+                            "model.base-channels=8",
+                            "model.channel-mult=[1,2]",
+                            "model.z-channels=8",
+                            "model.embed-dim=4",
+                            "quantizer.codebook-size=16"));
+            try (NDManager m = NDManager.newBaseManager()) {
+                VqAutoencoder model = VqAutoencoders.create(
+                        config.model(),
+                        config.data(),
+                        config.run().seed(),
+                        VqAutoencoders.quantizer(
+                                config.quantizer(), config.model(), config.run().seed(), QuantizerFactory.discover()),
+                        m);
+                Files.createDirectories(run);
+                Files.writeString(run.resolve("config.conf"), config.render());
+                new Checkpoints(run.resolve("checkpoints"), 1).save(1, model, null, new JsonObject());
+            }
+        }
+
+        @Override
+        protected FeatureExtractor create(NDManager m) {
+            return open(m, run, 16);
+        }
+
+        @Override
+        protected int imageChannels() {
+            return 1;
+        }
+
+        @Override
+        protected int imageSize() {
+            return 16;
         }
     }
 }

@@ -15,10 +15,12 @@ import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.SyntheticDataset;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
+import io.github.vqlc.core.testing.FeatureExtractorContractTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +152,25 @@ class FeatureNetTest {
             assertThat((double)
                             FeatureNetTrainer.crossEntropy(logits, labels, 2).getFloat())
                     .isCloseTo(expected, Assertions.within(1e-6));
+        }
+    }
+
+    /** The extractor contract, on the network trained above (every instance reads the same saved file). */
+    @Nested
+    class Contract extends FeatureExtractorContractTest {
+        @Override
+        protected FeatureExtractor create(NDManager m) {
+            return open(m, dir.toString(), 1, 16);
+        }
+
+        @Override
+        protected int imageChannels() {
+            return 1;
+        }
+
+        @Override
+        protected int imageSize() {
+            return 16;
         }
     }
 }

@@ -11,7 +11,9 @@ import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
+import io.github.vqlc.core.testing.FeatureExtractorContractTest;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class PatchesExtractorTest {
@@ -88,6 +90,25 @@ class PatchesExtractorTest {
                     .isEqualTo(create(m, 1, 8, "patch-size = 4").fingerprint())
                     .isNotEqualTo(create(m, 1, 8, "patch-size = 2").fingerprint())
                     .hasSize(64);
+        }
+    }
+
+    /** The extractor contract, on 8x8 grey images: 4x4 patches and 2x2 global features. */
+    @Nested
+    class Contract extends FeatureExtractorContractTest {
+        @Override
+        protected FeatureExtractor create(NDManager m) {
+            return PatchesExtractorTest.create(m, 1, 8, "patch-size = 4, global-size = 2");
+        }
+
+        @Override
+        protected int imageChannels() {
+            return 1;
+        }
+
+        @Override
+        protected int imageSize() {
+            return 8;
         }
     }
 }

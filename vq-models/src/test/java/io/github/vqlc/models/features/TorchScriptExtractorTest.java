@@ -11,9 +11,11 @@ import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.FeatureExtractorContext;
+import io.github.vqlc.core.testing.FeatureExtractorContractTest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,6 +137,25 @@ class TorchScriptExtractorTest {
             assertThatThrownBy(() -> open(m, FIXTURE + "path = input.npy, dim = 24"))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("cannot load TorchScript");
+        }
+    }
+
+    /** The extractor contract, on the tiny TorchScript network's token output. */
+    @Nested
+    class Contract extends FeatureExtractorContractTest {
+        @Override
+        protected FeatureExtractor create(NDManager m) {
+            return open(m, FIXTURE + "path = tiny.pt, layout = tokens, class-token = true, dim = 24");
+        }
+
+        @Override
+        protected int imageChannels() {
+            return 1;
+        }
+
+        @Override
+        protected int imageSize() {
+            return 12;
         }
     }
 }

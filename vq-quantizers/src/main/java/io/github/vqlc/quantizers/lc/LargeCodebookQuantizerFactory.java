@@ -2,6 +2,7 @@ package io.github.vqlc.quantizers.lc;
 
 import com.typesafe.config.Config;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.config.Values;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
@@ -9,7 +10,10 @@ import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.quantizers.common.Sections;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer.Init;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer.Projector;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code quantizer.type = lc}: options (defaults in this module's {@code reference.conf} under
@@ -39,6 +43,28 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
     public String description() {
         return "VQGAN-LC: large (frozen) codebook from file or random, trainable projector none|linear|mlp, straight-through";
     }
+
+    /**
+     * For tools that build the model without its data ({@code vqlc summary}): when the section
+     * names a codebook file that does not exist yet, the overrides that stand in a random codebook
+     * of the same size and {@code codebook.dim} for it, with a line saying so; otherwise empty.
+     *
+     * @param baseDir where the section's relative paths resolve (the working directory)
+     */
+    public static Optional<StandIn> standInForMissingCodebook(Config section, Path baseDir) {
+        Values v = Sections.of(section);
+        String path = v.string("codebook.path").trim();
+        if (!v.string("codebook.init").equals("file") || path.isEmpty() || Files.exists(baseDir.resolve(path))) {
+            return Optional.empty();
+        }
+        String note = "codebook file " + path + " not found; counting with a random " + v.intAtLeast("codebook-size", 1)
+                + " x " + v.intAtLeast("codebook.dim", 1) + " codebook (quantizer.codebook.dim) in its place";
+        return Optional.of(
+                new StandIn(List.of("quantizer.codebook.init=random", "quantizer.codebook.path=\"\""), note));
+    }
+
+    /** Overrides that replace a missing codebook file, and a note for the user. */
+    public record StandIn(List<String> overrides, String note) {}
 
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
