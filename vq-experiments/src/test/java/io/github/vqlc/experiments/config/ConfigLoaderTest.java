@@ -103,4 +103,46 @@ class ConfigLoaderTest {
                         .type())
                 .isEqualTo("vq");
     }
+
+    @Test
+    void typosInTheFeatureNetCodebookAndKMeansSectionsNameTheKeyAndTheValidOnes() {
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("features.widht=8")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'features.widht' (command line)")
+                .hasMessageContaining("width");
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("codebook.sise=8")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'codebook.sise'")
+                .hasMessageContaining("size");
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("codebook.kmeans.iters=8")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'codebook.kmeans.iters'")
+                .hasMessageContaining("kmeans.iterations");
+        assertThatThrownBy(() -> ExperimentConfig.load(null, List.of("sweep.name=x")))
+                .as("sweep keys belong to sweep files")
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("'sweep.name'");
+    }
+
+    @Test
+    void anUnknownQuantizerTypeOverAFileWithTypeSpecificKeysIsReportedAsAnUnknownType() {
+        Path lc = Path.of("configs/fashion-mnist/lc.conf");
+        assertThatThrownBy(() -> ExperimentConfig.load(lc, List.of("quantizer.type=nope")))
+                .isInstanceOf(UserException.class)
+                .hasMessageStartingWith("unknown quantizer.type 'nope' (command line); registered types: ")
+                .hasMessageContaining("lc")
+                .hasMessageContaining("vq");
+        assertThatThrownBy(() -> ExperimentConfig.load(lc, List.of("quantizer.type=vq")))
+                .isInstanceOf(UserException.class)
+                .hasMessageStartingWith("quantizer.type = vq (command line) does not take ")
+                .hasMessageContaining("quantizer.projector (")
+                .hasMessageContaining("lc.conf:")
+                .hasMessageContaining("the keys of quantizer type vq: beta, codebook-size, search-budget-mb, type");
+    }
+
+    @Test
+    void theRunDirectoryFollowsTheRunName() {
+        assertThat(ExperimentConfig.load(null, List.of("run.name=abc")).run().dir())
+                .isEqualTo(Path.of("runs/abc"));
+    }
 }
