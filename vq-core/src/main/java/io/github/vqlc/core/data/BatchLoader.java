@@ -3,6 +3,7 @@ package io.github.vqlc.core.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.vqlc.core.concurrent.Futures;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -173,7 +173,7 @@ public final class BatchLoader implements AutoCloseable, Resumable {
                 futures.add(workers.submit(() -> fill(indices, augmentSeeds, pixels, labels, from, to)));
             }
             for (Future<?> f : futures) {
-                await(f);
+                Futures.await(f);
             }
         }
         Shape shape = new Shape(len, dataset.channels(), dataset.imageSize(), dataset.imageSize());
@@ -194,24 +194,6 @@ public final class BatchLoader implements AutoCloseable, Resumable {
             Random rng = augmentSeeds == null ? null : new Random(augmentSeeds[j]);
             dataset.image(indices[j], pixels, j * floats, rng);
             labels[j] = dataset.label(indices[j]);
-        }
-    }
-
-    private static void await(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading a batch", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
         }
     }
 

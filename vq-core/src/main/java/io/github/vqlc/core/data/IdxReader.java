@@ -1,5 +1,6 @@
 package io.github.vqlc.core.data;
 
+import io.github.vqlc.core.io.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -185,7 +186,7 @@ public final class IdxReader {
         if (e instanceof ZipException) {
             return new DataException(file + ": corrupt gzip data: " + e.getMessage(), e);
         }
-        return new DataException(file + ": cannot read: " + e, e);
+        return new DataException(file + ": cannot read: " + IoErrors.describe(e), e);
     }
 
     private static int readInt(byte[] b, int off) {

@@ -21,7 +21,9 @@ import java.util.Locale;
  * @param file the file
  * @param format {@code "npy"} or {@code "safetensors"}
  * @param shape the array's shape
- * @param dataType the element type stored in the file
+ * @param dataType the element type stored in the file ({@link DataType#UNKNOWN} for one vqlc does
+ *     not read)
+ * @param storedType the type as the file writes it ({@code <f4}, {@code F32}), for messages
  * @param dataOffset where the values start
  * @param order byte order of the stored values
  * @param fortranOrder whether the values are stored column-major
@@ -31,6 +33,7 @@ public record ArrayLayout(
         String format,
         Shape shape,
         DataType dataType,
+        String storedType,
         long dataOffset,
         ByteOrder order,
         boolean fortranOrder) {
@@ -44,13 +47,14 @@ public record ArrayLayout(
      * Loads the values as a contiguous, C-ordered array of the stored type in native byte order,
      * owned by {@code manager} (its own memory, not a view of a Java buffer).
      *
+     * @param what what the file holds, for messages ("codebook file")
      * @throws UserException naming the file when it cannot be read or is shorter than its header says
      */
-    public NDArray read(NDManager manager) {
+    public NDArray read(NDManager manager, String what) {
         long bytes = dataBytes();
         if (bytes > Integer.MAX_VALUE - 64) {
-            throw new UserException("file " + file + ": " + shapeText(shape) + " " + typeName(dataType) + " is " + bytes
-                    + " bytes, more than one read buffer can hold (2 GiB)");
+            throw new UserException(what + " " + file + ": " + shapeText(shape) + " " + typeName(dataType) + " is "
+                    + bytes + " bytes, more than one read buffer can hold (2 GiB)");
         }
         NDArray result;
         try (NDManager scratch = manager.newSubManager()) {
@@ -60,13 +64,13 @@ public record ArrayLayout(
                 while (buffer.hasRemaining()) {
                     int n = ch.read(buffer, pos);
                     if (n < 0) {
-                        throw new UserException("file " + file + " is truncated: " + shapeText(shape) + " needs "
+                        throw new UserException(what + " " + file + " is truncated: " + shapeText(shape) + " needs "
                                 + bytes + " bytes of data");
                     }
                     pos += n;
                 }
             } catch (IOException e) {
-                throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
+                throw new UserException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
             }
             buffer.flip();
             int width = dataType.getNumOfBytes();

@@ -82,12 +82,7 @@ public final class CodebookFiles {
         ArrayLayout layout = layout(file);
         NDArray result;
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray stored;
-            try {
-                stored = layout.read(scratch);
-            } catch (UserException e) {
-                throw new UserException(WHAT + " " + e.getMessage().replaceFirst("^file ", ""), e);
-            }
+            NDArray stored = layout.read(scratch, WHAT);
             result = stored.toType(DataType.FLOAT32, false);
             checkFinite(file, layout.shape(), result);
             result.attach(manager);
@@ -106,11 +101,6 @@ public final class CodebookFiles {
         NpyFiles.write(file, matrix.toType(DataType.FLOAT32, false));
     }
 
-    /** (K, D) with a comma, as NumPy prints shapes. */
-    public static String shapeText(Shape s) {
-        return ArrayLayout.shapeText(s);
-    }
-
     private static ArrayLayout layout(Path file) {
         long size;
         byte[] head;
@@ -127,11 +117,9 @@ public final class CodebookFiles {
                     WHAT + " " + file + " is not a .npy or .safetensors file (only " + head.length + " bytes)");
         }
         ArrayLayout layout;
-        String dtype;
         if (NpyFiles.isNpy(head)) {
             layout = NpyFiles.inspect(file, WHAT);
             checkMatrix(file, layout.shape());
-            dtype = "'" + NpyFiles.descr(file) + "'";
         } else if (SafetensorsFiles.looksLikeSafetensors(head, size)) {
             Map<String, ArrayLayout> tensors = SafetensorsFiles.inspect(file, WHAT);
             String chosen;
@@ -145,18 +133,17 @@ public final class CodebookFiles {
             }
             layout = tensors.get(chosen);
             checkMatrix(file, layout.shape());
-            dtype = SafetensorsFiles.dtype(file, chosen);
         } else {
             throw new UserException(
                     WHAT + " " + file + " is neither .npy (no NUMPY magic) nor .safetensors (no valid header length)");
         }
         if (!FLOATS.contains(layout.dataType())) {
             throw new UserException(
-                    WHAT + " " + file + ": " + shapeText(layout.shape()) + " array of unsupported dtype " + dtype
-                            + "; expected float32 (float16 and float64 are converted)");
+                    WHAT + " " + file + ": " + ArrayLayout.shapeText(layout.shape()) + " array of unsupported dtype "
+                            + layout.storedType() + "; expected float32 (float16 and float64 are converted)");
         }
         if (layout.dataOffset() + layout.dataBytes() > size) {
-            throw new UserException(WHAT + " " + file + " is truncated: " + shapeText(layout.shape()) + " "
+            throw new UserException(WHAT + " " + file + " is truncated: " + ArrayLayout.shapeText(layout.shape()) + " "
                     + ArrayLayout.typeName(layout.dataType()) + " needs " + layout.dataBytes()
                     + " bytes of data, the file has " + Math.max(0, size - layout.dataOffset()));
         }
@@ -165,12 +152,12 @@ public final class CodebookFiles {
 
     private static void checkMatrix(Path file, Shape s) {
         if (s.dimension() != 2) {
-            throw new UserException(WHAT + " " + file + " holds an array of shape " + shapeText(s)
+            throw new UserException(WHAT + " " + file + " holds an array of shape " + ArrayLayout.shapeText(s)
                     + "; expected a 2-D (K, D) matrix, one row per code");
         }
         if (s.get(0) < 1 || s.get(1) < 1) {
-            throw new UserException(
-                    WHAT + " " + file + " holds an empty matrix " + shapeText(s) + "; expected (K, D) with K, D >= 1");
+            throw new UserException(WHAT + " " + file + " holds an empty matrix " + ArrayLayout.shapeText(s)
+                    + "; expected (K, D) with K, D >= 1");
         }
     }
 
@@ -180,7 +167,7 @@ public final class CodebookFiles {
         if (count > 0) {
             long first = bad.flatten().toType(DataType.INT32, false).argMax().getLong();
             long d = shape.get(1);
-            throw new UserException(WHAT + " " + file + ": " + shapeText(shape) + " matrix has " + count
+            throw new UserException(WHAT + " " + file + ": " + ArrayLayout.shapeText(shape) + " matrix has " + count
                     + " NaN or infinite value(s), the first at row " + first / d + ", column " + first % d);
         }
     }

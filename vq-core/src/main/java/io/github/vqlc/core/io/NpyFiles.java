@@ -99,17 +99,14 @@ public final class NpyFiles {
         };
         Shape s = new Shape(parseDims(file, what, shape.group(1)));
         return new ArrayLayout(
-                file, "npy", s, type, dataOffset, order, fortran.group(1).equals("True"));
-    }
-
-    /** The {@code descr} string of {@code file}'s header (e.g. {@code <i2}), for messages about an unknown type. */
-    static String descr(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            Matcher m = DESCR.matcher(new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1));
-            return m.find() ? m.group(1) : "?";
-        } catch (IOException e) {
-            return "?";
-        }
+                file,
+                "npy",
+                s,
+                type,
+                "'" + d + "'",
+                dataOffset,
+                order,
+                fortran.group(1).equals("True"));
     }
 
     /**
@@ -122,11 +119,14 @@ public final class NpyFiles {
         NDArray values = type == DataType.INT64 || type == DataType.INT32 || type == DataType.FLOAT32
                 ? array
                 : array.toType(DataType.FLOAT32, false);
-        byte[] data = values.toByteArray(); // native order: little-endian on every platform DJL's libtorch runs on
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new IllegalStateException("writing .npy needs a little-endian platform");
         }
+        byte[] data = values.toByteArray(); // native order, little-endian as checked
         byte[] head = header(values.getDataType(), values.getShape().getShape());
+        if (values != array) {
+            values.close();
+        }
         AtomicFiles.write(file, out -> {
             out.write(head);
             out.write(data);

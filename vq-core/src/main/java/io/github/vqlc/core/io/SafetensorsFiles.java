@@ -115,6 +115,7 @@ public final class SafetensorsFiles {
                                 "safetensors",
                                 s,
                                 type,
+                                dtype,
                                 8L + headerLength + begin,
                                 ByteOrder.LITTLE_ENDIAN,
                                 false));
@@ -128,28 +129,22 @@ public final class SafetensorsFiles {
         return Collections.unmodifiableMap(tensors);
     }
 
-    /** The dtype string {@code file}'s header gives tensor {@code name}, for messages about an unknown type. */
-    static String dtype(Path file, String name) {
-        try (InputStream in = Files.newInputStream(file)) {
-            int length = (int) ByteBuffer.wrap(in.readNBytes(8))
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .getLong();
-            JsonObject header = JsonParser.parseString(new String(in.readNBytes(length), StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            return header.getAsJsonObject(name).get("dtype").getAsString();
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    /** Writes {@code tensors} (name -> array; each array takes its name) as a {@code .safetensors} file, atomically. */
+    /** Writes {@code tensors} (name -> array) as a {@code .safetensors} file, atomically. */
     public static void write(Path file, Map<String, NDArray> tensors) {
         NDList list = new NDList();
+        List<String> names = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray a = e.getValue();
+            names.add(a.getName()); // DJL's encoder takes the names from the arrays: lent, then given back
             a.setName(e.getKey());
             list.add(a);
         }
-        AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        try {
+            AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        } finally {
+            for (int i = 0; i < list.size(); i++) {
+                list.get(i).setName(names.get(i));
+            }
+        }
     }
 }

@@ -33,7 +33,8 @@ class NpyFilesTest {
             ArrayLayout l = NpyFiles.inspect(f);
             assertThat(l.shape()).isEqualTo(new Shape(2, 3, 4));
             assertThat(l.dataType()).isEqualTo(DataType.INT64);
-            NDArray back = l.read(m);
+            assertThat(l.storedType()).isEqualTo("'<i8'");
+            NDArray back = l.read(m, "token file");
             assertThat(back.getDataType()).isEqualTo(DataType.INT64);
             assertThat(back.toLongArray()).containsExactly(tokens.toLongArray());
         }
@@ -51,13 +52,16 @@ class NpyFilesTest {
             Path f = dir.resolve("w.safetensors");
             NDArray w = m.arange(0f, 6f).reshape(2, 3);
             NDArray ids = m.arange(0, 4, 1, DataType.INT64);
+            w.setName("w");
             SafetensorsFiles.write(f, Map.of("weight", w, "ids", ids));
+            assertThat(w.getName()).as("the caller's array keeps its name").isEqualTo("w");
             Map<String, ArrayLayout> t = SafetensorsFiles.inspect(f);
             assertThat(t.keySet()).containsExactly("ids", "weight");
             assertThat(t.get("weight").shape()).isEqualTo(new Shape(2, 3));
-            assertThat(t.get("weight").read(m).toFloatArray()).containsExactly(w.toFloatArray());
+            assertThat(t.get("weight").read(m, "weights file").toFloatArray()).containsExactly(w.toFloatArray());
             assertThat(t.get("ids").dataType()).isEqualTo(DataType.INT64);
-            assertThat(t.get("ids").read(m).toLongArray()).containsExactly(0, 1, 2, 3);
+            assertThat(t.get("ids").storedType()).isEqualTo("I64");
+            assertThat(t.get("ids").read(m, "weights file").toLongArray()).containsExactly(0, 1, 2, 3);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.vqlc.experiments.cli;
 
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.IoErrors;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.util.ServiceLoader;
@@ -140,10 +141,7 @@ public final class Main implements Runnable {
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof FileSystemException f) {
-                String reason = f.getReason() != null
-                        ? f.getReason()
-                        : f.getClass().getSimpleName().replace("Exception", "");
-                return new UserException("cannot use " + f.getFile() + ": " + reason, f);
+                return new UserException("cannot use " + IoErrors.describe(f), f);
             }
         }
         return null;

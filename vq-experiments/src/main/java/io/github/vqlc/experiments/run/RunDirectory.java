@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.AtomicFiles;
+import io.github.vqlc.core.io.IoErrors;
 import io.github.vqlc.core.io.JsonLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,12 +55,12 @@ public final class RunDirectory {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UserException(
-                    "cannot create run directory " + dir + " (" + reason(e) + "); choose another run.dir");
+                    "cannot create run directory " + dir + " (" + IoErrors.describe(e) + "); choose another run.dir");
         }
         try {
             AtomicFiles.writeString(config(), resolvedConfig);
         } catch (UncheckedIOException e) {
-            throw new UserException("cannot write into run directory " + dir + " (" + reason(e.getCause())
+            throw new UserException("cannot write into run directory " + dir + " (" + IoErrors.describe(e.getCause())
                     + "); choose another run.dir");
         }
     }
@@ -78,12 +79,6 @@ public final class RunDirectory {
             merged.add(e.getKey(), JsonLines.GSON.toJsonTree(e.getValue()));
         }
         JsonLines.writeJson(metrics(), merged);
-    }
-
-    /** What an I/O error says, as a user reads it ("Permission denied", "Not a directory: ..."). */
-    static String reason(IOException e) {
-        String what = e.getClass().getSimpleName().replace("Exception", "");
-        return e.getMessage() == null ? what : what + ": " + e.getMessage();
     }
 
     private static boolean isEmpty(Path d) throws IOException {

@@ -17,6 +17,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.ArrayLayout;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
@@ -250,8 +251,8 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
             if (!values.getShape().equals(shape)) {
                 Shape got = values.getShape();
                 values.close();
-                throw new UserException("codebook file " + file + " holds a " + CodebookFiles.shapeText(got)
-                        + " matrix but the quantizer was built for " + CodebookFiles.shapeText(shape)
+                throw new UserException("codebook file " + file + " holds a " + ArrayLayout.shapeText(got)
+                        + " matrix but the quantizer was built for " + ArrayLayout.shapeText(shape)
                         + " (did the file change?)");
             }
             return dataType == DataType.FLOAT32 ? values : values.toType(dataType, false);

@@ -3,6 +3,7 @@ package io.github.vqlc.quantizers.lc;
 import com.typesafe.config.Config;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.Values;
+import io.github.vqlc.core.io.ArrayLayout;
 import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
@@ -91,7 +92,7 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
             Path file = context.baseDir().resolve(path);
             CodebookFiles.Info info = CodebookFiles.inspect(file); // header only: format, rank, dtype, size
             if (info.rows() != k) {
-                throw new UserException("codebook file " + file + " holds a " + CodebookFiles.shapeText(info.shape())
+                throw new UserException("codebook file " + file + " holds a " + ArrayLayout.shapeText(info.shape())
                         + " matrix but quantizer.codebook-size = " + k + ": expected (" + k + ", Dc)");
             }
             codeDim = Math.toIntExact(info.columns());

@@ -5,18 +5,19 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.github.vqlc.core.concurrent.Futures;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.search.SearchResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -31,9 +32,8 @@ import java.util.function.Supplier;
  * nearest other centre.
  *
  * <p>The workers are daemon threads that run their PyTorch ops single-threaded; the intra-op thread
- * count is a per-thread setting, so the caller's own count (and the default of threads started
- * later) stays what it was: k-means never changes the process's thread settings behind its
- * caller's back. Results do not depend on the number of threads: every row's nearest centre is
+ * count is a per-thread setting, so the caller's own count stays what it was, and so does the
+ * default of threads started later (see {@link #singleThreaded}). Results do not depend on the number of threads: every row's nearest centre is
  * computed independently.
  */
 final class SplitSearch implements AutoCloseable {
@@ -68,17 +68,19 @@ final class SplitSearch implements AutoCloseable {
         if (driver == null) {
             return fit.get();
         }
-        return await(driver.submit(fit::get));
+        return Futures.await(driver.submit(fit::get));
     }
 
     /**
-     * {@code n} started daemon threads whose PyTorch ops run on one thread each. PyTorch keeps the
-     * count a thread sets as the default of threads that have not run an op yet, so once every
-     * worker has set its own, the caller sets its unchanged count again, which restores that
-     * default.
+     * {@code n} started daemon threads whose PyTorch ops run on one thread each. The count is a
+     * per-thread setting, but PyTorch also keeps the last count set as the default of threads that
+     * have not run an op yet: once every worker has set its own, the default is set back, from a
+     * thread of its own, to what a new thread got before. The caller's thread is never touched.
+     * (Threads of the process that run their first op in the few milliseconds in between start with
+     * one thread.)
      */
     private static ExecutorService singleThreaded(int n, String name) {
-        int callers = TorchOps.intraOpThreads();
+        int defaultForNewThreads = onAFreshThread(TorchOps::intraOpThreads);
         CountDownLatch started = new CountDownLatch(n);
         ThreadPoolExecutor workers =
                 new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
@@ -103,9 +105,31 @@ final class SplitSearch implements AutoCloseable {
             workers.shutdownNow();
             throw new IllegalStateException("k-means search threads interrupted while starting", e);
         } finally {
-            TorchOps.setIntraOpThreads(callers);
+            onAFreshThread(() -> {
+                TorchOps.setIntraOpThreads(defaultForNewThreads);
+                return defaultForNewThreads;
+            });
         }
         return workers;
+    }
+
+    /** {@code work} run on a new thread, waited for (a thread of its own: its PyTorch settings die with it). */
+    private static int onAFreshThread(IntSupplier work) {
+        int[] result = new int[1];
+        Thread t = new Thread(() -> result[0] = work.getAsInt(), "k-means-threads");
+        t.start();
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result[0];
     }
 
     /** PyTorch's intra-op thread count on the calling thread (the cores it was told to use). */
@@ -160,7 +184,7 @@ final class SplitSearch implements AutoCloseable {
             NDList indices = new NDList();
             NDList distances = new NDList();
             for (Future<SearchResult> f : futures) {
-                SearchResult r = await(f);
+                SearchResult r = Futures.await(f);
                 indices.add(r.indices());
                 distances.add(r.distances());
             }
@@ -169,25 +193,6 @@ final class SplitSearch implements AutoCloseable {
             allIndices.attach(parent);
             allDistances.attach(parent);
             return new SearchResult(allIndices, allDistances);
-        }
-    }
-
-    /** The result of {@code f}, rethrowing what the task threw. */
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("k-means interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
         }
     }
 
