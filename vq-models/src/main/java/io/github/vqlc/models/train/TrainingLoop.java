@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  *
  * <p>Per step: the learning rate of the schedule; the {@link Step} inside its own {@link NDScope}
  * and sub-manager, so memory stays flat over any number of steps; on log and checkpoint steps the
- * loss terms reach the host (nowhere else) and a non-finite one stops the run before a checkpoint
- * could store it; a {@code log.jsonl} line on log steps; the observer; the {@link AfterStep} hooks
+ * loss terms reach the host (the loop reads them nowhere else) and, when the trainer asks for it, a
+ * non-finite one stops the run before a checkpoint could store it; a {@code log.jsonl} line on log steps; the observer; the {@link AfterStep} hooks
  * (samples, held-out evaluation); a checkpoint every {@code checkpointEvery} steps and at the end,
  * holding the parts (networks and optimizers), further arrays, the data position and the training
  * time, so that {@code resume} continues exactly where an uninterrupted run would be.
@@ -162,6 +162,8 @@ public final class TrainingLoop {
                 if (losses != null) {
                     losses.putAll(hostExtras.get());
                     lastLosses = losses;
+                }
+                if (logStep) {
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("step", s);
                     line.putAll(losses);
@@ -171,7 +173,7 @@ public final class TrainingLoop {
                     line.put("elapsed_seconds", previousSeconds + seconds);
                     hooks.line(line);
                 }
-                observer.stepped(s, ips, losses == null ? Map.of() : losses);
+                observer.stepped(s, ips, logStep ? losses : Map.of());
                 for (AfterStep hook : afterSteps) {
                     hook.after(s, hooks);
                 }
