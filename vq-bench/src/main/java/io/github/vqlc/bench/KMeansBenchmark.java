@@ -22,7 +22,7 @@ import java.util.Random;
 /**
  * Times {@link KMeans}' Lloyd iterations on seeded synthetic data, and can export that data and
  * the starting centres so that bench/kmeans_sklearn.py runs scikit-learn's Lloyd k-means from the
- * same point (bench/compare-kmeans.sh does both and compares).
+ * same point (vq-bench/scripts/compare-kmeans.sh does both and compares).
  *
  * <p>Data: {@code points} rows of width {@code dim}, in {@code k} Gaussian blobs (blob centres
  * N(0, 4^2) per coordinate, points N(centre, 1), each point's blob drawn uniformly), from {@link

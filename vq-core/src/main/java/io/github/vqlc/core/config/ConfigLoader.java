@@ -61,6 +61,11 @@ public final class ConfigLoader {
         return new ConfigLoader(reference.withOnlyPath(section), List.of(), openSections, true);
     }
 
+    /** The top-level sections of the reference: every key a config may set lies below one of them. */
+    public Set<String> sections() {
+        return Set.copyOf(reference.root().keySet());
+    }
+
     /** This loader without {@code section} of the reference: its keys become unknown keys. */
     public ConfigLoader without(String section) {
         return new ConfigLoader(reference.withoutPath(section), typedSections, openSections, allowUnresolved);

@@ -4,7 +4,7 @@
  * Every quantizer (and codebook k-means) calls {@link io.github.vqlc.core.search.NearestCodeSearch}
  * rather than writing its own {@code argMin} over a full distance matrix, because at
  * VQGAN-LC codebook sizes (K = 100,000) that matrix is gigabytes; the search here works in
- * cache-sized tiles under a memory budget and is several times faster.
- * {@link io.github.vqlc.core.search.SearchBenchmark} times it against the full-matrix argmin.
+ * cache-sized tiles under a memory budget and is several times faster ({@code vqlc bench search},
+ * in vq-bench, times it against the full-matrix argmin).
  */
 package io.github.vqlc.core.search;

@@ -1,6 +1,7 @@
 package io.github.vqlc.core.spi;
 
 import com.typesafe.config.Config;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.TypedSection;
 import io.github.vqlc.core.config.Values;
 import java.util.Set;
@@ -29,7 +30,9 @@ public record QuantizerConfig(String type, int codebookSize, Config section) {
 
     /** Reads the section of a resolved, checked config. */
     public static QuantizerConfig from(Config root) {
-        Config section = typedSection(Set.of()).resolve(root).orElseThrow();
+        Config section = typedSection(Set.of())
+                .resolve(root)
+                .orElseThrow(() -> new UserException("the config has no quantizer section"));
         Values v = new Values(section, PATH);
         return new QuantizerConfig(v.string("type"), v.intIn("codebook-size", 2, 10_000_000), section);
     }

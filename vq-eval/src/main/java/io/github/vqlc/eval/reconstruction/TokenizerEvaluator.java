@@ -102,7 +102,11 @@ public final class TokenizerEvaluator implements AutoCloseable {
                 extractor = FidExtractors.create(eval, data, seed, device, manager, registry, baseDir, "rFID");
             }
             if (eval.lpipsPath() != null) {
-                lpips = TorchScriptLpips.load(baseDir.resolve(eval.lpipsPath()), device, "eval.lpips.path");
+                lpips = TorchScriptLpips.load(
+                        baseDir.resolve(eval.lpipsPath()),
+                        device,
+                        "eval.lpips.path",
+                        "set eval.lpips.path = \"\" for none");
             }
             return new TokenizerEvaluator(eval, data, seed, extractor, lpips, new Ssim(manager, data.channels()));
         } catch (RuntimeException e) {

@@ -3,7 +3,7 @@ package io.github.vqlc.experiments.cli;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.sweep.execution.CellConfigs;
-import io.github.vqlc.experiments.sweep.execution.CellRun;
+import io.github.vqlc.experiments.sweep.execution.CellExecution;
 import io.github.vqlc.experiments.sweep.execution.ChildJvm;
 import io.github.vqlc.experiments.sweep.execution.LocalSweepRunner;
 import io.github.vqlc.experiments.sweep.execution.SlurmScript;
@@ -115,7 +115,7 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         if (only != null) {
-            CellRun.run(cells.get(only), configs.get(only), spec.downstream(), System.out);
+            CellExecution.run(cells.get(only), configs.get(only), spec.downstream(), System.out);
             aggregate(spec, cells);
             return 0;
         }

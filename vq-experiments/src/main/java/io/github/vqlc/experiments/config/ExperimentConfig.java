@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.data.DataConfig;
@@ -82,6 +83,23 @@ public final class ExperimentConfig {
         } catch (ConfigException e) { // a section read a value Values did not check
             throw new UserException("config: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads the {@code config.conf} a command wrote into a run directory, with {@code overrides} on
+     * top. Files written before the loader stopped merging the JVM's system properties into the
+     * defaults also hold sections such as {@code java} or {@code ai}; top-level keys that no module
+     * declares are dropped here, so those runs open as they did.
+     */
+    public static ExperimentConfig loadWritten(Path file, List<String> overrides) {
+        ConfigLoader loader = loader();
+        Config written = ConfigLoader.parseFile(file);
+        for (String key : written.root().keySet()) {
+            if (!loader.sections().contains(key)) {
+                written = written.withoutPath(ConfigUtil.joinPath(key));
+            }
+        }
+        return load(null, written, overrides);
     }
 
     /**

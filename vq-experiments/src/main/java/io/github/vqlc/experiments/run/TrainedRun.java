@@ -1,5 +1,6 @@
 package io.github.vqlc.experiments.run;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.inject.Injector;
 import com.google.inject.Module;
@@ -14,14 +15,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A trained tokenizer rebuilt from its run directory: the resolved config, the Guice injector
- * built from it, and the model with the newest complete checkpoint loaded. Used by {@code eval},
- * {@code tokenize} and {@code generate}.
+ * built from it, and the model with the newest complete checkpoint loaded, with the run's weight
+ * averages when it trained with weight EMA. The one way a run is read back: {@code eval}, {@code
+ * tokenize}, {@code generate}, the GPT and the {@code encoder} feature extractor all see the same
+ * weights.
+ *
+ * @param usesEmaWeights whether the model holds the checkpoint's EMA weights ({@code ema.ndlist})
  */
 public record TrainedRun(
-        ExperimentConfig config, Injector injector, VqAutoencoder model, Checkpoints.Checkpoint checkpoint)
+        ExperimentConfig config,
+        Injector injector,
+        VqAutoencoder model,
+        Checkpoints.Checkpoint checkpoint,
+        boolean usesEmaWeights)
         implements AutoCloseable {
 
     /** Reads {@code runDir/config.conf} with {@code run.dir} pointing at {@code runDir}, plus {@code overrides}. */
@@ -32,7 +42,7 @@ public record TrainedRun(
         }
         List<String> all = new ArrayList<>(overrides);
         all.add("run.dir=\"" + runDir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-        return ExperimentConfig.load(conf, all);
+        return ExperimentConfig.loadWritten(conf, all);
     }
 
     /** The run in {@code runDir} with its newest checkpoint loaded. */
@@ -49,15 +59,23 @@ public record TrainedRun(
                 .orElseThrow(() -> new UserException(
                         "no complete checkpoint in " + dir.resolve("checkpoints") + "; train the run first"));
         Injector injector = ExperimentModule.injector(config, overrides);
-        VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         NDManager manager = injector.getInstance(NDManager.class);
-        checkpoints.load(newest, model, null, manager);
-        if (config.train().emaDecay() > 0) { // an EMA run is evaluated and used with its averaged weights
-            try (NDManager scratch = manager.newSubManager()) {
-                Checkpoints.readArrays(newest, "ema", scratch).ifPresent(saved -> WeightEma.load(model, saved));
+        try {
+            VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
+            checkpoints.load(newest, model, null, manager);
+            boolean ema = false;
+            if (config.train().emaDecay() > 0) { // an EMA run is evaluated and used with its averaged weights
+                try (NDManager scratch = manager.newSubManager()) {
+                    Optional<NDList> saved = Checkpoints.readArrays(newest, "ema", scratch);
+                    saved.ifPresent(arrays -> WeightEma.load(model, arrays));
+                    ema = saved.isPresent();
+                }
             }
+            return new TrainedRun(config, injector, model, newest, ema);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
-        return new TrainedRun(config, injector, model, newest);
     }
 
     /**
@@ -66,13 +84,9 @@ public record TrainedRun(
      */
     public String weightsDigest() {
         String params = ContentHash.of(checkpoint.dir().resolve("model.params"));
-        Path ema = checkpoint.dir().resolve("ema.ndlist");
-        return usesEmaWeights() && Files.isRegularFile(ema) ? ContentHash.of(params, ContentHash.of(ema)) : params;
-    }
-
-    /** Whether the model holds the run's weight averages (it trained with {@code train.ema-decay > 0}). */
-    public boolean usesEmaWeights() {
-        return config.train().emaDecay() > 0;
+        return usesEmaWeights
+                ? ContentHash.of(params, ContentHash.of(checkpoint.dir().resolve("ema.ndlist")))
+                : params;
     }
 
     /** The manager holding the model's parameters (on the run's device). */

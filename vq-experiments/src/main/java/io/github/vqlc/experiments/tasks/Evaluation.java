@@ -44,10 +44,10 @@ public final class Evaluation {
     /** Evaluates the newest checkpoint of the run into its metrics.json; returns the metrics. */
     public Map<String, Object> run(PrintStream out) {
         RunDirectory dir = new RunDirectory(config.run().dir());
-        TrainedRun trained = TrainedRun.load(config, overrides);
-        var newest = trained.checkpoint();
-        Injector injector = trained.injector();
-        try (TokenizerEvaluator evaluator = Evaluation.open(injector)) {
+        try (TrainedRun trained = TrainedRun.load(config, overrides);
+                TokenizerEvaluator evaluator = Evaluation.open(trained.injector())) {
+            var newest = trained.checkpoint();
+            Injector injector = trained.injector();
             out.println("evaluating " + newest.dir());
             Map<String, Object> metrics = new LinkedHashMap<>(Evaluation.run(injector, evaluator, dir, out));
             metrics.put("checkpoint_step", newest.step());

@@ -24,7 +24,8 @@ public final class PerceptualLosses {
                     throw new UserException(
                             "loss.perceptual.type = lpips-torchscript needs loss.perceptual.path (a TorchScript file)");
                 }
-                yield Optional.of(TorchScriptLpips.load(Path.of(config.path()), device, "loss.perceptual.path"));
+                yield Optional.of(TorchScriptLpips.load(
+                        Path.of(config.path()), device, "loss.perceptual.path", "set loss.perceptual.type = none"));
             }
             case "feature-net" ->
                 Optional.of(FeatureNetPerceptual.load(

@@ -44,12 +44,15 @@ public final class TorchScriptLpips implements PerceptualLoss {
 
     /**
      * Loads {@code file}; a missing or unreadable file is a user error naming {@code key}, the
-     * config key that named it (e.g. {@code loss.perceptual.path}, {@code eval.lpips.path}).
+     * config key that named it, and {@code off}, how to do without LPIPS there.
+     *
+     * @param key e.g. {@code loss.perceptual.path} or {@code eval.lpips.path}
+     * @param off e.g. "set loss.perceptual.type = none"
      */
-    public static TorchScriptLpips load(Path file, Device device, String key) {
+    public static TorchScriptLpips load(Path file, Device device, String key, String off) {
         if (!Files.isRegularFile(file)) {
             throw new UserException(key + " = \"" + file + "\": no TorchScript LPIPS file there (export one as"
-                    + " docs/pretrained.md shows, or leave the key empty for none)");
+                    + " docs/pretrained.md shows, or " + off + ")");
         }
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)

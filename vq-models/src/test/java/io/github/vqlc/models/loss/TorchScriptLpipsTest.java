@@ -34,8 +34,8 @@ class TorchScriptLpipsTest {
         for (String line : Files.readAllLines(DIR.resolve("tiny-lpips-expected.txt"))) {
             expected.add(Double.parseDouble(line.trim()));
         }
-        try (TorchScriptLpips lpips =
-                        TorchScriptLpips.load(DIR.resolve("tiny-lpips.pt"), Device.cpu(), "loss.perceptual.path");
+        try (TorchScriptLpips lpips = TorchScriptLpips.load(
+                        DIR.resolve("tiny-lpips.pt"), Device.cpu(), "loss.perceptual.path", "leave it empty");
                 NDManager m = NDManager.newBaseManager()) {
             // the script's inputs: linspace(-1, 1) and cos(arange) over (2, 3, 8, 8)
             int n = 2 * 3 * 8 * 8;
@@ -84,13 +84,14 @@ class TorchScriptLpipsTest {
 
     @Test
     void aMissingOrBrokenFileIsAOneLineUserErrorNamingTheKey() throws Exception {
-        assertThatThrownBy(() -> TorchScriptLpips.load(Path.of("no/such/lpips.pt"), Device.cpu(), "eval.lpips.path"))
+        assertThatThrownBy(() -> TorchScriptLpips.load(
+                        Path.of("no/such/lpips.pt"), Device.cpu(), "eval.lpips.path", "leave it empty"))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("no/such/lpips.pt")
                 .hasMessageContaining("eval.lpips.path")
                 .hasMessageNotContaining("\n");
         Path junk = Files.writeString(tmp.resolve("junk.pt"), "not a TorchScript archive");
-        assertThatThrownBy(() -> TorchScriptLpips.load(junk, Device.cpu(), "loss.perceptual.path"))
+        assertThatThrownBy(() -> TorchScriptLpips.load(junk, Device.cpu(), "loss.perceptual.path", "leave it empty"))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("loss.perceptual.path")
                 .hasMessageContaining("not a loadable TorchScript file");

@@ -56,8 +56,10 @@ import java.util.function.Predicate;
  * threshold, {@code embed_sum} to threshold times that vector).
  *
  * <p>Counts and sums are computed on the device without a one-hot matrix: {@code unique} gives the
- * used codes and their counts, and per-code sums come from a float64 cumulative sum over the
- * vectors sorted by code, differenced at the segment ends. Memory is O(N*D + K*D) whatever K is.
+ * used codes, each vector's position among them and their counts, and the per-code sums come from
+ * the shared scatter-add ({@link Segments}) over those positions, in float64 (a code that collects
+ * many vectors keeps its precision) and rounded once to float32. Memory is O(N*D + K*D) whatever K
+ * is.
  * Updates are in-place writes through detached aliases of the parameters' arrays (same storage)
  * with detached operands, so no autograd graph is recorded even inside a {@code
  * GradientCollector}, and nothing breaks if a caller marks the codebook trainable (it then gets a
@@ -171,7 +173,8 @@ public final class EmaQuantizer extends AbstractQuantizer {
             NDList unique = indices.unique(null, true, true, true);
             NDArray used = unique.get(0);
             NDArray counts = unique.get(2);
-            NDArray sums = Segments.sumByIndex(x, unique.get(1), used.size()); // (used, D)
+            NDArray sums = Segments.sumByIndex(x.toType(DataType.FLOAT64, false), unique.get(1), used.size())
+                    .toType(DataType.FLOAT32, false); // (used, D)
             NDIndex rows = new NDIndex("{}", used);
             float keep = 1f - decay;
 

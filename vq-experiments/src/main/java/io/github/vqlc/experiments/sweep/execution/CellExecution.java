@@ -1,6 +1,7 @@
 package io.github.vqlc.experiments.sweep.execution;
 
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.io.IoErrors;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import io.github.vqlc.experiments.sweep.spec.DownstreamOptions;
@@ -20,9 +21,9 @@ import java.nio.file.StandardOpenOption;
  * one) and writes the {@code done} marker last; then the downstream stage when the sweep enables it
  * for this cell ({@link DownstreamStage}, its own marker). A lock file keeps two processes off one cell.
  */
-public final class CellRun {
+public final class CellExecution {
 
-    private CellRun() {}
+    private CellExecution() {}
 
     /** @return true when the cell trained now, false when it was already finished */
     public static boolean run(Cell cell, ExperimentConfig config, DownstreamOptions downstream, PrintStream out) {
@@ -63,9 +64,7 @@ public final class CellRun {
             }
         } catch (IOException e) {
             throw new UserException(
-                    "cell " + cell.name() + ": cannot use its directory " + dir + " ("
-                            + e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage() + ")",
-                    e);
+                    "cell " + cell.name() + ": cannot use its directory " + dir + " (" + IoErrors.describe(e) + ")", e);
         }
     }
 

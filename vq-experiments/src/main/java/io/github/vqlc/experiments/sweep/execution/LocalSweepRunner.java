@@ -77,11 +77,11 @@ public final class LocalSweepRunner {
             for (int i = 0; i < cells.size(); i++) {
                 Cell cell = cells.get(i);
                 ExperimentConfig config = configs.get(i);
-                if (CellRun.complete(cell, config, downstream)) {
+                if (CellExecution.complete(cell, config, downstream)) {
                     status(cell, cells.size(), "skip", "(finished)");
                     continue;
                 }
-                if (CellRun.lockedElsewhere(config.run().dir())) {
+                if (CellExecution.lockedElsewhere(config.run().dir())) {
                     busy.add(cell);
                     status(
                             cell,

@@ -27,7 +27,9 @@ public final class SlurmScript {
 
     static String text(SweepSpec spec, int cells, Path projectDir, Path launcher) {
         SlurmOptions s = spec.slurm();
-        Path slurmDir = spec.dir().resolve("slurm");
+        // absolute: sbatch reads #SBATCH paths relative to where it is called, before the script's cd
+        Path sweepDir = projectDir.resolve(spec.dir()).normalize();
+        Path slurmDir = sweepDir.resolve("slurm");
         List<String> l = new ArrayList<>();
         l.add("#!/bin/bash");
         l.add("#SBATCH --job-name=" + spec.name());
@@ -53,7 +55,7 @@ public final class SlurmScript {
         l.add("");
         l.add("# Written by `vqlc sweep --emit slurm` for sweep " + spec.name() + " (" + cells
                 + " cells; their order:");
-        l.add("# vqlc sweep -c " + spec.dir().resolve("sweep.conf") + " --dry-run). Submit with: sbatch "
+        l.add("# vqlc sweep -c " + sweepDir.resolve("sweep.conf") + " --dry-run). Submit with: sbatch "
                 + slurmDir.resolve("sweep.sbatch"));
         l.add("# A task skips a finished cell and resumes a crashed one, so resubmitting is safe.");
         l.add("set -euo pipefail");
@@ -61,7 +63,7 @@ public final class SlurmScript {
         l.add("export VQLC_THREADS=\"${VQLC_THREADS:-${SLURM_CPUS_PER_TASK:-" + Math.max(1, s.cpusPerTask()) + "}}\"");
         l.add("if [[ -z \"${VQLC:-}\" ]]; then VQLC=" + quote(launcher.toString()) + "; fi");
         l.add("exec \"$VQLC\" sweep -c "
-                + quote(spec.dir().resolve("sweep.conf").toString())
+                + quote(sweepDir.resolve("sweep.conf").toString())
                 + " --cell \"${SLURM_ARRAY_TASK_ID:?not a Slurm array task}\"");
         return String.join("\n", l) + "\n";
     }

@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.sweep.execution;
 
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.AtomicFiles;
+import io.github.vqlc.core.io.IoErrors;
 import io.github.vqlc.experiments.sweep.spec.SweepSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,9 +49,7 @@ public final class SweepDirectory {
             return note;
         } catch (IOException e) {
             throw new UserException(
-                    "cannot write the sweep spec " + file + " ("
-                            + e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage()
-                            + "); choose another sweep.dir",
+                    "cannot write the sweep spec " + file + " (" + IoErrors.describe(e) + "); choose another sweep.dir",
                     e);
         }
     }

@@ -2,9 +2,9 @@ package io.github.vqlc.experiments.sweep.report;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.JsonLines;
+import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,11 @@ import java.util.Set;
  * @param runConfigs config.conf of the cells that have one
  */
 public record GroupResult(
-        String group, List<Cell.Choice> choices, List<Cell> cells, List<JsonObject> metrics, List<Config> runConfigs) {
+        String group,
+        List<Cell.Choice> choices,
+        List<Cell> cells,
+        List<JsonObject> metrics,
+        List<ExperimentConfig> runConfigs) {
 
     /** Mean and sample standard deviation (NaN below two values) of a metric over seeds. */
     public record Stat(int n, double mean, double std) {}
@@ -39,15 +43,14 @@ public record GroupResult(
         List<GroupResult> out = new ArrayList<>();
         for (List<Cell> g : groups.values()) {
             List<JsonObject> metrics = new ArrayList<>();
-            List<Config> configs = new ArrayList<>();
+            List<ExperimentConfig> configs = new ArrayList<>();
             for (Cell c : g) {
                 Path dir = sweepDir.resolve(c.name());
                 JsonLines.readObject(dir.resolve("metrics.json")).ifPresent(metrics::add);
                 if (Files.isRegularFile(dir.resolve("config.conf"))) {
                     try {
-                        configs.add(ConfigFactory.parseFile(
-                                dir.resolve("config.conf").toFile()));
-                    } catch (RuntimeException e) {
+                        configs.add(ExperimentConfig.loadWritten(dir.resolve("config.conf"), List.of()));
+                    } catch (UserException e) {
                         // an unreadable config only costs the caption its data name
                     }
                 }
@@ -89,14 +92,10 @@ public record GroupResult(
         return out;
     }
 
-    /** The distinct values of a key of the cells' resolved configs. */
-    public Set<String> configValues(String path) {
+    /** The datasets the cells' run configs name. */
+    public Set<String> datasets() {
         Set<String> out = new LinkedHashSet<>();
-        for (Config c : runConfigs) {
-            if (c.hasPath(path)) {
-                out.add(String.valueOf(c.getValue(path).unwrapped()));
-            }
-        }
+        runConfigs.forEach(c -> out.add(c.data().name()));
         return out;
     }
 

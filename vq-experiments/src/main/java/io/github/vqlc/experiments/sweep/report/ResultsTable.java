@@ -145,7 +145,7 @@ public final class ResultsTable {
         Set<String> extractor = new LinkedHashSet<>();
         Set<Integer> seeds = new TreeSet<>();
         for (GroupResult g : groups) {
-            data.addAll(g.configValues("data.name"));
+            data.addAll(g.datasets());
             split.addAll(g.texts("eval_split"));
             extractor.addAll(g.texts("fid_extractor"));
             for (var m : g.metrics()) {
