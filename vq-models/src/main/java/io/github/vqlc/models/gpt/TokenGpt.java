@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import io.github.vqlc.core.engine.TorchOps;
+import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.models.nn.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,8 +135,7 @@ public final class TokenGpt extends AbstractBlock {
     private NDArray embed(ParameterStore ps, NDArray classes, NDArray tokens, int offset, boolean training) {
         NDManager m = classes.getManager();
         NDArray table = ps.getValue(classEmbedding, classes.getDevice(), training);
-        NDArray cls = table.get(m, new NDIndex("{}", classes.toType(DataType.INT64, false)))
-                .expandDims(1);
+        NDArray cls = Rows.gather(m, table, classes).expandDims(1);
         NDArray x = cls;
         if (tokens != null && tokens.getShape().get(1) > 0) {
             x = cls.concat(rows(ps, tokenEmbedding, tokens, training), 1);
@@ -149,12 +149,8 @@ public final class TokenGpt extends AbstractBlock {
 
     /** Rows of {@code table} for indices (B, n): (B, n, C), in the indices' manager. */
     private static NDArray rows(ParameterStore ps, Parameter table, NDArray indices, boolean training) {
-        Shape s = indices.getShape();
         NDArray w = ps.getValue(table, indices.getDevice(), training);
-        NDArray r = w.get(
-                indices.getManager(),
-                new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
-        return r.reshape(s.get(0), s.get(1), w.getShape().get(1));
+        return Rows.gather(w, indices);
     }
 
     private NDArray addPositions(ParameterStore ps, NDArray x, int offset, boolean training) {

@@ -2,12 +2,11 @@ package io.github.vqlc.quantizers.common;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
 
@@ -67,9 +66,7 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     /** Gathers rows {@code indices} (any shape, int64) of {@code table} (K, D) as (B, D, H, W) for (B, H, W) indices. */
     protected static NDArray gatherMaps(NDArray table, NDArray indices) {
         Shape s = indices.getShape();
-        NDArray rows = table.get(
-                indices.getManager(),
-                new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
+        NDArray rows = Rows.gather(table, indices.flatten());
         return Latents.rowsToMaps(rows, s);
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
+import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.ops.Segments;
 import io.github.vqlc.core.search.NearestCodeSearch;
@@ -143,7 +144,7 @@ public final class EmaQuantizer extends AbstractQuantizer {
         NDArray vectors = Latents.toVectors(z);
         NDArray indices = search.nearest(vectors, codes);
         // copy of the chosen rows in the step's manager, taken before the in-place update below
-        NDArray chosen = codes.get(z.getManager(), new NDIndex("{}", indices)).stopGradient();
+        NDArray chosen = Rows.gather(z.getManager(), codes, indices).stopGradient();
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("commitment", Scalars.mul(Latents.mse(chosen, vectors), beta));
         NDArray quantized = Latents.toMaps(Latents.straightThrough(vectors, chosen), z.getShape());

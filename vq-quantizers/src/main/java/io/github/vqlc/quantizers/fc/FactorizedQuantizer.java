@@ -13,6 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import io.github.vqlc.core.engine.TorchOps;
+import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.QuantizerOutput;
@@ -99,7 +100,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
                 normalize(projectIn.forward(ps, new NDList(vectors), training).singletonOrThrow());
         NDArray codes = normalizedCodes(ps, z.getManager(), z, training);
         NDArray indices = search.nearest(u, codes);
-        NDArray chosen = codes.get(new NDIndex("{}", indices)); // (N, F), gradient to the codebook
+        NDArray chosen = Rows.gather(codes, indices); // (N, F), gradient to the codebook
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));
         losses.put("commitment", Latents.mse(chosen.stopGradient(), u));
@@ -112,8 +113,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
     @Override
     public NDArray lookup(ParameterStore ps, NDArray indices) {
         NDArray codes = normalizedCodes(ps, indices.getManager(), indices, false);
-        NDArray chosen = codes.get(
-                new NDIndex("{}", indices.toType(DataType.INT64, false).flatten()));
+        NDArray chosen = Rows.gather(codes, indices.flatten());
         NDArray out = projectOut.forward(ps, new NDList(chosen), false).singletonOrThrow();
         return Latents.rowsToMaps(out, indices.getShape());
     }

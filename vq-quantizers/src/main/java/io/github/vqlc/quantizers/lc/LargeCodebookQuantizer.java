@@ -19,6 +19,7 @@ import ai.djl.training.initializer.UniformInitializer;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.ArrayLayout;
 import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.QuantizerOutput;
@@ -178,7 +179,7 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
         NDArray vectors = Latents.toVectors(z);
         NDArray projected = projectedCodebook(ps, z.getManager(), z, training);
         NDArray indices = search.nearest(vectors, projected);
-        NDArray chosen = projected.get(new NDIndex("{}", indices)); // (N, D), gradient to P (and a trainable C)
+        NDArray chosen = Rows.gather(projected, indices); // (N, D), gradient to P (and a trainable C)
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), beta));
         losses.put("commitment", Latents.mse(chosen.stopGradient(), vectors));

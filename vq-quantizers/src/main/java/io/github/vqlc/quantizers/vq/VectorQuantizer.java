@@ -1,11 +1,11 @@
 package io.github.vqlc.quantizers.vq;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
+import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.QuantizerOutput;
@@ -51,7 +51,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         NDArray codes = ps.getValue(codebook, z.getDevice(), training);
         NDArray vectors = Latents.toVectors(z);
         NDArray indices = search.nearest(vectors, codes);
-        NDArray chosen = codes.get(z.getManager(), new NDIndex("{}", indices)); // result in the step's manager
+        NDArray chosen = Rows.gather(z.getManager(), codes, indices);
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Latents.mse(chosen, vectors.stopGradient()));
         losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), vectors), beta));
