@@ -40,7 +40,8 @@ public final class TrainBenchmark {
         VqganObjective objective = injector.getInstance(VqganObjective.class);
         NDManager manager = injector.getInstance(NDManager.class);
         var t = config.train();
-        TrainingStep step = new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.emaDecay());
+        TrainingStep step =
+                new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay());
         ParameterStore ps = new ParameterStore(manager, false);
         Shape shape = new Shape(
                 t.batchSize(),

@@ -7,6 +7,7 @@ import io.github.vqlc.core.config.Values;
  * The {@code train} section.
  *
  * @param warmupSteps linear learning-rate warm-up, then half-cycle cosine from {@code lr} to {@code minLr}
+ * @param adamEps Adam's epsilon (generator and discriminator)
  * @param recLoss {@code l1} or {@code l2} reconstruction loss
  * @param quantizerWeight weight of the quantizer's loss terms in the generator loss
  * @param logEvery steps between log.jsonl lines (and NaN checks)
@@ -27,6 +28,7 @@ public record TrainConfig(
         int warmupSteps,
         double beta1,
         double beta2,
+        double adamEps,
         String recLoss,
         double quantizerWeight,
         int logEvery,
@@ -49,6 +51,7 @@ public record TrainConfig(
                 v.intAtLeast("warmup-steps", 0),
                 v.doubleIn("beta1", 0, 0.999999),
                 v.doubleIn("beta2", 0, 0.999999),
+                v.doubleIn("adam-eps", 1e-30, 1),
                 v.oneOf("rec-loss", "l1", "l2"),
                 v.doubleIn("quantizer-weight", 0, 1e6),
                 v.intAtLeast("log-every", 1),

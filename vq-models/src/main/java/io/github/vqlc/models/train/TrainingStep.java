@@ -35,15 +35,16 @@ public final class TrainingStep {
             NDManager manager,
             double beta1,
             double beta2,
+            double adamEps,
             double emaDecay) {
         this.model = model;
         this.objective = objective;
         Adam.attachGradients(model);
-        generatorAdam = new Adam(model.getParameters().values(), manager, beta1, beta2, 1e-8);
+        generatorAdam = new Adam(model.getParameters().values(), manager, beta1, beta2, adamEps);
         PatchDiscriminator d = objective.discriminator();
         if (d != null) {
             Adam.attachGradients(d);
-            discriminatorAdam = new Adam(d.getParameters().values(), manager, beta1, beta2, 1e-8);
+            discriminatorAdam = new Adam(d.getParameters().values(), manager, beta1, beta2, adamEps);
         } else {
             discriminatorAdam = null;
         }

@@ -91,8 +91,8 @@ public final class VqTrainer {
 
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
-        TrainingStep trainingStep =
-                new TrainingStep(model, objective, manager, train.beta1(), train.beta2(), train.emaDecay());
+        TrainingStep trainingStep = new TrainingStep(
+                model, objective, manager, train.beta1(), train.beta2(), train.adamEps(), train.emaDecay());
         ema = trainingStep.ema();
         int batchSize = Math.min(train.batchSize(), trainSet.size());
         BatchLoader loader = BatchLoader.builder(trainSet)

@@ -36,19 +36,26 @@ import java.util.Map;
  * {@code project_out} and, through the identity, u, {@code project_in} and z. {@code indices}
  * (B, H, W) int64. {@link #lookup} returns exactly {@code project_out(c[idx])}.
  *
- * <p>Loss, in the normalized F-dimensional space, in the form the VQGAN-LC authors use for their
- * VQGAN/FC baselines: {@code commitment} = mean((sg[c[idx]] - u)^2) (weight 1, pulls the encoder
- * and {@code project_in}) and {@code codebook} = beta * mean((c[idx] - sg[u])^2) (trains C; beta
- * default 0.33). This is the reverse of taming's placement of beta (on the commitment term).
+ * <p>Loss, in the F-dimensional look-up space: {@code commitment} = commitmentWeight *
+ * mean((sg[c[idx]] - u)^2) (pulls the encoder and {@code project_in}) and {@code codebook} = beta *
+ * mean((c[idx] - sg[u])^2) (trains C). Defaults 1 and 0.33: the form the VQGAN-LC authors use for
+ * their baselines (taming's places beta on the commitment term instead).
  *
- * <p>Parameters: {@code codebook} (K, F) ~ N(0, 1) (only its direction matters); the two linear
- * layers' weights ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's default bound) and biases 0.
- * Normalization uses the PyTorch engine's fused {@code normalize} (x / max(||x||, 1e-12)).
+ * <p>Without l2 normalization ({@code l2Normalize = false}) u and c are used as they are: a plain
+ * low-dimensional look-up, which is what the VQGAN-LC authors' code runs as its small-embed-dim
+ * baseline (their code has no factorized quantizer of its own and normalizes nothing).
+ *
+ * <p>Parameters: {@code codebook} (K, F) ~ N(0, 1) (only its direction matters when normalized) or
+ * U(-1/K, 1/K) (the authors' trainable codebooks); the two linear layers' weights ~
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's default bound) and biases 0. Normalization uses
+ * the PyTorch engine's fused {@code normalize} (x / max(||x||, 1e-12)).
  */
 public final class FactorizedQuantizer extends AbstractQuantizer {
 
     private final int factorDim;
     private final float beta;
+    private final float commitmentWeight;
+    private final boolean l2Normalize;
     private final NearestCodeSearch search;
     private final Parameter codebook;
     private final Linear projectIn;
@@ -58,11 +65,14 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         super(b.codebookSize, b.embeddingDim);
         this.factorDim = b.factorDim;
         this.beta = b.beta;
+        this.commitmentWeight = b.commitmentWeight;
+        this.l2Normalize = b.l2Normalize;
         this.search = b.search;
         this.codebook = addParameter(Parameter.builder()
                 .setName("codebook")
                 .setType(Parameter.Type.WEIGHT)
-                .optInitializer(new NormalInitializer(1f))
+                .optInitializer(
+                        b.uniformCodebook ? new UniformInitializer(1f / b.codebookSize) : new NormalInitializer(1f))
                 .optShape(new Shape(codebookSize, factorDim))
                 .build());
         this.projectIn = addChildBlock("project_in", linear(factorDim, embeddingDim));
@@ -97,13 +107,13 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         checkInput(z);
         NDArray vectors = Latents.toVectors(z);
         NDArray u =
-                normalize(projectIn.forward(ps, new NDList(vectors), training).singletonOrThrow());
+                lookupSpace(projectIn.forward(ps, new NDList(vectors), training).singletonOrThrow());
         NDArray codes = normalizedCodes(ps, z.getManager(), z, training);
         NDArray indices = search.nearest(u, codes);
         NDArray chosen = Rows.gather(codes, indices); // (N, F), gradient to the codebook
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));
-        losses.put("commitment", Latents.mse(chosen.stopGradient(), u));
+        losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), u), commitmentWeight));
         NDArray straight = Latents.straightThrough(u, chosen);
         NDArray out = projectOut.forward(ps, new NDList(straight), training).singletonOrThrow();
         return new QuantizerOutput(
@@ -118,10 +128,23 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         return Latents.rowsToMaps(out, indices.getShape());
     }
 
-    /** normalize(C) (K, F), computed in {@code manager} (a view of the parameter first, so nothing lands in the model's manager). */
+    /**
+     * The codes in the look-up space (K, F): normalize(C), or C itself without normalization;
+     * computed in {@code manager} (a view of the parameter first, so nothing lands in the model's
+     * manager).
+     */
     private NDArray normalizedCodes(ParameterStore ps, NDManager manager, NDArray like, boolean training) {
         NDArray raw = ps.getValue(codebook, like.getDevice(), training);
-        return normalize(raw.get(manager, new NDIndex(":")));
+        return lookupSpace(raw.get(manager, new NDIndex(":")));
+    }
+
+    private NDArray lookupSpace(NDArray x) {
+        return l2Normalize ? normalize(x) : x;
+    }
+
+    /** Whether inputs and codes are l2-normalized before the look-up (ViT-VQGAN's form). */
+    public boolean l2Normalize() {
+        return l2Normalize;
     }
 
     /** Rows scaled to unit l2 norm (x / max(||x||, 1e-12)), differentiable. */
@@ -156,6 +179,9 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         private int embeddingDim;
         private int factorDim = 8;
         private float beta = 0.33f;
+        private float commitmentWeight = 1f;
+        private boolean l2Normalize = true;
+        private boolean uniformCodebook;
         private NearestCodeSearch search = NearestCodeSearch.create();
 
         private Builder() {}
@@ -184,6 +210,24 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
             return this;
         }
 
+        /** Weight of the commitment term (default 1). */
+        public Builder optCommitmentWeight(float commitmentWeight) {
+            this.commitmentWeight = commitmentWeight;
+            return this;
+        }
+
+        /** Whether to l2-normalize inputs and codes (default true, ViT-VQGAN's factorized codes). */
+        public Builder optL2Normalize(boolean l2Normalize) {
+            this.l2Normalize = l2Normalize;
+            return this;
+        }
+
+        /** Initialize the codebook U(-1/K, 1/K) (the VQGAN-LC authors') instead of N(0, 1). */
+        public Builder optUniformCodebook(boolean uniformCodebook) {
+            this.uniformCodebook = uniformCodebook;
+            return this;
+        }
+
         /** The nearest-code search (default: 64 MiB budget). */
         public Builder optSearch(NearestCodeSearch search) {
             this.search = search;
@@ -196,8 +240,9 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
                 throw new IllegalArgumentException(
                         "embedding dim and factor dim must be >= 1, got " + embeddingDim + " and " + factorDim);
             }
-            if (!(beta >= 0f)) {
-                throw new IllegalArgumentException("beta must be >= 0, got " + beta);
+            if (!(beta >= 0f) || !(commitmentWeight >= 0f)) {
+                throw new IllegalArgumentException(
+                        "beta and commitment weight must be >= 0, got " + beta + " and " + commitmentWeight);
             }
             if (search == null) {
                 throw new IllegalArgumentException("search must not be null");

@@ -7,8 +7,9 @@ import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.quantizers.common.Sections;
 
 /**
- * {@code quantizer.type = fc}: options {@code factor-dim} (look-up width, default 8) and {@code beta}
- * (weight of the codebook term, default 0.33; the commitment term has weight 1); defaults in this
+ * {@code quantizer.type = fc}: options {@code factor-dim} (look-up width, default 8), {@code beta}
+ * (weight of the codebook term, default 0.33), {@code commitment-weight} (default 1), {@code
+ * l2-normalize} (default true) and {@code codebook-init} (normal | uniform); defaults in this
  * module's {@code reference.conf} under {@code quantizer-types.fc}.
  */
 public final class FactorizedQuantizerFactory implements QuantizerFactory {
@@ -20,7 +21,7 @@ public final class FactorizedQuantizerFactory implements QuantizerFactory {
 
     @Override
     public String description() {
-        return "VQGAN-FC: look-up in a learned low-dim l2-normalized space, codes projected back, straight-through";
+        return "VQGAN-FC: look-up in a learned low-dim (l2-normalized) space, codes projected back, straight-through";
     }
 
     @Override
@@ -30,6 +31,11 @@ public final class FactorizedQuantizerFactory implements QuantizerFactory {
                 .setEmbeddingDim(context.embeddingDim())
                 .optFactorDim(Sections.of(section).intIn("factor-dim", 1, 4096))
                 .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
+                .optCommitmentWeight((float) Sections.of(section).doubleIn("commitment-weight", 0, 100))
+                .optL2Normalize(Sections.of(section).bool("l2-normalize"))
+                .optUniformCodebook(Sections.of(section)
+                        .oneOf("codebook-init", "normal", "uniform")
+                        .equals("uniform"))
                 .optSearch(Sections.search(section))
                 .build();
     }

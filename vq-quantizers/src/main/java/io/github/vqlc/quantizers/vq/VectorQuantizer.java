@@ -19,18 +19,28 @@ import java.util.Map;
  *
  * <p>Codebook (K, D), initialized uniformly in +-1/K. For latents z (B, D, H, W) each vector takes
  * its nearest code by squared L2; the output is straight-through. Losses: {@code codebook} =
- * mean((z_q - sg[z])^2) trains the codebook, {@code commitment} = beta * mean((sg[z_q] - z)^2)
- * pulls the encoder to its code.
+ * codebookWeight * mean((z_q - sg[z])^2) trains the codebook, {@code commitment} = beta *
+ * mean((sg[z_q] - z)^2) pulls the encoder to its code. Taming's VQGAN: codebookWeight 1, beta 0.25;
+ * the VQGAN-LC authors' baseline: codebookWeight 0.33, beta 1.
  */
 public final class VectorQuantizer extends AbstractQuantizer {
 
     private final float beta;
+    private final float codebookWeight;
     private final Parameter codebook;
     private final NearestCodeSearch search;
 
+    /** Taming's loss form: codebook term weight 1, commitment weight {@code beta}. */
     public VectorQuantizer(int codebookSize, int embeddingDim, float beta, NearestCodeSearch search) {
+        this(codebookSize, embeddingDim, beta, 1f, search);
+    }
+
+    /** Commitment weight {@code beta}, codebook term weight {@code codebookWeight}. */
+    public VectorQuantizer(
+            int codebookSize, int embeddingDim, float beta, float codebookWeight, NearestCodeSearch search) {
         super(codebookSize, embeddingDim);
         this.beta = beta;
+        this.codebookWeight = codebookWeight;
         this.search = search;
         this.codebook = addParameter(Parameter.builder()
                 .setName("codebook")
@@ -53,7 +63,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         NDArray indices = search.nearest(vectors, codes);
         NDArray chosen = Rows.gather(z.getManager(), codes, indices);
         Map<String, NDArray> losses = new LinkedHashMap<>();
-        losses.put("codebook", Latents.mse(chosen, vectors.stopGradient()));
+        losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), codebookWeight));
         losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), vectors), beta));
         NDArray quantized = Latents.toMaps(Latents.straightThrough(vectors, chosen), z.getShape());
         return new QuantizerOutput(quantized, Latents.toIndexMaps(indices, z.getShape()), losses);

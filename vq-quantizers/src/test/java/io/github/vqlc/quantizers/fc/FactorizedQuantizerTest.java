@@ -85,6 +85,44 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
     }
 
     @Test
+    void withoutNormalizationTheLookUpIsPlainNearestCodeInTheLowDimSpace() {
+        FactorizedQuantizer q = FactorizedQuantizer.builder()
+                .setCodebookSize(3)
+                .setEmbeddingDim(2)
+                .optFactorDim(2)
+                .optL2Normalize(false)
+                .optCommitmentWeight(0.25f)
+                .optBeta(1f)
+                .build();
+        q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 3));
+        q.codebook().getArray().set(new float[] {2, 0, 0, 3, -1, -1});
+        for (var lin : new Block[] {q.projectIn(), q.projectOut()}) {
+            lin.getParameters().get("weight").getArray().set(new float[] {1, 0, 0, 1});
+            lin.getParameters().get("bias").getArray().set(new float[] {0, 0});
+        }
+        QuantizerOutput out = q.quantize(ps, handLatents(), false);
+        // (3, 4): |.-(2,0)|^2 = 17, |.-(0,3)|^2 = 10, |.-(-1,-1)|^2 = 41 -> 1
+        // (0, -2): 8, 25, 2 -> 2;  (-1, -2): 13, 26, 1 -> 2
+        assertThat(out.indices().toLongArray()).containsExactly(1, 2, 2);
+        assertThat(out.quantized().toFloatArray()).containsExactly(0, -1, -1, 3, -1, -1);
+        double sq = 9 + 1 + 1 + 1 + 0 + 1; // (3,4)-(0,3), (0,-2)-(-1,-1), (-1,-2)-(-1,-1)
+        assertThat((double) out.losses().get("codebook").getFloat()).isCloseTo(sq / 6, within(1e-6));
+        assertThat((double) out.losses().get("commitment").getFloat()).isCloseTo(0.25 * sq / 6, within(1e-6));
+    }
+
+    @Test
+    void theAuthorsCodebookInitIsUniformWithinOneOverK() {
+        FactorizedQuantizer q = FactorizedQuantizer.builder()
+                .setCodebookSize(500)
+                .setEmbeddingDim(4)
+                .optUniformCodebook(true)
+                .build();
+        q.initialize(manager, DataType.FLOAT32, new Shape(1, 4, 1, 1));
+        NDArray c = q.codebook().getArray();
+        assertThat(c.abs().max().getFloat()).isLessThanOrEqualTo(1f / 500).isGreaterThan(0.9f / 500);
+    }
+
+    @Test
     void projectedVectorsAndCodesHaveUnitNorm() {
         NDArray x = manager.create(new float[] {3, 4, 0, 0, -1e-3f, 2e-3f, 5, -12}, new Shape(4, 2));
         float[] n = FactorizedQuantizer.normalize(x).square().sum(new int[] {1}).toFloatArray();
@@ -166,6 +204,7 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
         FactorizedQuantizer q = (FactorizedQuantizer)
                 new FactorizedQuantizerFactory().create(section, new QuantizerContext(64, 0, Path.of(".")));
         assertThat(q.factorDim()).isEqualTo(8);
+        assertThat(q.l2Normalize()).isTrue();
         assertThat(q.codebookSize()).isEqualTo(100);
         q.initialize(manager, DataType.FLOAT32, new Shape(1, 64, 2, 2));
         assertThat(q.codebook().getArray().getShape()).isEqualTo(new Shape(100, 8));

@@ -49,6 +49,17 @@ class VectorQuantizerTest extends QuantizerContractTest {
     }
 
     @Test
+    void theAuthorsLossFormWeighsTheCodebookTermAndTheCommitmentTerm() {
+        VectorQuantizer q = new VectorQuantizer(3, 2, 1f, 0.33f, NearestCodeSearch.create());
+        q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 3));
+        q.codebook().getArray().set(new float[] {0, 0, 1, 0, 0, 2});
+        QuantizerOutput out = q.quantize(ps, handLatents(), false);
+        float mse = 0.12f / 6;
+        assertThat(out.losses().get("codebook").getFloat()).isCloseTo(0.33f * mse, within(1e-6f));
+        assertThat(out.losses().get("commitment").getFloat()).isCloseTo(mse, within(1e-6f));
+    }
+
+    @Test
     void codebookGetsGradientFromCodebookLossOnlyForChosenRows() {
         VectorQuantizer q = handMade();
         NDArray cb = q.codebook().getArray();
