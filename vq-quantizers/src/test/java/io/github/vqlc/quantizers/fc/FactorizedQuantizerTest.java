@@ -41,11 +41,12 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
      * Raw codebook {(2,0), (0,3), (-1,-1)}: normalized {(1,0), (0,1), (-s,-s)}, s = sqrt(1/2).
      */
     private FactorizedQuantizer handMade() {
-        FactorizedQuantizer q = FactorizedQuantizer.builder()
-                .setCodebookSize(3)
-                .setEmbeddingDim(2)
-                .optFactorDim(2)
-                .build();
+        return handMade(FactorizedQuantizer.builder());
+    }
+
+    private FactorizedQuantizer handMade(FactorizedQuantizer.Builder options) {
+        FactorizedQuantizer q =
+                options.setCodebookSize(3).setEmbeddingDim(2).optFactorDim(2).build();
         q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 3));
         q.codebook().getArray().set(new float[] {2, 0, 0, 3, -1, -1});
         for (var lin : new Block[] {q.projectIn(), q.projectOut()}) {
@@ -86,20 +87,10 @@ class FactorizedQuantizerTest extends QuantizerContractTest {
 
     @Test
     void withoutNormalizationTheLookUpIsPlainNearestCodeInTheLowDimSpace() {
-        FactorizedQuantizer q = FactorizedQuantizer.builder()
-                .setCodebookSize(3)
-                .setEmbeddingDim(2)
-                .optFactorDim(2)
+        FactorizedQuantizer q = handMade(FactorizedQuantizer.builder()
                 .optL2Normalize(false)
                 .optCommitmentWeight(0.25f)
-                .optBeta(1f)
-                .build();
-        q.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 1, 3));
-        q.codebook().getArray().set(new float[] {2, 0, 0, 3, -1, -1});
-        for (var lin : new Block[] {q.projectIn(), q.projectOut()}) {
-            lin.getParameters().get("weight").getArray().set(new float[] {1, 0, 0, 1});
-            lin.getParameters().get("bias").getArray().set(new float[] {0, 0});
-        }
+                .optBeta(1f));
         QuantizerOutput out = q.quantize(ps, handLatents(), false);
         // (3, 4): |.-(2,0)|^2 = 17, |.-(0,3)|^2 = 10, |.-(-1,-1)|^2 = 41 -> 1
         // (0, -2): 8, 25, 2 -> 2;  (-1, -2): 13, 26, 1 -> 2
