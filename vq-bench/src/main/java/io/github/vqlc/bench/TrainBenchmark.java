@@ -4,11 +4,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import com.sun.management.OperatingSystemMXBean;
 import io.github.vqlc.core.engine.TorchOps;
+import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.train.TrainingStep;
@@ -43,6 +45,9 @@ public final class TrainBenchmark {
         TrainingStep step =
                 new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay());
         ParameterStore ps = new ParameterStore(manager, false);
+        // counted as `vqlc train` counts it, so the step measured is the step trained
+        RecentCodes codes = new RecentCodes(manager, model.quantizer().codebookSize());
+        step.recordCodesInto(codes);
         Shape shape = new Shape(
                 t.batchSize(),
                 config.data().channels(),
@@ -102,7 +107,28 @@ public final class TrainBenchmark {
         // when OpenMP threads do not spin (OMP_WAIT_POLICY=PASSIVE)
         out.printf(Locale.ROOT, "cpu_ms_per_step %.1f%n", 1000 * cpuSeconds / steps);
         out.printf(Locale.ROOT, "images_per_second %.2f%n", ips);
+        double recordMs = recordMillisPerStep(manager, codes, steps);
+        out.printf(
+                Locale.ROOT,
+                "code-usage record: %.3f ms/step (%.2f%% of a step)%n",
+                recordMs,
+                100 * recordMs / (1000 * seconds / steps));
         return ips;
+    }
+
+    /** The cost of counting one step's codes, timed alone: the same token count per step, random codes. */
+    private static double recordMillisPerStep(NDManager manager, RecentCodes codes, int steps) {
+        long tokens = Math.max(1, codes.tokensPerStep());
+        long start = System.nanoTime();
+        for (int i = 1; i <= steps; i++) {
+            try (NDScope scope = new NDScope();
+                    NDManager sub = manager.newSubManager()) {
+                scope.suppressNotUsedWarning();
+                codes.record(sub.randomInteger(0, codes.codebookSize(), new Shape(tokens), DataType.INT64), i);
+            }
+        }
+        codes.usedInLast(steps, steps); // waits for the device
+        return (System.nanoTime() - start) / 1e6 / steps;
     }
 
     /** CPU time of the whole process (all threads, native ones included). */

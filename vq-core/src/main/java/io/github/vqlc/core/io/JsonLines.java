@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,7 +62,6 @@ public final class JsonLines implements AutoCloseable {
         }
     }
 
-    /** Writes {@code value} as pretty JSON, atomically. */
     /** The JSON object in {@code file}; empty when it is missing or unreadable (a results reader skips such files). */
     public static Optional<JsonObject> readObject(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -73,6 +74,30 @@ public final class JsonLines implements AutoCloseable {
         }
     }
 
+    /**
+     * The objects of a JSON-lines file, in order; empty when the file is missing. A line that is not
+     * a JSON object (the last line of a run killed while writing it) is skipped.
+     */
+    public static List<JsonObject> readLines(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<JsonObject> lines = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                try {
+                    lines.add(JsonParser.parseString(line).getAsJsonObject());
+                } catch (RuntimeException e) {
+                    // cut short or blank: skipped
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return lines;
+    }
+
+    /** Writes {@code value} as pretty JSON, atomically. */
     public static void writeJson(Path file, Object value) {
         AtomicFiles.writeString(file, PRETTY.toJson(value) + "\n");
     }

@@ -1,9 +1,12 @@
 package io.github.vqlc.experiments.tasks;
 
+import com.google.gson.JsonObject;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
+import io.github.vqlc.core.io.JsonLines;
 import io.github.vqlc.eval.reconstruction.TokenizerEvaluator;
+import io.github.vqlc.eval.usage.UsageOverTrainingPlot;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.progress.Progress;
 import io.github.vqlc.experiments.run.RunDirectory;
@@ -12,7 +15,9 @@ import io.github.vqlc.models.train.TrainingObserver;
 import io.github.vqlc.models.train.TrainingSummary;
 import io.github.vqlc.models.train.VqTrainer;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code vqlc train}: prepare the run directory, train (or resume), evaluate, write metrics.json. */
@@ -64,10 +69,32 @@ public final class Training {
         training.put("train_seconds", summary.trainSeconds());
         training.put("images_per_second", summary.imagesPerSecond());
         summary.lastLosses().forEach((k, v) -> training.put("final_" + k, v));
+        training.putAll(trainer.trainingUsage());
         dir.updateMetrics(training);
+        writeUsageOverTraining(dir, trainer);
         metrics.putAll(training);
         out.println(Evaluation.summary(metrics));
         out.println("metrics: " + dir.metrics());
         return metrics;
+    }
+
+    /** samples/usage-over-training.png from the window utilization of log.jsonl's lines. */
+    private void writeUsageOverTraining(RunDirectory dir, VqTrainer trainer) {
+        List<UsageOverTrainingPlot.Point> points = new ArrayList<>();
+        for (JsonObject line : JsonLines.readLines(dir.path().resolve("log.jsonl"))) {
+            if (line.has("utilization_window") && line.has("step")) {
+                points.add(new UsageOverTrainingPlot.Point(
+                        line.get("step").getAsInt(),
+                        line.get("utilization_window").getAsDouble()));
+            }
+        }
+        if (!points.isEmpty()) {
+            UsageOverTrainingPlot.write(
+                    dir.path().resolve("samples").resolve("usage-over-training.png"),
+                    points,
+                    VqTrainer.WINDOW_TOKENS,
+                    config.quantizer().codebookSize(),
+                    config.run().name());
+        }
     }
 }

@@ -137,7 +137,8 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("quantizer.type = vq (command line) does not take ")
                 .hasMessageContaining("quantizer.projector (")
                 .hasMessageContaining("lc.conf:")
-                .hasMessageContaining("the keys of quantizer type vq: beta, codebook-size, search-budget-mb, type");
+                .hasMessageContaining(
+                        "the keys of quantizer type vq: beta, codebook-size, codebook-weight, search-budget-mb, type");
     }
 
     @Test

@@ -56,6 +56,7 @@ class EndToEndTest {
         assertThat(runDir.resolve("metrics.json")).isRegularFile();
         assertThat(runDir.resolve("samples/recon-000040.png")).isRegularFile();
         assertThat(runDir.resolve("samples/code-usage.png")).isRegularFile();
+        assertThat(runDir.resolve("samples/usage-over-training.png")).isRegularFile();
         assertThat(runDir.resolve("checkpoints/step-000040/model.params")).isRegularFile();
 
         JsonObject metrics = JsonParser.parseString(Files.readString(runDir.resolve("metrics.json")))
@@ -71,7 +72,12 @@ class EndToEndTest {
                 "steps",
                 "train_seconds",
                 "images_per_second",
-                "dead_codes")) {
+                "dead_codes",
+                "utilization_last_epoch",
+                "utilization_last_epoch_tokens",
+                "utilization_last_epoch_complete",
+                "utilization_window",
+                "utilization_window_tokens")) {
             assertThat(metrics.has(key)).as(key).isTrue();
         }
         assertThat(metrics.get("tokens").toString()).isEqualTo("64"); // integers stay integers
@@ -91,6 +97,16 @@ class EndToEndTest {
         assertThat(last).as("reconstruction loss falls").isLessThan(first * 0.8);
         assertThat(lines.get(0).has("codebook")).isTrue();
         assertThat(lines.get(0).has("commitment")).isTrue();
+        // the evolving model's usage: 40 steps of 16 images x 64 tokens, less than one epoch
+        assertThat(lines)
+                .allSatisfy(l -> assertThat(l.has("utilization_window")).isTrue());
+        assertThat(metrics.get("utilization_last_epoch_complete").getAsBoolean())
+                .isFalse();
+        assertThat(metrics.get("utilization_last_epoch_tokens").getAsLong())
+                .isEqualTo(40L * c.train().batchSize() * 64);
+        assertThat(metrics.get("utilization_window").getAsDouble())
+                .isEqualTo(lines.get(lines.size() - 1).get("utilization_window").getAsDouble())
+                .isGreaterThan(0);
 
         // a second fresh run into the same directory is refused, nothing overwritten
         long before = Files.getLastModifiedTime(runDir.resolve("metrics.json")).toMillis();
@@ -129,6 +145,11 @@ class EndToEndTest {
                 .isCloseTo(a.get("final_loss").getAsDouble(), Offset.offset(1e-4));
         assertThat(b.get("utilization").getAsDouble())
                 .isEqualTo(a.get("utilization").getAsDouble());
+        // the record of recently used codes is checkpointed too
+        assertThat(b.get("utilization_last_epoch").getAsDouble())
+                .isEqualTo(a.get("utilization_last_epoch").getAsDouble());
+        assertThat(b.get("utilization_window").getAsDouble())
+                .isEqualTo(a.get("utilization_window").getAsDouble());
         List<JsonObject> la = log(straight);
         List<JsonObject> lb = log(crashed);
         assertThat(lb.get(lb.size() - 1).get("step").getAsInt()).isEqualTo(20);

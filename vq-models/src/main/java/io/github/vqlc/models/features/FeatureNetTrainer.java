@@ -104,7 +104,7 @@ public final class FeatureNetTrainer {
                         return Map.of("loss", loss);
                     })
                     .optLogEvery(config.logEvery())
-                    .optHostExtras(() -> skipped[0] == 0 ? Map.of() : Map.of("skipped_steps", (double) skipped[0]))
+                    .optHostExtras(step -> skipped[0] == 0 ? Map.of() : Map.of("skipped_steps", (double) skipped[0]))
                     .optObserver(observer)
                     .build()
                     .run(false);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleFunction;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -76,7 +77,7 @@ public final class TrainingLoop {
     private final Resumable data;
     private final List<AfterStep> afterSteps;
     private final DoubleFunction<Map<String, Object>> logExtras;
-    private final Supplier<Map<String, Double>> hostExtras;
+    private final IntFunction<Map<String, Double>> hostExtras;
     private final String nonFinite;
     private final TrainingObserver observer;
 
@@ -160,8 +161,8 @@ public final class TrainingLoop {
                 double seconds = (System.nanoTime() - sessionStart) / 1e9;
                 double ips = imagesSeen / Math.max(seconds, 1e-9);
                 if (losses != null) {
-                    losses.putAll(hostExtras.get());
-                    lastLosses = losses;
+                    lastLosses = new LinkedHashMap<>(losses); // the summary's losses, without the extras
+                    losses.putAll(hostExtras.apply(s));
                 }
                 if (logStep) {
                     Map<String, Object> line = new LinkedHashMap<>();
@@ -234,7 +235,7 @@ public final class TrainingLoop {
         private Resumable data;
         private final List<AfterStep> afterSteps = new ArrayList<>();
         private DoubleFunction<Map<String, Object>> logExtras = ips -> Map.of();
-        private Supplier<Map<String, Double>> hostExtras = Map::of;
+        private IntFunction<Map<String, Double>> hostExtras = s -> Map.of();
         private String nonFinite;
         private TrainingObserver observer = TrainingObserver.NONE;
 
@@ -322,8 +323,11 @@ public final class TrainingLoop {
             return this;
         }
 
-        /** Host values reported with the losses on log steps (e.g. a count of skipped steps). */
-        public Builder optHostExtras(Supplier<Map<String, Double>> hostExtras) {
+        /**
+         * Host values reported with the losses on log and checkpoint steps, given the step (a count
+         * of skipped steps, the window utilization).
+         */
+        public Builder optHostExtras(IntFunction<Map<String, Double>> hostExtras) {
             this.hostExtras = hostExtras;
             return this;
         }

@@ -3,6 +3,7 @@ package io.github.vqlc.models.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class TrainingStep {
     private final Adam generatorAdam;
     private final Adam discriminatorAdam;
     private final WeightEma ema;
+    private RecentCodes recentCodes;
 
     /**
      * Marks the trainable parameters of the model and discriminator for autograd and creates
@@ -65,6 +67,9 @@ public final class TrainingStep {
             VqganObjective.GeneratorResult g = objective.generatorBackward(ps, model, images, gan, scale);
             terms = g.terms();
             fakes.add(g.reconstruction());
+            if (recentCodes != null) {
+                recentCodes.record(g.indices(), step);
+            }
         }
         generatorAdam.step(lr);
         if (ema != null) {
@@ -96,6 +101,11 @@ public final class TrainingStep {
         if (objective.discriminator() != null) {
             Adam.attachGradients(objective.discriminator());
         }
+    }
+
+    /** Records every micro-batch's chosen codes into {@code codes} from now on (null: stop). */
+    public void recordCodesInto(RecentCodes codes) {
+        this.recentCodes = codes;
     }
 
     /** The weight average, or null. */

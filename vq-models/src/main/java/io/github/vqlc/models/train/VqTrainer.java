@@ -10,6 +10,7 @@ import io.github.vqlc.core.data.Batch;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.io.ImageGrid;
+import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class VqTrainer {
     private final HeldOutEvaluation heldOut;
     private TrainingObserver observer = TrainingObserver.NONE;
     private WeightEma ema;
+    private Map<String, Object> usage = Map.of();
 
     /**
      * @param manager the model's manager (on the run's device); parameters must be initialized
@@ -89,12 +91,30 @@ public final class VqTrainer {
         return ema;
     }
 
+    /**
+     * Code usage of the evolving model, after {@link #run}: {@code utilization_last_epoch} (the
+     * codes chosen over the last epoch's worth of training steps, as the VQGAN-LC authors count it)
+     * and {@code utilization_window} (the last {@value #WINDOW_TOKENS} tokens, LlamaGen's count),
+     * each with the tokens it counted; {@code utilization_last_epoch_complete} says whether the run
+     * trained a whole epoch.
+     */
+    public Map<String, Object> trainingUsage() {
+        return usage;
+    }
+
+    /** Tokens of the usage window logged at every log step (LlamaGen's 65,536). */
+    public static final int WINDOW_TOKENS = 65_536;
+
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
         TrainingStep trainingStep = new TrainingStep(
                 model, objective, manager, train.beta1(), train.beta2(), train.adamEps(), train.emaDecay());
         ema = trainingStep.ema();
+        RecentCodes codes = new RecentCodes(manager, model.quantizer().codebookSize());
+        trainingStep.recordCodesInto(codes);
         int batchSize = Math.min(train.batchSize(), trainSet.size());
+        long imagesPerStep = (long) batchSize * train.accumulateSteps();
+        int epochSteps = (int) ((trainSet.size() + imagesPerStep - 1) / imagesPerStep);
         BatchLoader loader = BatchLoader.builder(trainSet)
                 .setBatchSize(batchSize)
                 .optShuffle(true)
@@ -108,7 +128,7 @@ public final class VqTrainer {
                 .setManager(manager)
                 .setSteps(train.steps())
                 .setSchedule(new LearningRateSchedule(train.lr(), train.minLr(), train.warmupSteps(), train.steps()))
-                .setImagesPerStep((long) batchSize * train.accumulateSteps())
+                .setImagesPerStep(imagesPerStep)
                 .setStep((sub, step, lr) -> {
                     List<NDArray> microBatches = new ArrayList<>();
                     for (int m = 0; m < train.accumulateSteps(); m++) {
@@ -119,9 +139,28 @@ public final class VqTrainer {
                 .optLogEvery(train.logEvery())
                 .optLog(runDir.resolve("log.jsonl"))
                 .optCheckpoints(checkpoints(), train.checkpointEvery(), trainingStep.checkpointParts())
-                .optCheckpointArrays(() -> ema == null ? Map.of() : Map.of("ema", ema.state()))
+                .optCheckpointArrays(() -> {
+                    Map<String, NDList> arrays = new LinkedHashMap<>();
+                    if (ema != null) {
+                        arrays.put("ema", ema.state());
+                    }
+                    arrays.put("codes", new NDList(codes.state()));
+                    return arrays;
+                })
+                .optHostExtras(step -> {
+                    int window = codes.stepsFor(WINDOW_TOKENS);
+                    Map<String, Double> values = new LinkedHashMap<>();
+                    values.put("utilization_window", (double) codes.usedInLast(window, step) / codes.codebookSize());
+                    values.put("utilization_window_tokens", (double) Math.min(window, step) * codes.tokensPerStep());
+                    return values;
+                })
                 .optOnResume((checkpoint, state) -> {
                     trainingStep.reattachGradients();
+                    try (NDManager scratch = manager.newSubManager()) {
+                        // older checkpoints have no record: the counts then start at the resume
+                        Checkpoints.readArrays(checkpoint, "codes", scratch)
+                                .ifPresent(saved -> codes.restore(saved.singletonOrThrow()));
+                    }
                     if (ema != null) {
                         try (NDManager scratch = manager.newSubManager()) {
                             NDList saved = Checkpoints.readArrays(checkpoint, "ema", scratch)
@@ -155,7 +194,17 @@ public final class VqTrainer {
                 .optObserver(observer)
                 .build();
         try (loader) {
-            return loop.run(resume);
+            TrainingSummary summary = loop.run(resume);
+            int steps = train.steps();
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("utilization_last_epoch", (double) codes.usedInLast(epochSteps, steps) / codes.codebookSize());
+            u.put("utilization_last_epoch_tokens", (long) Math.min(epochSteps, steps) * codes.tokensPerStep());
+            u.put("utilization_last_epoch_complete", steps >= epochSteps);
+            int window = codes.stepsFor(WINDOW_TOKENS);
+            u.put("utilization_window", (double) codes.usedInLast(window, steps) / codes.codebookSize());
+            u.put("utilization_window_tokens", (long) Math.min(window, steps) * codes.tokensPerStep());
+            usage = u;
+            return summary;
         }
     }
 

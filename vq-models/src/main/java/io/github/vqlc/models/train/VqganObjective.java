@@ -72,7 +72,8 @@ public final class VqganObjective implements AutoCloseable {
     }
 
     /** What a generator backward pass leaves: loss terms (on the device) and the detached reconstruction. */
-    public record GeneratorResult(Map<String, NDArray> terms, NDArray reconstruction) {}
+    /** The loss terms, the detached reconstruction and the chosen codes (B, H, W) of a generator pass. */
+    public record GeneratorResult(Map<String, NDArray> terms, NDArray reconstruction, NDArray indices) {}
 
     /**
      * Forward and backward of the generator loss for one (micro-)batch, gradients scaled by
@@ -117,7 +118,7 @@ public final class VqganObjective implements AutoCloseable {
             for (Map.Entry<String, NDArray> e : q.losses().entrySet()) {
                 terms.put(e.getKey(), e.getValue());
             }
-            return new GeneratorResult(reorder(terms), recon.stopGradient());
+            return new GeneratorResult(reorder(terms), recon.stopGradient(), q.indices());
         }
     }
 
