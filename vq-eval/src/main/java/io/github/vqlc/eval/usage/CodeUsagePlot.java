@@ -1,14 +1,10 @@
 package io.github.vqlc.eval.usage;
 
-import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.stats.CodeUsage;
 import java.awt.Color;
 import java.nio.file.Path;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -36,22 +32,13 @@ public final class CodeUsagePlot {
         String title = String.format(
                 "%s: %d / %d codes used (%.1f%%), perplexity %.1f",
                 label, used, usage.codebookSize(), 100 * usage.utilization(), usage.perplexity());
-        JFreeChart chart = ChartFactory.createXYLineChart(
-                title,
-                "code rank (most used first)",
-                "count",
-                new XYSeriesCollection(series),
-                PlotOrientation.VERTICAL,
-                false,
-                false,
-                false);
+        JFreeChart chart =
+                LineCharts.create(title, "code rank (most used first)", "count", new XYSeriesCollection(series), false);
         XYPlot plot = chart.getXYPlot();
         LogarithmicAxis y = new LogarithmicAxis("count (log; 0 drawn at 0.5)");
         y.setAllowNegativesFlag(false);
         plot.setRangeAxis(y);
-        plot.setBackgroundPaint(Color.WHITE);
         plot.getRenderer().setSeriesPaint(0, new Color(0x1f77b4));
-        chart.getTitle().setFont(chart.getTitle().getFont().deriveFont(13f));
-        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 450));
+        LineCharts.write(file, chart, 800, 450);
     }
 }

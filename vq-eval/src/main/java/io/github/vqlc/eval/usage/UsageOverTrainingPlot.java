@@ -1,13 +1,9 @@
 package io.github.vqlc.eval.usage;
 
-import io.github.vqlc.core.io.AtomicFiles;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.List;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -32,20 +28,11 @@ public final class UsageOverTrainingPlot {
         String title = String.format(
                 "%s: codes used by the last %,d training tokens (all of them until the window fills), of %,d",
                 label, windowTokens, codebookSize);
-        JFreeChart chart = ChartFactory.createXYLineChart(
-                title,
-                "training step",
-                "utilization (%)",
-                new XYSeriesCollection(series),
-                PlotOrientation.VERTICAL,
-                false,
-                false,
-                false);
+        JFreeChart chart =
+                LineCharts.create(title, "training step", "utilization (%)", new XYSeriesCollection(series), false);
         XYPlot plot = chart.getXYPlot();
         plot.getRangeAxis().setLowerBound(0);
-        plot.setBackgroundPaint(Color.WHITE);
         plot.getRenderer().setSeriesPaint(0, new Color(0x1f77b4));
-        chart.getTitle().setFont(chart.getTitle().getFont().deriveFont(13f));
-        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 450));
+        LineCharts.write(file, chart, 800, 450);
     }
 }

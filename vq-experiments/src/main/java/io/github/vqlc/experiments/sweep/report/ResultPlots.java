@@ -1,6 +1,6 @@
 package io.github.vqlc.experiments.sweep.report;
 
-import io.github.vqlc.core.io.AtomicFiles;
+import io.github.vqlc.eval.usage.LineCharts;
 import io.github.vqlc.experiments.sweep.spec.SweepSpec;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleUnaryOperator;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -62,21 +59,13 @@ public final class ResultPlots {
         }
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createXYLineChart(
-                spec.name() + ": " + yLabel + " vs codebook size",
-                "codebook size (log)",
-                yLabel,
-                data,
-                PlotOrientation.VERTICAL,
-                true,
-                false,
-                false);
+        JFreeChart chart = LineCharts.create(
+                spec.name() + ": " + yLabel + " vs codebook size", "codebook size (log)", yLabel, data, true);
         XYPlot plot = chart.getXYPlot();
         LogarithmicAxis x = new LogarithmicAxis("codebook size (log)");
         x.setAllowNegativesFlag(false);
         x.setStrictValuesFlag(false);
         plot.setDomainAxis(x);
-        plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
@@ -85,8 +74,7 @@ public final class ResultPlots {
             renderer.setSeriesPaint(i, new Color(PALETTE[i % PALETTE.length]));
         }
         plot.setRenderer(renderer);
-        chart.getTitle().setFont(chart.getTitle().getFont().deriveFont(13f));
-        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 500));
+        LineCharts.write(file, chart, 800, 500);
         return true;
     }
 }
