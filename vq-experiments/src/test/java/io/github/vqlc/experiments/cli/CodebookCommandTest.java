@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.inject.Injector;
 import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
@@ -15,6 +16,7 @@ import io.github.vqlc.models.vqgan.VqAutoencoder;
 import io.github.vqlc.quantizers.lc.LargeCodebookQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,23 @@ class CodebookCommandTest {
         assertThat(classes.get(0).getAsJsonObject().get("rows").getAsInt()).isEqualTo(3);
         assertThat(classes.get(9).getAsJsonObject().get("rows").getAsInt()).isEqualTo(2);
         assertThat(classes.get(9).getAsJsonObject().get("first_row").getAsInt()).isEqualTo(23);
+        JsonObject kmeans = side.getAsJsonObject("kmeans");
+        assertThat(kmeans.get("seeding").getAsString()).isEqualTo("k-means++");
+        assertThat(kmeans.get("stop").getAsString()).isEqualTo("inertia");
+        assertThat(kmeans.has("converged")).isTrue();
+        assertThat(kmeans.get("iterations").getAsInt()).isBetween(1, 5);
+        JsonObject sizes = kmeans.getAsJsonObject("cluster_sizes");
+        for (String key : List.of("min", "p10", "median", "p90", "max", "empty", "singletons")) {
+            assertThat(sizes.has(key)).as(key).isTrue();
+        }
+        assertThat(side.get("duplicate_rows").getAsInt()).isZero();
+        Path sizesFile = dir.resolve(kmeans.get("cluster_sizes_file").getAsString());
+        assertThat(sizesFile.getFileName().toString()).isEqualTo("cb-cluster-sizes.npy");
+        try (NDManager m = NDManager.newBaseManager()) {
+            long[] perRow = NpyFiles.inspect(sizesFile).read(m, "cluster sizes").toLongArray();
+            assertThat(perRow).hasSize(25);
+            assertThat(Arrays.stream(perRow).sum()).isEqualTo(400L * 16);
+        }
 
         // the file is what quantizer.codebook.path consumes
         var config = ExperimentConfig.load(
@@ -115,5 +134,35 @@ class CodebookCommandTest {
                 "codebook.output=" + dir.resolve("y.npy"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("codebook.size 500").contains("160 pooled feature vectors");
+    }
+
+    @Test
+    void theAuthorsSeedingToAToleranceNeverReachedStopsAtTheCapAndSaysSo() throws Exception {
+        Path out = dir.resolve("capped.npy");
+        CliRun r = CliRun.of(
+                "codebook",
+                "-c",
+                "configs/fashion-mnist/codebook-paper.conf",
+                "-o",
+                "data.limit=300",
+                "-o",
+                "codebook.size=20",
+                "-o",
+                "codebook.extractor.type=patches",
+                "-o",
+                "codebook.output=" + out,
+                "-o",
+                "codebook.kmeans.tolerance=0",
+                "-o",
+                "codebook.kmeans.iterations=2");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("stopped at the iteration cap (2)");
+        JsonObject kmeans = JsonParser.parseString(Files.readString(dir.resolve("capped.json")))
+                .getAsJsonObject()
+                .getAsJsonObject("kmeans");
+        assertThat(kmeans.get("seeding").getAsString()).isEqualTo("random points");
+        assertThat(kmeans.get("stop").getAsString()).isEqualTo("centre-shift");
+        assertThat(kmeans.get("converged").getAsBoolean()).isFalse();
+        assertThat(kmeans.get("iterations").getAsInt()).isEqualTo(2);
     }
 }

@@ -15,6 +15,7 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.CodebookFiles;
+import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.core.spi.ExtractorConfig;
 import io.github.vqlc.core.spi.FactoryRegistry;
 import io.github.vqlc.core.spi.FeatureExtractor;
@@ -95,6 +96,7 @@ public final class CodebookBuilder {
                         : cluster(rows, cb, kmeans, seed, manager, side, out);
             }
             side.addProperty("dim", dim);
+            side.addProperty("duplicate_rows", DuplicateRows.count(codebook, cb.size(), dim));
             try (NDManager scratch = manager.newSubManager()) {
                 CodebookFiles.writeNpy(
                         cb.output().toAbsolutePath(), scratch.create(codebook, new Shape(cb.size(), dim)));
@@ -223,6 +225,8 @@ public final class CodebookBuilder {
         long[] sizes = new long[cb.size()];
         double inertia = 0;
         int repaired = 0;
+        int iterations = 0;
+        boolean converged = true;
         int row = 0;
         int index = 0;
         JsonArray perClass = new JsonArray();
@@ -257,7 +261,19 @@ public final class CodebookBuilder {
                     c.addProperty("points", members.size());
                     c.addProperty("inertia", r.inertia());
                     c.addProperty("iterations", r.iterations());
+                    c.addProperty("converged", r.converged());
                     perClass.add(c);
+                    iterations = Math.max(iterations, r.iterations());
+                    converged &= r.converged();
+                    if (!r.converged()) {
+                        out.printf(
+                                Locale.ROOT,
+                                "  note: %s stopped at the iteration cap (%d) before its %s stop held;"
+                                        + " raise codebook.kmeans.iterations%n",
+                                what,
+                                km.iterations(),
+                                km.stop() == KMeans.Stop.CENTRE_SHIFT ? "centre-shift" : "inertia");
+                    }
                 }
             }
             out.printf(Locale.ROOT, "  done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -266,10 +282,13 @@ public final class CodebookBuilder {
         }
         JsonObject k = new JsonObject();
         k.addProperty("per_class", cb.perClass());
-        k.addProperty("init", km.init().toString());
+        k.addProperty("seeding", km.init() == KMeans.Init.RANDOM ? "random points" : "k-means++");
         k.addProperty("init_batch", km.initBatch());
-        k.addProperty("max_iterations", km.iterations());
+        k.addProperty("stop", km.stop() == KMeans.Stop.CENTRE_SHIFT ? "centre-shift" : "inertia");
         k.addProperty("tolerance", km.tolerance());
+        k.addProperty("max_iterations", km.iterations());
+        k.addProperty("iterations", iterations);
+        k.addProperty("converged", converged);
         k.addProperty("mini_batch", km.miniBatch());
         k.addProperty("prune", km.prune());
         k.addProperty("final_inertia", inertia);
@@ -277,16 +296,37 @@ public final class CodebookBuilder {
         if (cb.perClass()) {
             k.add("classes", perClass);
         }
+        k.add("cluster_sizes", sizeStats(sizes));
+        Path sizesFile = clusterSizesFile(cb.output());
+        try (NDManager scratch = manager.newSubManager()) {
+            NpyFiles.write(sizesFile.toAbsolutePath(), scratch.create(sizes));
+        }
+        k.addProperty("cluster_sizes_file", sizesFile.getFileName().toString());
+        side.add("kmeans", k);
+        return codebook;
+    }
+
+    /** Where the per-row cluster sizes of {@code codebook} go: {@code x.npy -> x-cluster-sizes.npy}. */
+    public static Path clusterSizesFile(Path codebook) {
+        String name = codebook.getFileName().toString();
+        String base = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+        return codebook.resolveSibling(base + "-cluster-sizes.npy");
+    }
+
+    /** Quantiles of the points per centre, and the empty and single-point clusters. */
+    static JsonObject sizeStats(long[] sizes) {
         long[] sorted = sizes.clone();
         Arrays.sort(sorted);
         JsonObject stats = new JsonObject();
         stats.addProperty("min", sorted[0]);
+        stats.addProperty("p10", sorted[(int) (0.1 * (sorted.length - 1))]);
         stats.addProperty("median", sorted[sorted.length / 2]);
+        stats.addProperty("p90", sorted[(int) (0.9 * (sorted.length - 1))]);
         stats.addProperty("max", sorted[sorted.length - 1]);
         stats.addProperty("empty", Arrays.stream(sorted).filter(s -> s == 0).count());
-        k.add("cluster_sizes", stats);
-        side.add("kmeans", k);
-        return codebook;
+        stats.addProperty(
+                "singletons", Arrays.stream(sorted).filter(s -> s == 1).count());
+        return stats;
     }
 
     /** One line per k-means iteration: inertia, time, and the share of vectors searched. */

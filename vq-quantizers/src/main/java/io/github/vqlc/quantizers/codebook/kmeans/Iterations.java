@@ -24,6 +24,7 @@ final class Iterations {
     private final SplitSearch search;
     private final KMeansObserver observer;
     private final int maxIterations;
+    private final KMeans.Stop stop;
     private final double tolerance;
     private final boolean prune;
 
@@ -31,10 +32,17 @@ final class Iterations {
      * @param prune full Lloyd mode: search only the points that {@link KeepRadii} cannot prove still
      *     nearest their previous centre
      */
-    Iterations(SplitSearch search, KMeansObserver observer, int maxIterations, double tolerance, boolean prune) {
+    Iterations(
+            SplitSearch search,
+            KMeansObserver observer,
+            int maxIterations,
+            KMeans.Stop stop,
+            double tolerance,
+            boolean prune) {
         this.search = search;
         this.observer = observer;
         this.maxIterations = maxIterations;
+        this.stop = stop;
         this.tolerance = tolerance;
         this.prune = prune;
     }
@@ -52,10 +60,12 @@ final class Iterations {
         NDArray previous = null;
         int repaired = 0;
         double previousInertia = Double.NaN;
+        boolean stopped = false;
         for (int it = 1; it <= maxIterations; it++) {
             long t0 = System.nanoTime();
             double inertia;
             boolean converged;
+            double squaredShift = Double.NaN;
             try (NDManager step = m.newSubManager()) {
                 centres.attach(step); // the old centres and every temporary die with the step
                 SearchResult assigned = reassign(x, centres, previous, it, step);
@@ -70,19 +80,29 @@ final class Iterations {
                     previous.close();
                 }
                 previous = assigned.indices();
+                if (stop == KMeans.Stop.CENTRE_SHIFT) {
+                    squaredShift = squaredShift(u.centres(), centres);
+                }
                 u.centres().attach(m);
                 centres = u.centres();
-                converged = unchanged || improvementAtMostTolerance(previousInertia, inertia);
+                converged = unchanged
+                        || (stop == KMeans.Stop.CENTRE_SHIFT
+                                ? squaredShift < tolerance
+                                : improvementAtMostTolerance(previousInertia, inertia));
             }
             history.add(inertia);
             observer.onIteration(it, inertia, (System.nanoTime() - t0) / 1e9);
+            if (!Double.isNaN(squaredShift)) {
+                observer.onCentreShift(it, squaredShift);
+            }
             previousInertia = inertia;
             if (converged) {
+                stopped = true;
                 break;
             }
         }
         augmented.close();
-        KMeans.Outcome outcome = finish(x, centres, previous, history, repaired);
+        KMeans.Outcome outcome = finish(x, centres, previous, history, repaired, stopped);
         if (previous != null) {
             previous.close();
         }
@@ -105,6 +125,7 @@ final class Iterations {
         List<Double> history = new ArrayList<>();
         int repaired = 0;
         double previousInertia = Double.NaN;
+        boolean stopped = false;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -147,11 +168,12 @@ final class Iterations {
             boolean converged = improvementAtMostTolerance(previousInertia, inertia);
             previousInertia = inertia;
             if (converged) {
+                stopped = true;
                 break;
             }
         }
         seen.close();
-        return finish(x, centres, null, history, repaired);
+        return finish(x, centres, null, history, repaired, stopped);
     }
 
     /**
@@ -206,7 +228,8 @@ final class Iterations {
      * Final assignment with the final centres: inertia and cluster sizes; {@code previous} (may be
      * null) is the last iteration's assignment.
      */
-    private KMeans.Outcome finish(NDArray x, NDArray centres, NDArray previous, List<Double> history, int repaired) {
+    private KMeans.Outcome finish(
+            NDArray x, NDArray centres, NDArray previous, List<Double> history, int repaired, boolean converged) {
         long k = centres.getShape().get(0);
         double inertia;
         long[] sizes = new long[Math.toIntExact(k)];
@@ -220,7 +243,7 @@ final class Iterations {
             }
         }
         double[] inertias = history.stream().mapToDouble(Double::doubleValue).toArray();
-        return new KMeans.Outcome(centres, inertia, inertias, sizes, repaired);
+        return new KMeans.Outcome(centres, inertia, inertias, sizes, repaired, converged);
     }
 
     /**
@@ -308,6 +331,16 @@ final class Iterations {
 
     private boolean improvementAtMostTolerance(double previous, double current) {
         return tolerance > 0 && previous > 0 && (previous - current) <= tolerance * previous;
+    }
+
+    /** (sum_k ||next_k - previous_k||)^2, kmeans_pytorch's convergence measure, in double precision. */
+    private static double squaredShift(NDArray next, NDArray previous) {
+        try (NDArray moved = next.sub(previous).toType(DataType.FLOAT64, false);
+                NDArray norms = moved.square().sum(new int[] {1}).sqrt();
+                NDArray total = norms.sum()) {
+            double shift = total.getDouble();
+            return shift * shift;
+        }
     }
 
     /** Sum in double precision, read back to the host. */

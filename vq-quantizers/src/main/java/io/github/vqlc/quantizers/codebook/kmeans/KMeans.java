@@ -33,10 +33,13 @@ import java.util.List;
  *
  * <p>Full mode ({@code miniBatchSize = 0}): each iteration assigns every point to its nearest
  * centroid, then moves each centroid to the mean of its points. It stops after {@code
- * maxIterations}, when an iteration changes no assignment, or when the relative inertia decrease
- * {@code (I_{t-1} - I_t) / I_{t-1}} between consecutive assignment steps is at most {@code
- * tolerance} (0 disables this test; note scikit-learn's {@code tol} measures centre shift
- * instead). Inertia never increases between iterations, up to float32 rounding. From the second
+ * maxIterations}, when an iteration changes no assignment, or by the {@link Stop} rule: {@link
+ * Stop#INERTIA} (default) when the relative inertia decrease {@code (I_{t-1} - I_t) / I_{t-1}}
+ * between consecutive assignment steps is at most {@code tolerance} (0 disables the test);
+ * {@link Stop#CENTRE_SHIFT} when the squared sum of the centres' moves {@code (sum_k ||c_k(t) -
+ * c_k(t-1)||)^2} falls below {@code tolerance}, the rule of the kmeans_pytorch package the
+ * VQGAN-LC authors clustered with. Stopping by either rule (or by unchanged assignments) counts as
+ * converged; reaching {@code maxIterations} first does not ({@link KMeansResult#converged()}). Inertia never increases between iterations, up to float32 rounding. From the second
  * assignment on, only the points not provably still nearest their previous centre are searched
  * ({@link Builder#optPrune}, on by default): the same assignments in less time, more so as the
  * clusters separate and settle.
@@ -75,8 +78,17 @@ public final class KMeans {
         KMEANS_PLUS_PLUS
     }
 
+    /** When full Lloyd iterations stop before {@code maxIterations}. */
+    public enum Stop {
+        /** The relative inertia decrease between iterations is at most the tolerance. */
+        INERTIA,
+        /** The squared sum of the centres' moves in an iteration is below the tolerance (kmeans_pytorch). */
+        CENTRE_SHIFT
+    }
+
     private final int k;
     private final Init init;
+    private final Stop stop;
     private final int maxIterations;
     private final double tolerance;
     private final long seed;
@@ -93,6 +105,7 @@ public final class KMeans {
     private KMeans(Builder b) {
         this.k = b.k;
         this.init = b.init;
+        this.stop = b.stop;
         this.maxIterations = b.maxIterations;
         this.tolerance = b.tolerance;
         this.seed = b.seed;
@@ -186,6 +199,7 @@ public final class KMeans {
         double inertia = 0;
         int iterations = 0;
         int repaired = 0;
+        boolean converged = true;
         try (NDManager sub = parent.newSubManager(points.getDevice())) {
             for (int c = 0; c < classLabels.length; c++) {
                 long[] rows = classes.rows()[c];
@@ -200,6 +214,7 @@ public final class KMeans {
                     inertia += o.inertia();
                     iterations = Math.max(iterations, o.history().length);
                     repaired += o.repaired();
+                    converged &= o.converged();
                     perClass.add(new KMeansResult.ClassResult(
                             classLabels[c],
                             rows.length,
@@ -207,12 +222,14 @@ public final class KMeans {
                             o.inertia(),
                             o.history(),
                             o.history().length,
+                            o.converged(),
                             o.repaired()));
                 }
             }
             NDArray all = NDArrays.concat(centroids);
             all.attach(parent);
-            return new KMeansResult(all, inertia, new double[0], iterations, sizes, repaired, List.copyOf(perClass));
+            return new KMeansResult(
+                    all, inertia, new double[0], iterations, converged, sizes, repaired, List.copyOf(perClass));
         }
     }
 
@@ -228,7 +245,14 @@ public final class KMeans {
             Outcome o = run(x, start, k, seed);
             o.centroids().attach(parent);
             return new KMeansResult(
-                    o.centroids(), o.inertia(), o.history(), o.history().length, o.sizes(), o.repaired(), List.of());
+                    o.centroids(),
+                    o.inertia(),
+                    o.history(),
+                    o.history().length,
+                    o.converged(),
+                    o.sizes(),
+                    o.repaired(),
+                    List.of());
         }
     }
 
@@ -246,7 +270,7 @@ public final class KMeans {
         try (SplitSearch split = splitSearch(x)) {
             o = split.drive(() -> {
                 NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
-                Iterations iterations = new Iterations(split, observer, maxIterations, tolerance, prune);
+                Iterations iterations = new Iterations(split, observer, maxIterations, stop, tolerance, prune);
                 return miniBatchSize > 0
                         ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
                         : iterations.lloyd(centred, centres);
@@ -256,7 +280,7 @@ public final class KMeans {
         o.centroids().close();
         centred.close();
         mean.close();
-        return new Outcome(centroids, o.inertia(), o.history(), o.sizes(), o.repaired());
+        return new Outcome(centroids, o.inertia(), o.history(), o.sizes(), o.repaired(), o.converged());
     }
 
     private SplitSearch splitSearch(NDArray x) {
@@ -308,7 +332,8 @@ public final class KMeans {
     }
 
     /** The result of one clustering, before it is wrapped for the caller. */
-    record Outcome(NDArray centroids, double inertia, double[] history, long[] sizes, int repaired) {}
+    record Outcome(
+            NDArray centroids, double inertia, double[] history, long[] sizes, int repaired, boolean converged) {}
 
     /** Builds a {@link KMeans}; {@code setK} is required, {@code optX} setters are optional. */
     public static final class Builder {
@@ -316,6 +341,7 @@ public final class KMeans {
         private int k;
         private boolean kSet;
         private Init init = Init.KMEANS_PLUS_PLUS;
+        private Stop stop = Stop.INERTIA;
         private int maxIterations = 20;
         private double tolerance = 0;
         private long seed;
@@ -347,7 +373,13 @@ public final class KMeans {
             return this;
         }
 
-        /** Stop when the relative inertia decrease is at most this, &ge; 0 (default 0 = off). */
+        /** The stopping rule the tolerance applies to (default {@link Stop#INERTIA}). */
+        public Builder optStop(Stop stop) {
+            this.stop = stop;
+            return this;
+        }
+
+        /** Tolerance of the {@link Stop} rule, &ge; 0 (default 0 = off for {@link Stop#INERTIA}). */
         public Builder optTolerance(double tolerance) {
             this.tolerance = tolerance;
             return this;
@@ -436,8 +468,12 @@ public final class KMeans {
             if (searchThreads < 0) {
                 throw new UserException("k-means: search threads = " + searchThreads + " must be >= 0 (0 = auto)");
             }
-            if (init == null || search == null || observer == null) {
-                throw new IllegalArgumentException("k-means: init, search and observer must not be null");
+            if (init == null || stop == null || search == null || observer == null) {
+                throw new IllegalArgumentException("k-means: init, stop, search and observer must not be null");
+            }
+            if (stop == Stop.CENTRE_SHIFT && miniBatchSize > 0) {
+                throw new UserException("k-means: the centre-shift stop applies to full Lloyd iterations, not to"
+                        + " mini-batch k-means (mini-batch = " + miniBatchSize + "); use the inertia stop");
             }
             return new KMeans(this);
         }
@@ -445,7 +481,8 @@ public final class KMeans {
 
     @Override
     public String toString() {
-        return "KMeans[k=" + k + ", init=" + init + ", maxIterations=" + maxIterations + ", tolerance=" + tolerance
+        return "KMeans[k=" + k + ", init=" + init + ", stop=" + stop + ", maxIterations=" + maxIterations
+                + ", tolerance=" + tolerance
                 + ", seed=" + seed + ", miniBatchSize=" + miniBatchSize + ", initBatch=" + initBatch
                 + ", searchThreads=" + searchThreads + ", prune=" + prune + "]";
     }

@@ -11,9 +11,11 @@ import io.github.vqlc.core.search.NearestCodeSearch;
  * @param init initial centres
  * @param initBatch k-means++ centres per pass over the points (0 = auto; see {@link
  *     KMeans.Builder#optInitBatch})
- * @param iterations most Lloyd iterations (passes over the data in mini-batch mode)
- * @param tolerance stop when the relative inertia decrease between iterations is at most this (0 =
- *     run all iterations unless no assignment changes)
+ * @param iterations most Lloyd iterations (passes over the data in mini-batch mode), a safety cap
+ *     the sidecar reports when it is reached
+ * @param stop what the tolerance measures
+ * @param tolerance the {@code stop} rule's threshold (inertia: relative decrease, 0 = run all
+ *     iterations unless no assignment changes; centre-shift: squared sum of the centres' moves)
  * @param miniBatch 0 = full Lloyd; b &gt; 0 = mini-batch k-means with batches of b points
  * @param seedOffset added to {@code run.seed} to seed the k-means draws
  * @param searchBudgetMb memory budget of the nearest-centroid search's distance tiles, MiB
@@ -24,6 +26,7 @@ public record KMeansConfig(
         KMeans.Init init,
         int initBatch,
         int iterations,
+        KMeans.Stop stop,
         double tolerance,
         int miniBatch,
         long seedOffset,
@@ -46,6 +49,9 @@ public record KMeansConfig(
                 init.equals("random") ? KMeans.Init.RANDOM : KMeans.Init.KMEANS_PLUS_PLUS,
                 v.intAtLeast("init-batch", 0),
                 v.intIn("iterations", 1, 100_000),
+                v.oneOf("stop", "inertia", "centre-shift").equals("centre-shift")
+                        ? KMeans.Stop.CENTRE_SHIFT
+                        : KMeans.Stop.INERTIA,
                 v.doubleIn("tolerance", 0, 1),
                 v.intAtLeast("mini-batch", 0),
                 v.longValue("seed-offset"),
@@ -64,6 +70,7 @@ public record KMeansConfig(
                 .optInit(init)
                 .optInitBatch(initBatch)
                 .optMaxIterations(iterations)
+                .optStop(stop)
                 .optTolerance(tolerance)
                 .optMiniBatchSize(miniBatch)
                 .optSeed(runSeed + seedOffset)

@@ -24,6 +24,8 @@ import java.util.List;
  * @param inertia final inertia
  * @param inertiaHistory inertia per iteration (see above)
  * @param iterations iterations run (passes over the data in mini-batch mode)
+ * @param converged whether the stopping rule (or unchanged assignments) ended the iterations
+ *     before the cap; in per-class mode, whether every class converged
  * @param clusterSizes points nearest to each centroid in the final assignment (K entries)
  * @param emptyClustersRepaired how many times an empty cluster's centre was moved to a far point
  * @param perClass one entry per class, ascending label order; empty for {@link KMeans#fit}
@@ -33,6 +35,7 @@ public record KMeansResult(
         double inertia,
         double[] inertiaHistory,
         int iterations,
+        boolean converged,
         long[] clusterSizes,
         int emptyClustersRepaired,
         List<ClassResult> perClass)
@@ -47,6 +50,7 @@ public record KMeansResult(
      * @param inertia final inertia over this class's points and centroids
      * @param inertiaHistory as {@link KMeansResult#inertiaHistory()}, for this class
      * @param iterations iterations run for this class
+     * @param converged whether this class's iterations converged before the cap
      * @param emptyClustersRepaired empty-cluster repairs in this class
      */
     public record ClassResult(
@@ -56,6 +60,7 @@ public record KMeansResult(
             double inertia,
             double[] inertiaHistory,
             int iterations,
+            boolean converged,
             int emptyClustersRepaired) {}
 
     /** Number of centroids K. */

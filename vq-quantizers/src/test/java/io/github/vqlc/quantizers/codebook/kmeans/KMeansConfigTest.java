@@ -22,7 +22,9 @@ class KMeansConfigTest {
     @Test
     void defaultsComeFromReferenceConf() {
         KMeansConfig c = KMeansConfig.from(section(""));
-        assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.KMEANS_PLUS_PLUS, 0, 20, 1e-4, 0, 0, 64, true));
+        assertThat(c)
+                .isEqualTo(new KMeansConfig(
+                        KMeans.Init.KMEANS_PLUS_PLUS, 0, 20, KMeans.Stop.INERTIA, 1e-4, 0, 0, 64, true));
         KMeans k = c.builder(100, 42).build();
         assertThat(k.k()).isEqualTo(100);
         assertThat(k.toString()).contains("seed=42", "maxIterations=20", "KMEANS_PLUS_PLUS");
@@ -30,11 +32,12 @@ class KMeansConfigTest {
 
     @Test
     void userValuesAreRead() {
-        KMeansConfig c = KMeansConfig.from(
-                section(
-                        "codebook.kmeans { init = random, init-batch = 3, iterations = 5, tolerance = 0, mini-batch = 4096, seed-offset = 7 }"));
-        assertThat(c).isEqualTo(new KMeansConfig(KMeans.Init.RANDOM, 3, 5, 0.0, 4096, 7, 64, true));
-        assertThat(c.builder(10, 1).build().toString()).contains("seed=8", "miniBatchSize=4096", "initBatch=3");
+        KMeansConfig c = KMeansConfig.from(section(
+                "codebook.kmeans { init = random, init-batch = 3, iterations = 5, stop = centre-shift, tolerance = 0,"
+                        + " mini-batch = 0, seed-offset = 7 }"));
+        assertThat(c)
+                .isEqualTo(new KMeansConfig(KMeans.Init.RANDOM, 3, 5, KMeans.Stop.CENTRE_SHIFT, 0.0, 0, 7, 64, true));
+        assertThat(c.builder(10, 1).build().toString()).contains("seed=8", "stop=CENTRE_SHIFT", "initBatch=3");
     }
 
     @Test
@@ -46,6 +49,14 @@ class KMeansConfigTest {
         assertThatThrownBy(() -> KMeansConfig.from(section("codebook.kmeans.iterations = 0")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("codebook.kmeans.iterations = 0");
+        assertThatThrownBy(() -> KMeansConfig.from(section("codebook.kmeans.stop = shift")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("codebook.kmeans.stop = 'shift'");
+        assertThatThrownBy(() -> KMeansConfig.from(section("codebook.kmeans { stop = centre-shift, mini-batch = 64 }"))
+                        .builder(10, 0)
+                        .build())
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("centre-shift stop applies to full Lloyd");
         assertThatThrownBy(() -> KMeansConfig.from(section("codebook.kmeans.mini-batch = -1")))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("codebook.kmeans.mini-batch = -1");

@@ -458,6 +458,86 @@ class KMeansTest {
         return count[0];
     }
 
+    @Test
+    void theCentreShiftStopEndsWhenAnotherLloydStepWouldBarelyMoveTheCentres() {
+        int n = 3000;
+        int d = 4;
+        int k = 12;
+        float[] rows = randomBlobs(n, d, k, 5);
+        NDArray x = manager.create(rows, new Shape(n, d));
+        double tolerance = 1e-4;
+        KMeansResult r = KMeans.builder()
+                .setK(k)
+                .optInit(KMeans.Init.RANDOM)
+                .optStop(KMeans.Stop.CENTRE_SHIFT)
+                .optTolerance(tolerance)
+                .optMaxIterations(1000)
+                .optSeed(3)
+                .build()
+                .fit(x);
+        assertThat(r.converged()).isTrue();
+        assertThat(r.iterations()).isLessThan(1000);
+        // one more Lloyd step, by hand in double precision: the centres move (summed) by less than sqrt(tol)
+        float[] c = r.centroids().toFloatArray();
+        double[] sums = new double[k * d];
+        long[] counts = new long[k];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            double bestDist = Double.MAX_VALUE;
+            for (int j = 0; j < k; j++) {
+                double dist = 0;
+                for (int t = 0; t < d; t++) {
+                    double diff = rows[i * d + t] - c[j * d + t];
+                    dist += diff * diff;
+                }
+                if (dist < bestDist) {
+                    bestDist = dist;
+                    best = j;
+                }
+            }
+            counts[best]++;
+            for (int t = 0; t < d; t++) {
+                sums[best * d + t] += rows[i * d + t];
+            }
+        }
+        double shift = 0;
+        for (int j = 0; j < k; j++) {
+            double moved = 0;
+            for (int t = 0; t < d; t++) {
+                double diff = counts[j] == 0 ? 0 : sums[j * d + t] / counts[j] - c[j * d + t];
+                moved += diff * diff;
+            }
+            shift += Math.sqrt(moved);
+        }
+        assertThat(shift * shift).isLessThan(tolerance);
+    }
+
+    @Test
+    void reachingTheIterationCapIsNotConvergence() {
+        int n = 3000;
+        float[] rows = randomBlobs(n, 4, 12, 5);
+        NDArray x = manager.create(rows, new Shape(n, 4));
+        KMeans.Builder b = KMeans.builder()
+                .setK(12)
+                .optInit(KMeans.Init.RANDOM)
+                .optStop(KMeans.Stop.CENTRE_SHIFT)
+                .optTolerance(1e-12)
+                .optSeed(3);
+        try (KMeansResult capped = b.optMaxIterations(2).build().fit(x)) {
+            assertThat(capped.iterations()).isEqualTo(2);
+            assertThat(capped.converged()).isFalse();
+        }
+        long[] labels = new long[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+        }
+        try (KMeansResult perClass = b.optMaxIterations(2).setK(6).build().fitPerClass(x, labels, 6)) {
+            assertThat(perClass.converged()).isFalse();
+            assertThat(perClass.perClass())
+                    .allSatisfy(c -> assertThat(c.converged()).isFalse());
+        }
+    }
+
     /** {@code points} rows of width {@code dim} around {@code k} centres drawn from N(0, 4^2), each N(centre, 1). */
     private static float[] randomBlobs(int points, int dim, int k, long seed) {
         Random random = new Random(seed);
