@@ -39,7 +39,7 @@ public final class SamplingBenchmark {
             TokenGpt gpt = new TokenGpt(spec);
             gpt.initialize(m);
             ParameterStore ps = new ParameterStore(m, false);
-            TokenSampler sampler = new TokenSampler(gpt, SamplingOptions.paperDefaults());
+            TokenSampler sampler = new TokenSampler(gpt, SamplingOptions.authorsDefaults());
             out.printf(
                     Locale.ROOT,
                     "GPT %d layers, width %d, %d heads, %,d parameters; %d tokens, vocabulary %d, batch %d, "
@@ -51,7 +51,7 @@ public final class SamplingBenchmark {
                     tokens,
                     vocab,
                     batch,
-                    SamplingOptions.paperDefaults().effectiveTopK(vocab),
+                    SamplingOptions.authorsDefaults().effectiveTopK(vocab),
                     Runtime.getRuntime().availableProcessors());
             double cached = time(sampler, ps, m, batch, true, repeats);
             double full = time(sampler, ps, m, batch, false, repeats);

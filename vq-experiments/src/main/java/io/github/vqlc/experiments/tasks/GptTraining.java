@@ -98,6 +98,7 @@ public final class GptTraining {
                 metrics.put("train_seconds", summary.trainSeconds());
                 metrics.put("images_per_second", summary.imagesPerSecond());
                 metrics.put("tokens_per_second", summary.imagesPerSecond() * spec.sequenceLength());
+                metrics.put("token_corruption", config.gpt().tokenCorruption());
                 summary.lastLosses().forEach((k, v) -> metrics.put("final_" + k, v));
                 dir.updateMetrics(metrics);
                 out.println("final loss " + summary.lastLosses().get("loss") + "; metrics: " + dir.metrics());

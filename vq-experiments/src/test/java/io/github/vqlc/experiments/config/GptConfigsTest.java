@@ -16,12 +16,12 @@ class GptConfigsTest {
         GptConfig f = ExperimentConfig.load(Path.of("configs/fashion-mnist/gpt.conf"), List.of())
                 .gpt();
         assertThat(List.of(f.layers(), f.width(), f.heads())).containsExactly(4, 256, 8);
-        assertThat(f.sampling().effectiveTopK(1024)).isEqualTo(102);
+        assertThat(f.sampling().effectiveTopK(1024)).isEqualTo(1024);
         GptConfig p = ExperimentConfig.load(Path.of("configs/imagenet/gpt-paper.conf"), List.of())
                 .gpt();
         assertThat(List.of(p.layers(), p.width(), p.heads(), p.vocabSize())).containsExactly(24, 1024, 16, 100000);
         assertThat(p.grid()).containsExactly(16, 16);
-        assertThat(p.sampling().effectiveTopK(100000)).isEqualTo(10000);
+        assertThat(p.sampling().effectiveTopK(100000)).isEqualTo(100000);
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.List;
  * @param tokenizer tokenizer run directory, or null = the tokens file's directory
  * @param vocabSize configured vocabulary, 0 = from the tokens file
  * @param grid configured [h, w], empty = from the tokens file
+ * @param tokenCorruption fraction of input tokens replaced by uniformly random ids during training
+ *     (targets stay clean); the VQGAN-LC authors train with 0.2 (their pkeep = 0.8)
  */
 public record GptConfig(
         Path tokens,
@@ -33,6 +35,7 @@ public record GptConfig(
         double beta2,
         double weightDecay,
         double labelSmoothing,
+        double tokenCorruption,
         int logEvery,
         int checkpointEvery,
         int keepCheckpoints,
@@ -71,6 +74,7 @@ public record GptConfig(
                 v.doubleIn("beta2", 0, 0.999999),
                 v.doubleIn("weight-decay", 0, 10),
                 v.doubleIn("label-smoothing", 0, 0.99),
+                v.doubleIn("token-corruption", 0, 1),
                 v.intAtLeast("log-every", 1),
                 v.intAtLeast("checkpoint-every", 1),
                 v.intAtLeast("keep-checkpoints", 1),

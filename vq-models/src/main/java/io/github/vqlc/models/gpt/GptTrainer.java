@@ -2,7 +2,9 @@ package io.github.vqlc.models.gpt;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.io.TokenFile;
@@ -110,11 +112,28 @@ public final class GptTrainer {
 
     /** Forward, loss and backward for one batch; returns the loss (still on the device). */
     NDArray trainStep(ParameterStore ps, TokenBatches.Batch batch) {
+        NDArray inputs =
+                corrupted(batch.tokens(), config.tokenCorruption(), model.spec().vocabSize());
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = model.teacherForcedLogits(ps, batch.classes(), batch.tokens(), true);
+            NDArray logits = model.teacherForcedLogits(ps, batch.classes(), inputs, true);
             NDArray loss = TokenCrossEntropy.loss(logits, batch.tokens(), config.labelSmoothing());
             gc.backward(loss);
             return loss;
         }
+    }
+
+    /**
+     * {@code tokens} (B, T) with each entry replaced, with probability {@code p}, by an id drawn
+     * uniformly from [0, vocab): the inputs the model conditions on; the loss keeps the true
+     * tokens as targets. The draws come from the engine's generator, seeded per step.
+     */
+    static NDArray corrupted(NDArray tokens, double p, int vocab) {
+        if (p <= 0) {
+            return tokens;
+        }
+        NDManager m = tokens.getManager();
+        NDArray replace = m.randomUniform(0f, 1f, tokens.getShape()).lt((float) p);
+        NDArray random = m.randomInteger(0, vocab, tokens.getShape(), DataType.INT64);
+        return NDArrays.where(replace, random, tokens.toType(DataType.INT64, false));
     }
 }

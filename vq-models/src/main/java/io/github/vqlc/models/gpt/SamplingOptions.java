@@ -4,8 +4,8 @@ package io.github.vqlc.models.gpt;
  * How the next token is drawn from the logits.
  *
  * @param temperature logits are divided by it (> 0; 1 = the model's distribution)
- * @param topK keep the k most likely tokens; 0 = the paper's default, 10% of the vocabulary;
- *     a value >= V keeps all
+ * @param topK keep the k most likely tokens; 0 (or a value >= V) keeps the whole vocabulary, as
+ *     the VQGAN-LC authors' sampling scripts do
  * @param topP then keep the smallest prefix of those (by probability) whose mass reaches p; 1 = off
  */
 public record SamplingOptions(double temperature, int topK, double topP) {
@@ -22,14 +22,13 @@ public record SamplingOptions(double temperature, int topK, double topP) {
         }
     }
 
-    /** Temperature 1, top-k 10% of the vocabulary, no top-p. */
-    public static SamplingOptions paperDefaults() {
+    /** The VQGAN-LC authors' sampling: temperature 1, the whole vocabulary, no top-p. */
+    public static SamplingOptions authorsDefaults() {
         return new SamplingOptions(1.0, 0, 1.0);
     }
 
-    /** The k actually used for a vocabulary of {@code vocab}: topK, or 10% of it when 0, at least 1 and at most V. */
+    /** The k actually used for a vocabulary of {@code vocab}: topK, or V when 0; at most V. */
     public int effectiveTopK(int vocab) {
-        int k = topK == 0 ? Math.max(1, (int) Math.round(vocab * 0.1)) : topK;
-        return Math.min(k, vocab);
+        return topK == 0 ? vocab : Math.min(topK, vocab);
     }
 }

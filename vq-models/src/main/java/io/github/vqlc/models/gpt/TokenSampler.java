@@ -84,7 +84,7 @@ public final class TokenSampler {
 
     /**
      * The candidate tokens and their renormalized probabilities after temperature, top-k and
-     * top-p, sorted by decreasing probability.
+     * top-p, sorted by decreasing probability (in vocabulary order when nothing is cut).
      *
      * @param tokens (B, k) int64 vocabulary ids
      * @param probabilities (B, k) float32, zero past the top-p cut, each row summing to 1
@@ -96,6 +96,13 @@ public final class TokenSampler {
         int vocab = (int) logits.getShape().get(1);
         int k = options.effectiveTopK(vocab);
         NDArray scaled = logits.toType(DataType.FLOAT32, false).div((float) options.temperature());
+        if (k == vocab && options.topP() >= 1) { // nothing cut: no sort, the vocabulary in id order
+            NDArray ids = logits.getManager()
+                    .arange(0, vocab, 1, DataType.INT64)
+                    .expandDims(0)
+                    .broadcast(logits.getShape());
+            return new Filtered(ids, scaled.softmax(1));
+        }
         NDList top = scaled.topK(k, 1, true, true);
         NDArray probs = top.get(0).softmax(1);
         if (options.topP() < 1) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.typesafe.config.ConfigFactory;
@@ -15,6 +18,7 @@ import io.github.vqlc.models.train.TrainingSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
@@ -94,6 +98,22 @@ class GptTrainerTest {
         assertThat(l.get(l.size() - 1)).isLessThan(0.35 * l.get(0));
         assertThat(s.lastLosses().get("loss")).isEqualTo(l.get(l.size() - 1));
         assertThat(run.resolve("checkpoints/step-000040/optimizer.ndlist")).isRegularFile();
+    }
+
+    @Test
+    void tokenCorruptionReplacesTheRequestedShareOfInputsWithRandomIds() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            int n = 20_000;
+            NDArray tokens = m.full(new Shape(n / 100, 100), 7f).toType(DataType.INT64, false);
+            assertThat(GptTrainer.corrupted(tokens, 0, 1000)).isSameAs(tokens);
+            long[] out = GptTrainer.corrupted(tokens, 0.2, 1000).toLongArray();
+            long changed = Arrays.stream(out).filter(t -> t != 7).count();
+            // 20% replaced; a replacement equal to 7 by chance (1/1000) does not show
+            assertThat(changed / (double) n).isCloseTo(0.2 * 0.999, Offset.offset(0.01));
+            assertThat(Arrays.stream(out).allMatch(t -> t >= 0 && t < 1000)).isTrue();
+            assertThat(tokens.toLongArray()).containsOnly(7L); // the targets are untouched
+        }
     }
 
     @Test

@@ -55,11 +55,32 @@ class TokenSamplerTest {
     }
 
     @Test
-    void defaultTopKIsTenPercentOfTheVocabulary() {
-        assertThat(SamplingOptions.paperDefaults().effectiveTopK(100_000)).isEqualTo(10_000);
-        assertThat(SamplingOptions.paperDefaults().effectiveTopK(16_384)).isEqualTo(1638);
-        assertThat(SamplingOptions.paperDefaults().effectiveTopK(5)).isEqualTo(1);
+    void theAuthorsDefaultKeepsTheWholeVocabulary() {
+        assertThat(SamplingOptions.authorsDefaults().effectiveTopK(100_000)).isEqualTo(100_000);
+        assertThat(SamplingOptions.authorsDefaults().effectiveTopK(5)).isEqualTo(5);
         assertThat(new SamplingOptions(1, 50, 1).effectiveTopK(10)).isEqualTo(10);
+    }
+
+    @Test
+    void withNothingCutTheDrawsFollowTheSoftmaxOfTheWholeVocabulary() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(6);
+            float[] row = {0f, (float) Math.log(3), 0f, (float) Math.log(4)}; // p = 1/9, 3/9, 1/9, 4/9
+            float[] rows = new float[9000 * 4];
+            for (int i = 0; i < 9000; i++) {
+                System.arraycopy(row, 0, rows, 4 * i, 4);
+            }
+            long[] drawn = TokenSampler.next(m.create(rows, new Shape(9000, 4)), SamplingOptions.authorsDefaults())
+                    .toLongArray();
+            int[] counts = new int[4];
+            for (long d : drawn) {
+                counts[(int) d]++;
+            }
+            double[] expected = {1 / 9.0, 3 / 9.0, 1 / 9.0, 4 / 9.0};
+            for (int t = 0; t < 4; t++) {
+                assertThat(counts[t] / 9000.0).as("token %d", t).isCloseTo(expected[t], within(0.02));
+            }
+        }
     }
 
     @Test

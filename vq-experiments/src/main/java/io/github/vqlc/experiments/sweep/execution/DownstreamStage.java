@@ -32,7 +32,8 @@ import java.util.Map;
  * The downstream stage of a sweep cell (see {@link DownstreamOptions}): {@code tokens-train.vqt}
  * in the cell, a GPT in {@code <cell>/gpt} (resumed from its checkpoint after a crash), then
  * generation with gFID (a GPT already trained to {@code gpt.steps} is only sampled); the GPT's figures are copied into the cell's metrics.json (gfid,
- * gfid_images, gpt_final_loss, gpt_parameters) and the {@code downstream-done} marker is written last.
+ * gfid_images, sampling_temperature, sampling_top_k, sampling_top_p, gpt_final_loss, gpt_parameters,
+ * gpt_token_corruption) and the {@code downstream-done} marker is written last.
  */
 final class DownstreamStage {
 
@@ -121,7 +122,13 @@ final class DownstreamStage {
                 new Generation.Request(d.count(), null, g.sampling(), cell.seed(), g.sampleBatchSize(), null, true),
                 out);
         Map<String, Object> m = new LinkedHashMap<>();
-        for (String key : List.of("gfid", "gfid_images", "gfid_reference_images")) {
+        for (String key : List.of(
+                "gfid",
+                "gfid_images",
+                "gfid_reference_images",
+                "sampling_temperature",
+                "sampling_top_k",
+                "sampling_top_p")) {
             m.put(key, generated.get(key));
         }
         JsonLines.readObject(gptDir.resolve("metrics.json")).ifPresent(gpt -> {
@@ -131,6 +138,9 @@ final class DownstreamStage {
             m.put(
                     "gpt_parameters",
                     gpt.has("parameters") ? gpt.get("parameters").getAsLong() : null);
+            m.put(
+                    "gpt_token_corruption",
+                    gpt.has("token_corruption") ? gpt.get("token_corruption").getAsDouble() : null);
         });
         new RunDirectory(dir).updateMetrics(m);
         JsonObject marker = new JsonObject();
