@@ -9,6 +9,7 @@ import io.github.vqlc.experiments.sweep.execution.LocalSweepRunner;
 import io.github.vqlc.experiments.sweep.execution.SlurmScript;
 import io.github.vqlc.experiments.sweep.execution.SweepDirectory;
 import io.github.vqlc.experiments.sweep.report.Aggregation;
+import io.github.vqlc.experiments.sweep.report.ResultsTable;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import io.github.vqlc.experiments.sweep.spec.CellExpansion;
 import io.github.vqlc.experiments.sweep.spec.SweepSpec;
@@ -94,6 +95,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new UserException("--emit " + emit + ": the only target is slurm");
         }
         SweepSpec spec = SweepSpec.load(file, overrides);
+        ResultsTable.checkMetrics(spec.tableMetrics());
         List<Cell> cells = CellExpansion.expand(spec);
         List<ExperimentConfig> configs = CellConfigs.load(spec, cells); // every cell valid before anything runs
         if (dryRun) {

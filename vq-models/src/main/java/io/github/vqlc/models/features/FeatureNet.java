@@ -19,12 +19,15 @@ import io.github.vqlc.models.nn.Layers;
  * The in-project feature network: a small CNN classifier whose intermediate map plays the role of
  * CLIP's patch tokens and whose penultimate vector plays the role of Inception's pool3 features.
  *
- * <p>Input (B, C, S, S) in [-1, 1], S divisible by {@value #DOWNSAMPLE}. With width w:
+ * <p>Input (B, C, S, S) in [-1, 1], S divisible by {@value #DOWNSAMPLE}. With width w and depth
+ * d (the conv3 layers per stage, 1 by default):
  * <pre>
- * trunk: conv3 w, stride-2 conv 2w, conv3 2w, stride-2 conv 4w, conv3 4w  -> patch map (B, 4w, S/4, S/4)
- * head:  stride-2 conv 8w, conv3 8w, global average pool                   -> global   (B, 8w)
- * classifier: linear 8w -> classes                                          -> logits   (B, K)
+ * trunk: d x conv3 w, stride-2 conv 2w, d x conv3 2w, stride-2 conv 4w, d x conv3 4w -> patch map (B, 4w, S/4, S/4)
+ * head:  stride-2 conv 8w, d x conv3 8w, global average pool                         -> global   (B, 8w)
+ * classifier: linear 8w -> classes                                                    -> logits   (B, K)
  * </pre>
+ * Two networks of different width, depth and seed give an rFID extractor independent of the
+ * network a tokenizer was trained against (perceptual loss, codebook features).
  * Every convolution is followed by batch norm and ReLU. Batch norm, not the group norm of the
  * autoencoder: with few channels per group, group norm before the global average pool removes
  * most of what the pool could see (a width-2 net did not learn at all), and batch norm is faster.
@@ -46,17 +49,24 @@ public final class FeatureNet extends AbstractBlock {
      * @param imageSize image side S
      * @param width channels w of the first stage
      * @param numClasses classifier outputs K
+     * @param depth conv3 layers per stage
      */
-    public record Architecture(int channels, int imageSize, int width, int numClasses) {
+    public record Architecture(int channels, int imageSize, int width, int numClasses, int depth) {
         public Architecture {
-            if (channels < 1 || width < 1 || numClasses < 2) {
-                throw new IllegalArgumentException("feature net needs channels >= 1, width >= 1, classes >= 2; got "
-                        + channels + ", " + width + ", " + numClasses);
+            if (channels < 1 || width < 1 || numClasses < 2 || depth < 1) {
+                throw new IllegalArgumentException(
+                        "feature net needs channels >= 1, width >= 1, classes >= 2, depth >= 1; got " + channels + ", "
+                                + width + ", " + numClasses + ", " + depth);
             }
             if (imageSize < DOWNSAMPLE || imageSize % DOWNSAMPLE != 0) {
                 throw new IllegalArgumentException(
                         "feature net image size must be a multiple of " + DOWNSAMPLE + ", got " + imageSize);
             }
+        }
+
+        /** Depth 1, the default network. */
+        public Architecture(int channels, int imageSize, int width, int numClasses) {
+            this(channels, imageSize, width, numClasses, 1);
         }
 
         /** Channels Dp of the patch map. */
@@ -80,16 +90,22 @@ public final class FeatureNet extends AbstractBlock {
         this.arch = arch;
         int w = arch.width();
         trunk = addChildBlock("trunk", new SequentialBlock());
-        stage(trunk, Layers.conv(w, 3));
+        convs(trunk, w, arch.depth());
         stage(trunk, Layers.downsample(2 * w));
-        stage(trunk, Layers.conv(2 * w, 3));
+        convs(trunk, 2 * w, arch.depth());
         stage(trunk, Layers.downsample(4 * w));
-        stage(trunk, Layers.conv(4 * w, 3));
+        convs(trunk, 4 * w, arch.depth());
         head = addChildBlock("head", new SequentialBlock());
         stage(head, Layers.downsample(8 * w));
-        stage(head, Layers.conv(8 * w, 3));
+        convs(head, 8 * w, arch.depth());
         classifier = addChildBlock(
                 "classifier", Linear.builder().setUnits(arch.numClasses()).build());
+    }
+
+    private static void convs(SequentialBlock net, int channels, int depth) {
+        for (int i = 0; i < depth; i++) {
+            stage(net, Layers.conv(channels, 3));
+        }
     }
 
     private static void stage(SequentialBlock net, Block conv) {

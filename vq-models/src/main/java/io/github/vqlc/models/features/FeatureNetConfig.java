@@ -9,11 +9,13 @@ import java.nio.file.Path;
  *
  * @param dir where the trained network is written ({@code feature-net.params}, {@code feature-net.json})
  * @param width channels of the first stage (patch features 4 x width, global features 8 x width)
+ * @param depth conv3 layers per stage
  * @param evalLimit test images used for the reported accuracy, 0 = the whole test split
  */
 public record FeatureNetConfig(
         Path dir,
         int width,
+        int depth,
         int steps,
         int batchSize,
         double lr,
@@ -28,6 +30,7 @@ public record FeatureNetConfig(
         return new FeatureNetConfig(
                 v.path("dir"),
                 v.intIn("width", 1, 1024),
+                v.intIn("depth", 1, 16),
                 v.intAtLeast("steps", 1),
                 v.intAtLeast("batch-size", 2),
                 v.positive("lr"),

@@ -36,13 +36,14 @@ final class FeatureNetExtractor implements FeatureExtractor {
                 : Double.NaN;
         this.describe = String.format(
                 Locale.ROOT,
-                "feature-net %s (sha256 %s, %dx%dx%d images, width %d, test accuracy %.4f)",
+                "feature-net %s (sha256 %s, %dx%dx%d images, width %d%s, test accuracy %.4f)",
                 Provenance.name(dir),
                 loaded.paramsSha256().substring(0, ContentHash.SHORT),
                 a.channels(),
                 a.imageSize(),
                 a.imageSize(),
                 a.width(),
+                a.depth() > 1 ? ", depth " + a.depth() : "",
                 accuracy);
     }
 

@@ -34,6 +34,21 @@ public final class FeatureNetFiles {
     /** How to make one, shown when none is found. */
     public static final String TRAIN_HINT = "bin/vqlc features train -c configs/fashion-mnist/feature-net.conf";
 
+    /**
+     * How to train the network expected at {@code dir}: the shipped config that writes there
+     * (runs/eval-net: the evaluation network), else the feature network's with {@code features.dir}.
+     */
+    public static String trainHint(Path dir) {
+        Path name = dir.getFileName();
+        if (name != null && name.toString().equals("eval-net")) {
+            return "bin/vqlc features train -c configs/fashion-mnist/eval-net.conf";
+        }
+        if (name != null && name.toString().equals("feature-net")) {
+            return TRAIN_HINT;
+        }
+        return TRAIN_HINT + " -o features.dir=" + dir;
+    }
+
     private FeatureNetFiles() {}
 
     /** A network read back from disk with its description. */
@@ -63,6 +78,7 @@ public final class FeatureNetFiles {
         d.addProperty("channels", a.channels());
         d.addProperty("image_size", a.imageSize());
         d.addProperty("width", a.width());
+        d.addProperty("depth", a.depth());
         d.addProperty("num_classes", a.numClasses());
         d.addProperty("patch_dim", a.patchDim());
         d.addProperty("patch_grid", a.patchGrid());
@@ -78,7 +94,7 @@ public final class FeatureNetFiles {
     public static Loaded load(Path dir, NDManager manager) {
         Path params = dir.resolve(PARAMS);
         if (!exists(dir) || !Files.isRegularFile(params)) {
-            throw new UserException("no trained feature network at " + dir + "; train one with: " + TRAIN_HINT);
+            throw new UserException("no trained feature network at " + dir + "; train one with: " + trainHint(dir));
         }
         try {
             JsonObject d = JsonParser.parseString(Files.readString(dir.resolve(DESCRIPTION)))
@@ -87,13 +103,14 @@ public final class FeatureNetFiles {
             String sha = sha256(bytes);
             if (!sha.equals(d.get("params_sha256").getAsString())) {
                 throw new UserException("feature network at " + dir + " is inconsistent: " + PARAMS
-                        + " does not match the digest in " + DESCRIPTION + "; train it again with: " + TRAIN_HINT);
+                        + " does not match the digest in " + DESCRIPTION + "; train it again with: " + trainHint(dir));
             }
             FeatureNet.Architecture a = new FeatureNet.Architecture(
                     d.get("channels").getAsInt(),
                     d.get("image_size").getAsInt(),
                     d.get("width").getAsInt(),
-                    d.get("num_classes").getAsInt());
+                    d.get("num_classes").getAsInt(),
+                    d.has("depth") ? d.get("depth").getAsInt() : 1);
             FeatureNet net = new FeatureNet(a);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, a.channels(), a.imageSize(), a.imageSize()));
             net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
@@ -104,7 +121,7 @@ public final class FeatureNetFiles {
             }
             throw new UserException(
                     "cannot read the feature network at " + dir + " (" + e.getMessage() + "); train it again with: "
-                            + TRAIN_HINT,
+                            + trainHint(dir),
                     e);
         }
     }

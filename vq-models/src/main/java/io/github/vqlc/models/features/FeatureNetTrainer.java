@@ -53,8 +53,8 @@ public final class FeatureNetTrainer {
             throw new UserException("the feature network learns from class labels, but " + train.describe() + " has "
                     + train.numClasses() + " class");
         }
-        FeatureNet net = new FeatureNet(
-                new FeatureNet.Architecture(train.channels(), train.imageSize(), config.width(), train.numClasses()));
+        FeatureNet net = new FeatureNet(new FeatureNet.Architecture(
+                train.channels(), train.imageSize(), config.width(), train.numClasses(), config.depth()));
         Engine.getInstance().setRandomSeed((int) seed);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, train.channels(), train.imageSize(), train.imageSize()));
         Adam.attachGradients(net);

@@ -36,7 +36,7 @@ class FeatureNetTest {
 
     @BeforeAll
     static void trainAndSave() {
-        FeatureNetConfig config = new FeatureNetConfig(dir, 2, 30, 32, 1e-2, 0, 0, 10, 0);
+        FeatureNetConfig config = new FeatureNetConfig(dir, 2, 1, 30, 32, 1e-2, 0, 0, 10, 0);
         try (NDManager m = NDManager.newBaseManager()) {
             FeatureNetTrainer.Result r = new FeatureNetTrainer(config, m, 3).train(TRAIN, TEST);
             accuracy = r.testAccuracy();
@@ -67,6 +67,30 @@ class FeatureNetTest {
         assertThat(d.get("global_dim").getAsInt()).isEqualTo(16);
         assertThat(d.get("test_accuracy").getAsDouble()).isEqualTo(accuracy);
         assertThat(d.get("params_sha256").getAsString()).hasSize(64);
+    }
+
+    @Test
+    void aDeeperNetworkKeepsItsDepthThroughSaveAndLoad(@TempDir Path deep) {
+        FeatureNetConfig config = new FeatureNetConfig(deep, 2, 2, 5, 32, 1e-2, 0, 0, 10, 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            FeatureNetTrainer.Result r = new FeatureNetTrainer(config, m, 4).train(TRAIN, TEST);
+            int shallow = new FeatureNet(new FeatureNet.Architecture(1, 16, 2, 4))
+                    .getChildren()
+                    .size();
+            assertThat(r.net().architecture().depth()).isEqualTo(2);
+            FeatureNetFiles.save(deep, r.net(), new JsonObject());
+            FeatureNetFiles.Loaded loaded = FeatureNetFiles.load(deep, m);
+            assertThat(loaded.net().architecture().depth()).isEqualTo(2);
+            assertThat(loaded.net().getParameters().size())
+                    .as("four more conv3 stages than depth 1")
+                    .isGreaterThan(new FeatureNet(new FeatureNet.Architecture(1, 16, 2, 4))
+                            .getParameters()
+                            .size());
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                FeatureExtractor e = open(m, deep.toString(), 1, 16)) {
+            assertThat(e.describe()).contains("width 2, depth 2");
+        }
     }
 
     @Test

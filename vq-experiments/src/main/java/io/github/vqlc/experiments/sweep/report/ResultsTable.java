@@ -1,6 +1,7 @@
 package io.github.vqlc.experiments.sweep.report;
 
 import com.google.gson.JsonObject;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.sweep.spec.Cell;
 import io.github.vqlc.experiments.sweep.spec.SweepAxis.BundleAxis;
 import io.github.vqlc.experiments.sweep.spec.SweepAxis.KeyAxis;
@@ -8,9 +9,12 @@ import io.github.vqlc.experiments.sweep.spec.SweepSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,7 +22,8 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * {@code table.md} in the layout of the paper's Table 2: Method | # Tokens | Codebook Size |
- * Utilization (%) | rFID | LPIPS | PSNR | SSIM, one row per group. Method is the display name of
+ * Utilization (%) | rFID | LPIPS | PSNR | SSIM (the default {@code sweep.table-metrics}), one row
+ * per group. Method is the display name of
  * the group's bundle(s) (the quantizer type when the sweep has no bundle axis); each key axis
  * other than the codebook size adds a column after Method. Utilization and SSIM are shown x100
  * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–"; a gFID column
@@ -34,20 +39,46 @@ public final class ResultsTable {
 
     private record Metric(String header, String key, DoubleUnaryOperator scale, int decimals) {}
 
-    private static final List<Metric> METRICS = List.of(
+    /** Every column {@code sweep.table-metrics} may name, by metrics.json key. */
+    private static final Map<String, Metric> METRICS = catalogue(
             new Metric("Utilization (%)", "utilization", v -> 100 * v, 1),
+            new Metric("Perplexity", "perplexity", v -> v, 1),
+            new Metric("Utilization, last epoch (%)", "utilization_last_epoch", v -> 100 * v, 1),
+            new Metric("Utilization, last 65,536 tokens (%)", "utilization_window", v -> 100 * v, 1),
             new Metric("rFID", "rfid", v -> v, 2),
             new Metric("LPIPS", "lpips", v -> v, 2),
             new Metric("PSNR", "psnr", v -> v, 1),
-            new Metric("SSIM", "ssim", v -> 100 * v, 1));
+            new Metric("SSIM", "ssim", v -> 100 * v, 1),
+            new Metric("gFID", "gfid", v -> v, 2));
     /** The downstream column, shown when a cell reports it (a sweep with the downstream stage). */
-    private static final Metric GFID = new Metric("gFID", "gfid", v -> v, 2);
+    private static final Metric GFID = METRICS.get("gfid");
+
+    private static Map<String, Metric> catalogue(Metric... metrics) {
+        Map<String, Metric> byKey = new LinkedHashMap<>();
+        for (Metric m : metrics) {
+            byKey.put(m.key(), m);
+        }
+        return Collections.unmodifiableMap(byKey);
+    }
+
+    /** A one-line user error when {@code sweep.table-metrics} names a metric the table cannot show. */
+    public static void checkMetrics(List<String> names) {
+        for (String n : names) {
+            if (!METRICS.containsKey(n)) {
+                throw new UserException("sweep.table-metrics: unknown metric '" + n + "'; known: "
+                        + String.join(", ", METRICS.keySet()));
+            }
+        }
+    }
 
     private ResultsTable() {}
 
     public static String render(SweepSpec spec, List<GroupResult> groups) {
-        List<Metric> metrics = new ArrayList<>(METRICS);
-        if (groups.stream().anyMatch(g -> g.stat(GFID.key()).isPresent())) {
+        checkMetrics(spec.tableMetrics());
+        List<Metric> metrics =
+                new ArrayList<>(spec.tableMetrics().stream().map(METRICS::get).toList());
+        if (!metrics.contains(GFID)
+                && groups.stream().anyMatch(g -> g.stat(GFID.key()).isPresent())) {
             metrics.add(GFID);
         }
         List<KeyAxis> extra = extraAxes(spec);
@@ -71,7 +102,7 @@ public final class ResultsTable {
             }
             out.append(row(cells));
         }
-        out.append("\n").append(caption(spec, groups)).append("\n");
+        out.append("\n").append(caption(spec, groups, metrics)).append("\n");
         return out.toString();
     }
 
@@ -135,7 +166,7 @@ public final class ResultsTable {
     }
 
     /** One line: sweep, finished cells, data, evaluation split and size, steps, rFID features, units. */
-    static String caption(SweepSpec spec, List<GroupResult> groups) {
+    static String caption(SweepSpec spec, List<GroupResult> groups, List<Metric> shown) {
         int cells = groups.stream().mapToInt(g -> g.cells().size()).sum();
         int finished = groups.stream().mapToInt(g -> g.metrics().size()).sum();
         Set<String> data = new LinkedHashSet<>();
@@ -167,8 +198,20 @@ public final class ResultsTable {
                 + joinOrMissing(steps.stream()
                         .map(v -> String.format(Locale.US, "%,d", v))
                         .toList())
-                + " training steps, rFID features " + joinOrMissing(extractor) + "; utilization and SSIM x100; "
+                + " training steps, rFID features " + joinOrMissing(extractor) + "; " + percentText(shown)
                 + seedText + "; " + MISSING + " = not measured.";
+    }
+
+    /** "utilization and SSIM x100; " for the columns shown x100, or "" when there are none. */
+    private static String percentText(List<Metric> shown) {
+        List<String> scaled = new ArrayList<>();
+        if (shown.stream().anyMatch(m -> m.key().startsWith("utilization"))) {
+            scaled.add("utilization");
+        }
+        if (shown.stream().anyMatch(m -> m.key().equals("ssim"))) {
+            scaled.add("SSIM");
+        }
+        return scaled.isEmpty() ? "" : String.join(" and ", scaled) + " x100; ";
     }
 
     private static Optional<Long> longValue(JsonObject m, String key) {

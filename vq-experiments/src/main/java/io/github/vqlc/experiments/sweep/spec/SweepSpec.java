@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * @param extraCells full assignments axis id -> value ({@code extra-cells}), added after the product
  * @param overrides config overrides applied to every cell, below the axes
  * @param displayNames bundle names or axis labels -> names shown in table.md and the plots
+ * @param tableMetrics the metric columns of table.md, in order (names checked by the report)
  * @param downstream the optional GPT + gFID stage after each cell
  */
 public record SweepSpec(
@@ -47,6 +48,7 @@ public record SweepSpec(
         List<Config> extraCells,
         Config overrides,
         Map<String, String> displayNames,
+        List<String> tableMetrics,
         SlurmOptions slurm,
         DownstreamOptions downstream) {
 
@@ -127,6 +129,7 @@ public record SweepSpec(
                 assignments(c, "extra-cells"),
                 c.getConfig("overrides"),
                 display,
+                List.copyOf(c.getStringList("table-metrics")),
                 SlurmOptions.from(c.getConfig("slurm")),
                 downstream);
     }
@@ -225,6 +228,7 @@ public record SweepSpec(
                                 extraCells.stream().map(Config::root).toList()))
                 .withValue("overrides", overrides.root())
                 .withValue("display-names", ConfigValueFactory.fromMap(displayNames))
+                .withValue("table-metrics", ConfigValueFactory.fromIterable(tableMetrics))
                 .withValue("slurm.partition", ConfigValueFactory.fromAnyRef(slurm.partition()))
                 .withValue("slurm.gpus-per-task", ConfigValueFactory.fromAnyRef(slurm.gpusPerTask()))
                 .withValue("slurm.cpus-per-task", ConfigValueFactory.fromAnyRef(slurm.cpusPerTask()))

@@ -1,7 +1,9 @@
 package io.github.vqlc.experiments.sweep.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.cli.Main;
 import io.github.vqlc.experiments.sweep.execution.SweepDirectory;
 import io.github.vqlc.experiments.sweep.spec.Cell;
@@ -98,6 +100,42 @@ class AggregationTest {
                         + "0.5244,,0.171,,classifier,,");
         assertThat(csv.get(3)).isEqualTo("vqgan-lc_codebook-size=1024,vqgan-lc,1024,1,0,,,,,,,,,,,,,,,,,,,,,");
         assertThat(csv).hasSize(5);
+    }
+
+    @Test
+    void tableMetricsChooseTheColumnsAndAnUnknownOneIsAUserError() throws Exception {
+        SweepSpec spec = spec("[0]");
+        spec = new SweepSpec(
+                spec.name(),
+                spec.base(),
+                spec.dir(),
+                spec.seeds(),
+                spec.axes(),
+                spec.excludes(),
+                spec.extraCells(),
+                spec.overrides(),
+                spec.displayNames(),
+                List.of("utilization", "perplexity", "rfid", "psnr"),
+                spec.slurm(),
+                spec.downstream());
+        metrics("vqgan_codebook-size=1024_seed=0", m(1024, 0.034, ", \"perplexity\": 12.34, \"rfid\": 3.5"));
+        String table = ResultsTable.render(spec, GroupResult.read(CellExpansion.expand(spec), dir.resolve("sw")));
+        assertThat(table)
+                .contains("| Method | # Tokens | Codebook Size | Utilization (%) | Perplexity | rFID | PSNR |\n")
+                .contains("| VQGAN | 64 | 1,024 | 3.4 | 12.3 | 3.50 | 23.3 |\n")
+                .contains("; utilization x100; ");
+        assertThat(SweepSpec.load(writeSpec(spec), List.of()).tableMetrics())
+                .containsExactly("utilization", "perplexity", "rfid", "psnr");
+        assertThatThrownBy(() -> ResultsTable.checkMetrics(List.of("rfid", "fid")))
+                .isInstanceOf(UserException.class)
+                .hasMessage("sweep.table-metrics: unknown metric 'fid'; known: utilization, perplexity,"
+                        + " utilization_last_epoch, utilization_window, rfid, lpips, psnr, ssim, gfid");
+    }
+
+    private Path writeSpec(SweepSpec spec) throws Exception {
+        Path f = dir.resolve("rendered.conf");
+        Files.writeString(f, spec.render());
+        return f;
     }
 
     @Test
