@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             TrainCommand.class,
             EvalCommand.class,
+            AnalyzeCommand.class,
             SummaryCommand.class,
             SweepCommand.class,
             TableCommand.class,
