@@ -146,8 +146,17 @@ class FeatureNetTest {
             assertThatThrownBy(() -> open(m, missing.toString(), 1, 16))
                     .isInstanceOf(UserException.class)
                     .hasMessage("no trained feature network at " + missing
-                            + "; train one with: bin/vqlc features train -c configs/fashion-mnist/feature-net.conf");
+                            + "; train one with: bin/vqlc features train -c configs/fashion-mnist/feature-net.conf"
+                            + " -o features.dir=" + missing);
         }
+    }
+
+    @Test
+    void theHintNamesTheConfigThatTrainsTheConventionalDirectories() {
+        assertThat(FeatureNetFiles.trainHint(Path.of("runs", "eval-net")))
+                .isEqualTo("bin/vqlc features train -c configs/fashion-mnist/eval-net.conf");
+        assertThat(FeatureNetFiles.trainHint(Path.of("runs", "feature-net")))
+                .isEqualTo("bin/vqlc features train -c configs/fashion-mnist/feature-net.conf");
     }
 
     @Test
