@@ -84,9 +84,10 @@ class AnalysisPiecesTest {
                 .contains("50.0% overall");
         assertThat(f.get(2)).startsWith("Utilization has levelled off").contains("560 reachable codes (56.0% of K)");
         assertThat(f.get(f.size() - 1))
-                .isEqualTo("What limits this run's utilization (50.0% of 1,000 codes): codes stranded outside the region"
-                        + " the encoder's outputs occupy; then k-means centres with too few training vectors behind"
-                        + " them.");
+                .isEqualTo(
+                        "What limits this run's utilization (50.0% of 1,000 codes): codes stranded outside the region"
+                                + " the encoder's outputs occupy; then k-means centres with too few training vectors behind"
+                                + " them.");
     }
 
     @Test
