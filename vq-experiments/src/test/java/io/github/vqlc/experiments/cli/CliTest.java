@@ -96,7 +96,14 @@ class CliTest {
     @Test
     void aRunDirectoryThatCannotBeCreatedIsAOneLineUserError() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        CliRun r = run("train", "-c", "configs/quickstart.conf", "-o", "run.dir=\"" + file.resolve("run") + "\"");
+        CliRun r = run(
+                "train",
+                "-c",
+                "configs/quickstart.conf",
+                "-o",
+                "eval.fid.extractor.type=none",
+                "-o",
+                "run.dir=\"" + file.resolve("run") + "\"");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
                 .startsWith("vqlc: error: cannot create run directory")
