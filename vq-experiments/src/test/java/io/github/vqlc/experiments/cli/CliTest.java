@@ -103,6 +103,8 @@ class CliTest {
                 "-o",
                 "eval.fid.extractor.type=none",
                 "-o",
+                "eval.fid.extractor.path=null",
+                "-o",
                 "run.dir=\"" + file.resolve("run") + "\"");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
