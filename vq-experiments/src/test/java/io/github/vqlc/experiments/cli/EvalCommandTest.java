@@ -123,7 +123,7 @@ class EvalCommandTest {
                 "-o",
                 "eval.fid.extractor.type=" + RandomConvExtractorFactory.TYPE,
                 "-o",
-                "extractor-types.random-conv-test.path=" + tmp.resolve("missing.bin"));
+                "eval.fid.extractor.path=" + tmp.resolve("missing.bin"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
                 .contains("eval.fid.extractor")

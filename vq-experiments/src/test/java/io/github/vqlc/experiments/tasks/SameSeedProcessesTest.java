@@ -67,7 +67,9 @@ class SameSeedProcessesTest {
                 "-o",
                 "eval.limit=256",
                 "-o",
-                "eval.fid.extractor.type=none");
+                "eval.fid.extractor.type=none",
+                "-o",
+                "eval.fid.extractor.path=null");
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(
