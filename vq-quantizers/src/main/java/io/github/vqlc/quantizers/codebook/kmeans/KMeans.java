@@ -200,14 +200,18 @@ public final class KMeans {
         int iterations = 0;
         int repaired = 0;
         boolean converged = true;
-        try (NDManager sub = parent.newSubManager(points.getDevice())) {
+        // one set of search threads for every class: threads started per class would each bring
+        // glibc arenas of their own, and with bin/vqlc's high trim threshold the resident set grew
+        // by about 2 GB per class at 10,000 centres per class
+        try (NDManager sub = parent.newSubManager(points.getDevice());
+                SplitSearch split = splitSearch(points)) {
             for (int c = 0; c < classLabels.length; c++) {
                 long[] rows = classes.rows()[c];
                 observer.onClassStart(classLabels[c], c, classLabels.length, rows.length);
                 try (NDManager classScope = sub.newSubManager()) {
                     NDArray x = Seeding.rows(points, rows);
                     x.attach(classScope);
-                    Outcome o = run(x, null, kPerClass, seed + c);
+                    Outcome o = run(x, null, kPerClass, seed + c, split);
                     o.centroids().attach(sub);
                     centroids.add(o.centroids());
                     System.arraycopy(o.sizes(), 0, sizes, c * kPerClass, kPerClass);
@@ -242,7 +246,10 @@ public final class KMeans {
             if (start != null) {
                 start.attach(sub);
             }
-            Outcome o = run(x, start, k, seed);
+            Outcome o;
+            try (SplitSearch split = splitSearch(x)) {
+                o = run(x, start, k, seed, split);
+            }
             o.centroids().attach(parent);
             return new KMeansResult(
                     o.centroids(),
@@ -261,21 +268,18 @@ public final class KMeans {
      * null. Like scikit-learn, it works on the centred points {@code x - mean(x)} (fewer digits lost
      * in the search's {@code ||x||^2 - 2 x.c + ||c||^2}) and adds the mean back to the centroids.
      */
-    private Outcome run(NDArray x, NDArray start, int clusters, long runSeed) {
-        Outcome o;
+    private Outcome run(NDArray x, NDArray start, int clusters, long runSeed, SplitSearch split) {
         NDArray mean = x.mean(new int[] {0}, true); // (1, D)
         NDArray centred = x.sub(mean);
         // on CPU, k-means++ and the updates run on the split's driver thread with single-threaded
         // ops too (no fork-join per op), and the caller's thread settings stay untouched
-        try (SplitSearch split = splitSearch(x)) {
-            o = split.drive(() -> {
-                NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
-                Iterations iterations = new Iterations(split, observer, maxIterations, stop, tolerance, prune);
-                return miniBatchSize > 0
-                        ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
-                        : iterations.lloyd(centred, centres);
-            });
-        }
+        Outcome o = split.drive(() -> {
+            NDArray centres = start != null ? start.sub(mean) : initialize(centred, clusters, runSeed);
+            Iterations iterations = new Iterations(split, observer, maxIterations, stop, tolerance, prune);
+            return miniBatchSize > 0
+                    ? iterations.miniBatch(centred, centres, miniBatchSize, runSeed)
+                    : iterations.lloyd(centred, centres);
+        });
         NDArray centroids = o.centroids().add(mean);
         o.centroids().close();
         centred.close();
