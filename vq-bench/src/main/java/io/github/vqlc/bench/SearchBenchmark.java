@@ -36,6 +36,10 @@ public final class SearchBenchmark {
      * The figures of one benchmark run.
      *
      * @param oursMillis median wall time of {@link NearestCodeSearch#search}, ms
+     * @param tiledMillis median wall time of the same search forced onto the tiled matrix-product
+     *     path ({@link NearestCodeSearch.Builder#optTiledScan}), ms
+     * @param floorMillis N x K x D multiply-adds at {@code peakGflops}: the arithmetic alone
+     * @param peakGflops the machine's measured float32 matrix-product rate ({@link MatMulPeak})
      * @param naiveMillis median wall time of the full-matrix argmin, ms
      * @param speedup naiveMillis / oursMillis
      * @param mismatches rows whose indices differ between the two methods
@@ -44,7 +48,8 @@ public final class SearchBenchmark {
      * @param oursPeakBytes measured peak extra resident memory of our search
      * @param naivePeakBytes measured peak extra resident memory of the baseline
      * @param memoryMethod how the peaks were measured
-     * @param tiling tile shape our search used, e.g. "256 x 2048"
+     * @param method the path our search took ({@link NearestCodeSearch#method})
+     * @param tiledMethod the tiled path's tile shape
      * @param otherCpuShare fraction of all cores' time that other processes used during the run
      *     (from /proc/stat minus this process; NaN where unknown): timings are only comparable
      *     when it is near 0
@@ -55,6 +60,9 @@ public final class SearchBenchmark {
             int vectors,
             int repeats,
             double oursMillis,
+            double tiledMillis,
+            double floorMillis,
+            double peakGflops,
             double naiveMillis,
             double speedup,
             long mismatches,
@@ -62,7 +70,8 @@ public final class SearchBenchmark {
             long oursPeakBytes,
             long naivePeakBytes,
             String memoryMethod,
-            String tiling,
+            String method,
+            String tiledMethod,
             double otherCpuShare) {}
 
     private SearchBenchmark() {}
@@ -77,6 +86,26 @@ public final class SearchBenchmark {
 
     static Report run(
             int codes, int dim, int vectors, int repeats, long seed, PrintStream out, NearestCodeSearch search) {
+        return run(
+                codes,
+                dim,
+                vectors,
+                repeats,
+                seed,
+                out,
+                search,
+                NearestCodeSearch.builder().optTiledScan(true).build());
+    }
+
+    static Report run(
+            int codes,
+            int dim,
+            int vectors,
+            int repeats,
+            long seed,
+            PrintStream out,
+            NearestCodeSearch search,
+            NearestCodeSearch tiled) {
         if (codes < 1 || dim < 1 || vectors < 1 || repeats < 1) {
             throw new IllegalArgumentException("codes, dim, vectors and repeats must be >= 1, got " + codes + ", " + dim
                     + ", " + vectors + ", " + repeats);
@@ -94,17 +123,23 @@ public final class SearchBenchmark {
             long[] ours = oursIndices(search, x, c);
             long[] naive = naiveIndices(x, c);
 
+            tiled.search(x, c).close(); // warm-up
             double[] oursNs = new double[repeats];
+            double[] tiledNs = new double[repeats];
             double[] naiveNs = new double[repeats];
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
                 search.search(x, c).close();
                 long t1 = System.nanoTime();
-                naiveArgMin(x, c).close();
+                tiled.search(x, c).close();
                 long t2 = System.nanoTime();
+                naiveArgMin(x, c).close();
+                long t3 = System.nanoTime();
                 oursNs[r] = t1 - t0;
-                naiveNs[r] = t2 - t1;
+                tiledNs[r] = t2 - t1;
+                naiveNs[r] = t3 - t2;
             }
+            double peakGflops = MatMulPeak.gflops(manager);
 
             long mismatches = 0;
             long oursFarther = 0;
@@ -126,14 +161,18 @@ public final class SearchBenchmark {
 
             double oursMs = median(oursNs) / 1e6;
             double naiveMs = median(naiveNs) / 1e6;
-            NearestCodeSearch.Tiling t =
-                    search.plan(vectors, codes, dim, x.getDevice().isGpu());
+            boolean gpu = x.getDevice().isGpu();
+            // the arithmetic alone: N x K x D multiply-adds at the measured matrix-product rate
+            double floorMs = 2.0 * vectors * codes * dim / (peakGflops * 1e9) * 1e3;
             Report report = new Report(
                     codes,
                     dim,
                     vectors,
                     repeats,
                     oursMs,
+                    median(tiledNs) / 1e6,
+                    floorMs,
+                    peakGflops,
                     naiveMs,
                     naiveMs / oursMs,
                     mismatches,
@@ -141,7 +180,8 @@ public final class SearchBenchmark {
                     oursMem.peakExtraBytes(),
                     naiveMem.peakExtraBytes(),
                     oursMem.method(),
-                    t.vectorBlock() + " x " + t.codeChunk(),
+                    search.method(vectors, codes, dim, gpu),
+                    tiled.method(vectors, codes, dim, gpu),
                     CpuShare.othersShare(cpuBefore, CpuShare.ticks()));
             print(report, x.getDevice().toString(), loadBefore, loadAverage(), out);
             return report;
@@ -169,12 +209,10 @@ public final class SearchBenchmark {
                 env.getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
                 NearestCodeSearch.DEFAULT_TILE_BYTES >> 20);
         out.printf(Locale.ROOT, "%-28s %12s %18s%n", "method", "median ms", "peak extra MiB");
-        out.printf(
-                Locale.ROOT,
-                "%-28s %12.1f %18.1f%n",
-                "tiled (" + r.tiling() + ")",
-                r.oursMillis(),
-                r.oursPeakBytes() / 1048576.0);
+        out.printf(Locale.ROOT, "%-28s %12.1f %18.1f%n", r.method(), r.oursMillis(), r.oursPeakBytes() / 1048576.0);
+        if (!r.tiledMethod().equals(r.method())) {
+            out.printf(Locale.ROOT, "%-28s %12.1f%n", r.tiledMethod(), r.tiledMillis());
+        }
         out.printf(
                 Locale.ROOT,
                 "%-28s %12.1f %18.1f%n",
@@ -187,6 +225,14 @@ public final class SearchBenchmark {
                 r.mismatches(),
                 r.vectors(),
                 r.mismatchesOursFarther());
+        out.printf(
+                Locale.ROOT,
+                "arithmetic floor: %.1f ms (N x K x D = %.3g multiply-adds at %.1f GFLOP/s, the measured"
+                        + " float32 matrix-product rate); ours = %.1fx the floor%n",
+                r.floorMillis(),
+                (double) r.vectors() * r.codes() * r.dim(),
+                r.peakGflops(),
+                r.oursMillis() / r.floorMillis());
         out.printf(Locale.ROOT, "memory: %s%n", r.memoryMethod());
         out.printf(
                 Locale.ROOT,
@@ -284,6 +330,7 @@ public final class SearchBenchmark {
         int repeats = 3;
         long seed = 42;
         NearestCodeSearch.Builder builder = NearestCodeSearch.builder();
+        NearestCodeSearch.Builder tiledBuilder = NearestCodeSearch.builder().optTiledScan(true);
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -297,9 +344,18 @@ public final class SearchBenchmark {
                     case "--vectors" -> vectors = Integer.parseInt(value);
                     case "--repeats" -> repeats = Integer.parseInt(value);
                     case "--seed" -> seed = Long.parseLong(value);
-                    case "--budget-bytes" -> builder.optMemoryBudgetBytes(Long.parseLong(value));
-                    case "--tile-bytes" -> builder.optTileBytes(Long.parseLong(value));
-                    case "--max-code-chunk" -> builder.optMaxCodeChunk(Long.parseLong(value));
+                    case "--budget-bytes" -> {
+                        builder.optMemoryBudgetBytes(Long.parseLong(value));
+                        tiledBuilder.optMemoryBudgetBytes(Long.parseLong(value));
+                    }
+                    case "--tile-bytes" -> {
+                        builder.optTileBytes(Long.parseLong(value));
+                        tiledBuilder.optTileBytes(Long.parseLong(value));
+                    }
+                    case "--max-code-chunk" -> {
+                        builder.optMaxCodeChunk(Long.parseLong(value));
+                        tiledBuilder.optMaxCodeChunk(Long.parseLong(value));
+                    }
                     default -> usage("unknown option " + name);
                 }
             } catch (NumberFormatException e) {
@@ -307,7 +363,7 @@ public final class SearchBenchmark {
             }
         }
         try {
-            run(codes, dim, vectors, repeats, seed, System.out, builder.build());
+            run(codes, dim, vectors, repeats, seed, System.out, builder.build(), tiledBuilder.build());
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
         }

@@ -28,8 +28,13 @@ class SearchBenchmarkTest {
         assertThat(report.oursMillis()).isPositive();
         assertThat(report.naiveMillis()).isPositive();
         assertThat(report.speedup()).isCloseTo(report.naiveMillis() / report.oursMillis(), within(1e-9));
+        assertThat(report.method()).startsWith("fused scan");
         NearestCodeSearch.Tiling t = NearestCodeSearch.create().plan(300, 5000, 4, false);
-        assertThat(report.tiling()).isEqualTo(t.vectorBlock() + " x " + t.codeChunk());
+        assertThat(report.tiledMethod()).isEqualTo("tiled (" + t.vectorBlock() + " x " + t.codeChunk() + ")");
+        assertThat(report.tiledMillis()).isPositive();
+        assertThat(report.peakGflops()).isPositive();
+        assertThat(report.floorMillis()).isCloseTo(2.0 * 300 * 5000 * 4 / (report.peakGflops() * 1e6), within(1e-9));
+        assertThat(text).contains("arithmetic floor:");
         assertThat(report.oursPeakBytes()).isNotNegative();
         assertThat(report.memoryMethod()).contains("VmRSS");
         assertThat(report.otherCpuShare()).isBetween(0.0, 1.0);

@@ -25,7 +25,11 @@ import io.github.vqlc.core.engine.TorchOps;
  *       float32 = {@code ||x_i - c_idx||^2}, both attached to {@code x.getManager()}.
  * </ul>
  *
- * <p>Distances use the expansion {@code ||x||^2 - 2 x.c + ||c||^2}. On CPU, per tile one matrix
+ * <p>Distances use the expansion {@code ||x||^2 - 2 x.c + ||c||^2}. On CPU with a code dimension
+ * of at most {@value FusedScan#MAX_DIM}, {@link FusedScan} computes them and their minimum in one
+ * Java pass that never writes a (queries x codes) tile (at such D the tile's memory traffic, not
+ * the arithmetic, is the cost of a matrix product). Wider codes, and the tiled path when asked for
+ * ({@link Builder#optTiledScan}): per tile one matrix
  * product {@code -2x} (nv, D) times the code chunk (D, kc), then a Java loop reads the tile in place,
  * adds {@code ||c||^2} per column and keeps each row's running minimum and its code ({@link
  * RowMinima}): PyTorch's CPU {@code argMin} along rows is not vectorized and is slower than this
@@ -80,8 +84,10 @@ public final class NearestCodeSearch {
     private final long tileBytes;
     private final long maxCodeChunk;
     private final boolean engineArgMin;
+    private final boolean tiledScan;
 
     private NearestCodeSearch(Builder builder) {
+        this.tiledScan = builder.tiledScan;
         this.memoryBudgetBytes = builder.memoryBudgetBytes;
         this.tileBytes = builder.tileBytes;
         this.maxCodeChunk = builder.maxCodeChunk;
@@ -164,6 +170,10 @@ public final class NearestCodeSearch {
             if (n == 0) {
                 indices = sub.zeros(new Shape(0), DataType.INT64);
                 best = sub.zeros(new Shape(0), DataType.FLOAT32);
+            } else if (usesFusedScan(x, n, k, d)) {
+                NDArray[] found = fusedMinimum(sub, xs, cs, norms, n, k, d, selfOffset);
+                indices = found[0];
+                best = found[1];
             } else {
                 boolean gpu = x.getDevice().isGpu();
                 boolean javaRowScan = !engineArgMin && !gpu && TorchOps.isTorch(xs);
@@ -235,6 +245,47 @@ public final class NearestCodeSearch {
         NDArray norms = squared.sum(new int[] {1});
         squared.close();
         return norms;
+    }
+
+    /**
+     * What a search of {@code n} queries over {@code k} codes of dimension {@code d} runs, for
+     * benchmarks and logs: "fused scan (...)" or "tiled (block x chunk)".
+     */
+    public String method(long n, long k, long d, boolean gpu) {
+        if (!engineArgMin && !tiledScan && !gpu && d <= FusedScan.MAX_DIM) {
+            return "fused scan (D <= " + FusedScan.MAX_DIM + ")";
+        }
+        Tiling t = plan(n, k, d, gpu);
+        return "tiled (" + t.vectorBlock() + " x " + t.codeChunk() + ")";
+    }
+
+    /** Whether an (n x k) search of dimension d runs {@link FusedScan} (CPU, small D). */
+    private boolean usesFusedScan(NDArray x, long n, long k, long d) {
+        return !engineArgMin
+                && !tiledScan
+                && !x.getDevice().isGpu()
+                && d <= FusedScan.MAX_DIM
+                && n <= Integer.MAX_VALUE
+                && k * d <= Integer.MAX_VALUE;
+    }
+
+    /** {indices (N) int64, min over codes of ||c||^2 - 2 x.c (N) float32} in {@code sub}, by {@link FusedScan}. */
+    private static NDArray[] fusedMinimum(
+            NDManager sub, NDArray xs, NDArray cs, NDArray norms, long n, long k, long d, long selfOffset) {
+        float[] codeNorms;
+        if (norms != null) {
+            codeNorms = norms.toFloatArray();
+        } else {
+            try (NDArray computed = squaredNorms(cs)) {
+                codeNorms = computed.toFloatArray();
+            }
+        }
+        FusedScan scan = new FusedScan(cs.toFloatArray(), codeNorms, Math.toIntExact(k), Math.toIntExact(d));
+        long[] index = new long[Math.toIntExact(n)];
+        float[] value = new float[index.length];
+        int threads = TorchOps.isTorch(xs) ? TorchOps.intraOpThreads() : 1;
+        scan.run(xs.toFloatArray(), index.length, selfOffset, threads, index, value);
+        return new NDArray[] {sub.create(index), sub.create(value)};
     }
 
     /** Tile shape: queries per block and codes per chunk. */
@@ -453,8 +504,18 @@ public final class NearestCodeSearch {
         private long tileBytes = DEFAULT_TILE_BYTES;
         private long maxCodeChunk = DEFAULT_MAX_CODE_CHUNK;
         private boolean engineArgMin;
+        private boolean tiledScan;
 
         private Builder() {}
+
+        /**
+         * On CPU, always the tiled matrix product + Java row scan, also for small code dimensions
+         * where {@link FusedScan} would run; for tests and benchmarks, which compare the paths.
+         */
+        public Builder optTiledScan(boolean tiledScan) {
+            this.tiledScan = tiledScan;
+            return this;
+        }
 
         /**
          * On CPU, the engine's {@code argMin} + gather + {@code where} per tile (the GPU path)

@@ -72,6 +72,7 @@ class NearestCodeSearchTest {
         // 1 MiB budget: tiles of 262,144 distances, 64 vectors x 4096 codes -> 4 x 25 tiles,
         // the last code chunk partial (100,000 = 24 * 4096 + 1696)
         NearestCodeSearch squareTiles = NearestCodeSearch.builder()
+                .optTiledScan(true)
                 .optMemoryBudgetBytes(1 << 20)
                 .optMaxCodeChunk(4096)
                 .build();
@@ -126,8 +127,12 @@ class NearestCodeSearchTest {
             float[] naiveMin = full.min(new int[] {1}).toFloatArray();
             NearestCodeSearch[] searches = {
                 NearestCodeSearch.create(), // one shot
-                NearestCodeSearch.builder().optTileBytes(4000).build(), // 1 x 1000: 150 tiles
                 NearestCodeSearch.builder()
+                        .optTiledScan(true)
+                        .optTileBytes(4000)
+                        .build(), // 1 x 1000: 150 tiles
+                NearestCodeSearch.builder()
+                        .optTiledScan(true)
                         .optTileBytes(40_000)
                         .optMaxCodeChunk(64)
                         .build(), // 50 x 200
@@ -171,8 +176,10 @@ class NearestCodeSearchTest {
                 // a 40-byte tile is 10 distances: one vector x 10 codes, 100 chunks
                 assertThat(search.nearest(x, codes).toLongArray()).containsExactly(7, 520, 7);
             }
-            NearestCodeSearch tenCodes =
-                    NearestCodeSearch.builder().optTileBytes(40).build();
+            NearestCodeSearch tenCodes = NearestCodeSearch.builder()
+                    .optTiledScan(true)
+                    .optTileBytes(40)
+                    .build();
             assertThat(tenCodes.plan(3, k, 2, false)).isEqualTo(new NearestCodeSearch.Tiling(1, 10));
             assertThat(tenCodes.nearest(x, codes).toLongArray()).containsExactly(7, 520, 7);
         }
@@ -423,27 +430,38 @@ class NearestCodeSearchTest {
         }
     }
 
-    /** Every tiling, each with the Java row scan (CPU default) and with the engine's argMin. */
+    /**
+     * The fused scan (CPU default for small D) and every tiling, each with the Java row scan and
+     * with the engine's argMin.
+     */
     private static NearestCodeSearch[] allTilings() {
         List<NearestCodeSearch> searches = new ArrayList<>();
+        searches.add(NearestCodeSearch.create());
         for (boolean engine : new boolean[] {false, true}) {
-            searches.add(NearestCodeSearch.builder().optEngineArgMin(engine).build());
             searches.add(NearestCodeSearch.builder()
                     .optEngineArgMin(engine)
+                    .optTiledScan(true)
+                    .build());
+            searches.add(NearestCodeSearch.builder()
+                    .optEngineArgMin(engine)
+                    .optTiledScan(true)
                     .optTileBytes(40)
                     .build());
             searches.add(NearestCodeSearch.builder()
                     .optEngineArgMin(engine)
+                    .optTiledScan(true)
                     .optTileBytes(400)
                     .optMaxCodeChunk(10)
                     .build());
             searches.add(NearestCodeSearch.builder()
                     .optEngineArgMin(engine)
+                    .optTiledScan(true)
                     .optTileBytes(4096)
                     .optMaxCodeChunk(7)
                     .build());
             searches.add(NearestCodeSearch.builder()
                     .optEngineArgMin(engine)
+                    .optTiledScan(true)
                     .optMemoryBudgetBytes(4096)
                     .build());
         }
