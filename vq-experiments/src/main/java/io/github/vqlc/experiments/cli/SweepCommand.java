@@ -4,6 +4,7 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.sweep.execution.CellConfigs;
 import io.github.vqlc.experiments.sweep.execution.CellExecution;
+import io.github.vqlc.experiments.sweep.execution.CellSpecs;
 import io.github.vqlc.experiments.sweep.execution.ChildJvm;
 import io.github.vqlc.experiments.sweep.execution.LocalSweepRunner;
 import io.github.vqlc.experiments.sweep.execution.SlurmScript;
@@ -81,6 +82,13 @@ final class SweepCommand implements Callable<Integer> {
     String emit;
 
     @Option(
+            names = "--restart-changed",
+            description = "Cells already started under a different spec (their cell-spec.conf differs from what the"
+                    + " spec asks now): move their directories aside to <cell>.replaced-<time> and start them afresh."
+                    + " Without it such a sweep refuses to run.")
+    boolean restartChanged;
+
+    @Option(
             names = "--no-aggregate",
             hidden = true,
             description = "Skip results/table/plots (child JVMs of a local sweep).")
@@ -103,6 +111,16 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         Integer only = cell == null ? null : cellIndex(cells);
+        List<CellSpecs.Change> changes = CellSpecs.changed(spec, cells, configs);
+        if (!changes.isEmpty()) {
+            if (!restartChanged) {
+                throw new UserException(CellSpecs.refusal(spec.name(), changes));
+            }
+            for (CellSpecs.Change c : changes) {
+                System.err.println("note: cell " + c.cell().name() + " changed (" + String.join(", ", c.keys())
+                        + "); its directory is kept as " + CellSpecs.setAside(c) + " and it starts afresh");
+            }
+        }
         String note = SweepDirectory.writeSpec(spec);
         if (note != null) {
             System.err.println(note);
@@ -117,6 +135,7 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         if (only != null) {
+            CellSpecs.record(configs.get(only).run().dir(), spec, cells.get(only));
             CellExecution.run(cells.get(only), configs.get(only), spec.downstream(), System.out);
             aggregate(spec, cells);
             return 0;

@@ -28,6 +28,40 @@ class SweepResumeTest {
     }
 
     @Test
+    void aCellStartedUnderAnotherSpecIsRefusedUntilToldToStartItAfresh() throws Exception {
+        Path spec = TinySweeps.write(dir, "[ { key = quantizer.scale, values = [0.5, 1.0] } ]");
+        Path cell = dir.resolve("out/scale=1_seed=0");
+        CliRun first = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0");
+        assertThat(first.code()).as(first.err()).isEqualTo(0);
+        assertThat(Files.readString(cell.resolve(CellSpecs.FILE)))
+                .contains("scale")
+                .contains("lr");
+
+        Files.writeString(spec, Files.readString(spec) + "sweep.overrides { train.lr = 0.5 }\n");
+        CliRun refused = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=0.5_seed=0");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err().strip().lines()).hasSize(1);
+        assertThat(refused.err())
+                .contains("1 cell already started")
+                .contains("scale=1_seed=0 (train.lr: 0.001 -> 0.5)")
+                .contains("--restart-changed");
+        assertThat(dir.resolve("out/scale=0.5_seed=0")).doesNotExist(); // nothing ran
+        assertThat(cell.resolve("metrics.json")).exists(); // nothing moved
+
+        CliRun restarted = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0", "--restart-changed");
+        assertThat(restarted.code()).as(restarted.err()).isEqualTo(0);
+        assertThat(restarted.err())
+                .contains("note: cell scale=1_seed=0 changed")
+                .contains(".replaced-");
+        try (var siblings = Files.list(dir.resolve("out"))) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("scale=1_seed=0.replaced-"));
+        }
+        assertThat(Files.readString(cell.resolve(CellSpecs.FILE))).contains("0.5");
+        assertThat(cell.resolve("done")).exists();
+    }
+
+    @Test
     void aFinishedCellIsNotRunAgainNorTouched() throws Exception {
         Path spec = TinySweeps.write(dir, "[ { key = quantizer.scale, values = [0.5, 1.0] } ]");
         Path cell = dir.resolve("out/scale=1_seed=0");
