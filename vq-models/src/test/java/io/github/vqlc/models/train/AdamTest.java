@@ -60,6 +60,62 @@ class AdamTest {
     }
 
     @Test
+    void theConcatenatedUpdateGivesTheSameBitsAsOneUpdatePerParameter() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape[] shapes = {new Shape(3, 4), new Shape(5), new Shape(2, 2, 3)};
+            List<Parameter> flat = randomParams(m, shapes, 3);
+            List<Parameter> each = randomParams(m, shapes, 3);
+            Adam a = new Adam(flat, m, 0.5, 0.9, 1e-8, 0.05, p -> p == flat.get(0));
+            Adam b = new Adam(each, m, 0.5, 0.9, 1e-8, 0.05, p -> p == each.get(0)).perParameterUpdates();
+            for (int step = 0; step < 4; step++) {
+                cubicLoss(flat);
+                cubicLoss(each);
+                a.step(0.01);
+                b.step(0.01);
+            }
+            for (int i = 0; i < shapes.length; i++) {
+                assertThat(flat.get(i).getArray().toFloatArray())
+                        .as("parameter %d", i)
+                        .containsExactly(each.get(i).getArray().toFloatArray());
+                assertThat(a.state().get(i).toFloatArray())
+                        .containsExactly(b.state().get(i).toFloatArray());
+            }
+            assertThat(flat.get(1).getArray().getGradient().toFloatArray()).containsOnly(0f);
+        }
+    }
+
+    private static List<Parameter> randomParams(NDManager m, Shape[] shapes, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        List<Parameter> out = new java.util.ArrayList<>();
+        for (Shape shape : shapes) {
+            Parameter p = Parameter.builder()
+                    .setName("p" + out.size())
+                    .setType(Parameter.Type.WEIGHT)
+                    .build();
+            float[] values = new float[(int) shape.size()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = (float) random.nextGaussian();
+            }
+            p.setArray(m.create(values, shape));
+            p.getArray().setRequiresGradient(true);
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** sum of w^3 over all parameters: gradients 3 w^2, different per element. */
+    private static void cubicLoss(List<Parameter> params) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = null;
+            for (Parameter p : params) {
+                NDArray s = p.getArray().pow(3).sum();
+                loss = loss == null ? s : loss.add(s);
+            }
+            gc.backward(loss);
+        }
+    }
+
+    @Test
     void savedStateRestoresTheExactTrajectory() {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter a = scalarParam(m, 1f);
