@@ -9,6 +9,7 @@ import io.github.vqlc.core.io.CodebookFiles;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerFactory;
+import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
 import io.github.vqlc.quantizers.fc.FactorizedQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,20 @@ class PaperPresetsTest {
             assertThat(c.train().quantizerWeight()).as(preset).isEqualTo(0.1);
             assertThat(List.of(c.train().beta1(), c.train().beta2())).as(preset).containsExactly(0.5, 0.9);
             assertThat(build(c)).as(preset).isNotNull();
+        }
+    }
+
+    @Test
+    void theFashionMnistPaperCodebookResolvesItsOutputForAnySizeGivenOnTheCommandLine() {
+        for (String size : List.of("1024", "100000")) {
+            ExperimentConfig c = ExperimentConfig.load(
+                    Path.of("configs/fashion-mnist/codebook-paper.conf"), List.of("codebook.size=" + size));
+            assertThat(c.codebook().output())
+                    .isEqualTo(Path.of("runs/codebooks/fashion-mnist-feature-net-paper-" + size + ".npy"));
+            assertThat(c.codebook().kmeans().init()).isEqualTo(KMeans.Init.RANDOM);
+            assertThat(c.codebook().kmeans().stop()).isEqualTo(KMeans.Stop.CENTRE_SHIFT);
+            assertThat(c.codebook().perClass()).isTrue();
+            assertThat(c.codebook().grid()).isEqualTo(4);
         }
     }
 
