@@ -11,7 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.ConstantInitializer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
@@ -85,8 +87,8 @@ class AdamTest {
     }
 
     private static List<Parameter> randomParams(NDManager m, Shape[] shapes, long seed) {
-        java.util.Random random = new java.util.Random(seed);
-        List<Parameter> out = new java.util.ArrayList<>();
+        Random random = new Random(seed);
+        List<Parameter> out = new ArrayList<>();
         for (Shape shape : shapes) {
             Parameter p = Parameter.builder()
                     .setName("p" + out.size())

@@ -53,8 +53,16 @@ class SweepProcessesTest {
         long doneA =
                 Files.getLastModifiedTime(out.resolve("a_seed=0/metrics.json")).toMillis();
 
-        // fixed: the finished cells are skipped and the crashed one continues from its checkpoint
+        // fixed in the spec: refused, since the crashed cell started under the old spec
         TinySweeps.write(dir, AXES.formatted(""));
+        CliRun refused = CliRun.of("sweep", "-c", spec.toString(), "--parallel", "2");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("bad_seed=0 (quantizer.nan-after: 3 -> unset)");
+        assertThat(refused.out()).doesNotContain("start");
+
+        // the user accepts the mix (docs/sweeps.md): the finished cell is skipped and the crashed
+        // one continues from its checkpoint under the new spec
+        Files.delete(out.resolve("bad_seed=0").resolve(CellSpecs.FILE));
         CliRun second = CliRun.of("sweep", "-c", spec.toString(), "--parallel", "2");
         assertThat(second.code()).as(second.out() + second.err()).isEqualTo(0);
         assertThat(second.out())
