@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Search.class,
             BenchCommand.KMeansLloyd.class,
             BenchCommand.Train.class,
+            BenchCommand.Gpt.class,
             BenchCommand.Sample.class
         })
 public final class BenchCommand implements Runnable {
@@ -73,6 +74,47 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             SearchBenchmark.run(codes, dim, vectors, repeats, seed, System.out);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "gpt",
+            header = "Training steps of the token GPT (peer: PyTorch).",
+            mixinStandardHelpOptions = true,
+            description = "Training steps of the configured token GPT (forward, loss with the configured label"
+                    + " smoothing and token corruption, backward, AdamW) on random token grids; prints a final"
+                    + " `sequences_per_second <x>` line. Compare with PyTorch: vq-bench/scripts/compare-gpt.sh.",
+            footer = {"", "Example:", "  vqlc bench gpt -c configs/fashion-mnist/gpt.conf --vocab 16384 --steps 30"})
+    static final class Gpt implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+
+        @Option(names = "--vocab", defaultValue = "16384", description = "Vocabulary (default ${DEFAULT-VALUE}).")
+        int vocab;
+
+        @Option(
+                names = "--grid",
+                defaultValue = "8",
+                description = "Token grid side: grid x grid tokens per image (default ${DEFAULT-VALUE}).")
+        int grid;
+
+        @Option(names = "--classes", defaultValue = "10", description = "Classes (default ${DEFAULT-VALUE}).")
+        int classes;
+
+        @Option(names = "--steps", defaultValue = "30", description = "Timed steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Override
+        public Integer call() {
+            if (steps < 1 || warmup < 0 || vocab < 1 || grid < 1 || classes < 1) {
+                throw new UserException(
+                        "bench gpt: --steps, --vocab, --grid and --classes must be >= 1 and --warmup" + " >= 0");
+            }
+            GptBenchmark.run(config.load(), vocab, grid, classes, warmup, steps, System.out);
             return 0;
         }
     }

@@ -27,6 +27,41 @@ class BenchCommandTest {
     }
 
     @Test
+    void benchGptTimesTrainingStepsOfTheConfiguredModel() {
+        CliRun r = run(
+                "bench",
+                "gpt",
+                "-c",
+                "configs/fashion-mnist/gpt.conf",
+                "-o",
+                "gpt.layers=1",
+                "-o",
+                "gpt.width=32",
+                "-o",
+                "gpt.heads=2",
+                "-o",
+                "gpt.batch-size=4",
+                "--vocab",
+                "50",
+                "--grid",
+                "3",
+                "--steps",
+                "2",
+                "--warmup",
+                "1");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out())
+                .contains("bench gpt: 1 layers, width 32, 2 heads")
+                .contains("vocabulary 50, 9 tokens")
+                .containsPattern("(?m)^final loss \\d")
+                .containsPattern("(?m)^cpu_ms_per_step \\d");
+        assertThat(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .matches("sequences_per_second \\d+\\.\\d\\d");
+        CliRun bad = run("bench", "gpt", "-c", "configs/fashion-mnist/gpt.conf", "--steps", "0");
+        assertThat(bad.code()).isEqualTo(2);
+    }
+
+    @Test
     void benchKmeansRunsTheIterationsAndExportsForScikitLearn() throws Exception {
         Path export = dir.resolve("km");
         CliRun r = run(

@@ -63,10 +63,10 @@ public final class GptTrainer {
         return new Checkpoints(runDir.resolve("checkpoints"), config.keepCheckpoints());
     }
 
-    /** Trains to {@code gpt.steps}, continuing the newest checkpoint when {@code resume}. */
-    public TrainingSummary run(boolean resume) {
+    /** The optimizer {@link #run} uses: AdamW over the model's parameters, decay on its matrices. */
+    public Adam newOptimizer() {
         Adam.attachGradients(model);
-        Adam adam = new Adam(
+        return new Adam(
                 model.getParameters().values(),
                 manager,
                 config.beta1(),
@@ -74,6 +74,11 @@ public final class GptTrainer {
                 1e-8,
                 config.weightDecay(),
                 model::decayed);
+    }
+
+    /** Trains to {@code gpt.steps}, continuing the newest checkpoint when {@code resume}. */
+    public TrainingSummary run(boolean resume) {
+        Adam adam = newOptimizer();
         TokenBatches batches = new TokenBatches(tokens, config.batchSize(), seed);
         int sequence = model.spec().sequenceLength();
         ParameterStore ps = new ParameterStore(manager, false);
@@ -110,8 +115,11 @@ public final class GptTrainer {
                 .run(resume);
     }
 
-    /** Forward, loss and backward for one batch; returns the loss (still on the device). */
-    NDArray trainStep(ParameterStore ps, TokenBatches.Batch batch) {
+    /**
+     * Forward, loss and backward for one batch; returns the loss (still on the device). The
+     * optimizer step follows ({@link #newOptimizer}); {@code vqlc bench gpt} times the two.
+     */
+    public NDArray trainStep(ParameterStore ps, TokenBatches.Batch batch) {
         NDArray inputs =
                 corrupted(batch.tokens(), config.tokenCorruption(), model.spec().vocabSize());
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
