@@ -91,7 +91,7 @@ public final class TrainBenchmark {
                             Locale.ROOT, "final loss %.4f%n", terms.get("loss").getFloat());
                 }
             }
-            if (i == 100 || i == 2000 || i == warmup + steps) {
+            if (i == 100 || i == 1000 || i == 2000 || i == 10000 || i == warmup + steps) {
                 out.printf(Locale.ROOT, "step %d: resident memory %.0f MiB%n", i, residentMiB());
             }
         }
