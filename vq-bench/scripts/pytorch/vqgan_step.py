@@ -20,8 +20,10 @@ reference.conf values, then the config file (with its `include`s), then the -o o
 order. Exceptions, stated so the two runs match: loss.gan.weight defaults to 0.1 here (the
 VQGAN recipe; reference.conf has 0.0 = off), so pass -o loss.gan.weight=... to both programs;
 a `quantizer.codebook.init = file` codebook is replaced by random values of the same shape (same
-cost). Settings that change the work and are not implemented (other quantizer types, perceptual
-networks, gradient accumulation, weight EMA) are refused with an error.
+cost); the feature-net perceptual network gets the width and depth of the trained network's
+feature-net.json when it exists (else width 16, depth 1) and random weights (same cost). Settings
+that change the work and are not implemented (other quantizer types, other perceptual networks,
+gradient accumulation, weight EMA) are refused with an error.
 
 Output: the resolved settings, parameter counts per component (trainable, and frozen or
 buffers), then timing lines; the last line is `images_per_second <x>`.
@@ -71,6 +73,8 @@ DEFAULTS = {
     "quantizer.projector": "linear",
     "quantizer.projector-hidden": 256,
     "loss.perceptual.type": "none",
+    "loss.perceptual.weight": 1.0,
+    "extractor-types.feature-net.path": "runs/feature-net",
     "loss.gan.weight": 0.1,
     "loss.gan.start-step": 1,
     "loss.gan.loss": "hinge",
@@ -194,7 +198,8 @@ def resolve_settings(config_path, overrides):
         s[k] = v
     refuse = [
         (s["quantizer.type"] != "lc", "quantizer.type = %s: only lc is implemented" % s["quantizer.type"]),
-        (s["loss.perceptual.type"] != "none", "loss.perceptual.type must be none here"),
+        (s["loss.perceptual.type"] not in ("none", "feature-net"),
+         "loss.perceptual.type = %s: only none and feature-net are implemented" % s["loss.perceptual.type"]),
         (s["train.accumulate-steps"] != 1, "train.accumulate-steps must be 1 here"),
         (s["train.ema-decay"] != 0, "train.ema-decay must be 0 here"),
     ]
@@ -406,10 +411,64 @@ def discriminator_gan_loss(kind, real, fake):
     return 0.5 * (F.softplus(-real).mean() + F.softplus(fake).mean())
 
 
+class FeatureNetPerceptual(nn.Module):
+    """vq-models' FeatureNet (conv3 + BatchNorm + ReLU stages, stride-2 3x3 downsampling) frozen in
+    eval mode, and FeatureNetPerceptual's distance: unit-normalized patch-map and global features,
+    squared differences summed over channels, averaged, the two layers added."""
+
+    def __init__(self, s):
+        super().__init__()
+        import json
+        width, depth = 16, 1
+        desc = os.path.join(REPO, str(s["extractor-types.feature-net.path"]), "feature-net.json")
+        if os.path.isfile(desc):
+            with open(desc) as f:
+                d = json.load(f)
+            width, depth = int(d.get("width", 16)), int(d.get("depth", 1))
+        self.width, self.depth = width, depth
+
+        def stage(layers, cin, cout, stride):
+            layers += [nn.Conv2d(cin, cout, 3, stride, 1), nn.BatchNorm2d(cout), nn.ReLU()]
+            return cout
+
+        t, c = [], s["data.channels"]
+        for _ in range(depth):
+            c = stage(t, c, width, 1)
+        c = stage(t, c, 2 * width, 2)
+        for _ in range(depth):
+            c = stage(t, c, 2 * width, 1)
+        c = stage(t, c, 4 * width, 2)
+        for _ in range(depth):
+            c = stage(t, c, 4 * width, 1)
+        h = []
+        c = stage(h, c, 8 * width, 2)
+        for _ in range(depth):
+            c = stage(h, c, 8 * width, 1)
+        self.trunk, self.head = nn.Sequential(*t), nn.Sequential(*h)
+        for p in self.parameters():
+            p.requires_grad_(False)
+        self.eval()
+
+    def train(self, mode=True):  # always in inference mode (BatchNorm running statistics)
+        return super().train(False)
+
+    @staticmethod
+    def _unit(x):
+        return x / (x.square().sum(1, keepdim=True) + 1e-10).sqrt()
+
+    def forward(self, recon, target):
+        fx, fy = self.trunk(recon), self.trunk(target).detach()
+        gx, gy = self.head(fx).flatten(2).mean(2), self.head(fy).flatten(2).mean(2)
+        patch = (self._unit(fx) - self._unit(fy)).square().sum(1).mean()
+        glob = (self._unit(gx) - self._unit(gy)).square().sum(1).mean()
+        return patch + glob
+
+
 class Trainer:
     def __init__(self, s):
         self.s = s
         self.model = VqAutoencoder(s)
+        self.perceptual = FeatureNetPerceptual(s) if s["loss.perceptual.type"] == "feature-net" else None
         self.gan = s["loss.gan.weight"] > 0
         self.disc = build_discriminator(s) if self.gan else None
         betas = (s["train.beta1"], s["train.beta2"])
@@ -429,6 +488,10 @@ class Trainer:
         rec = diff.abs().mean() if s["train.rec-loss"] == "l1" else diff.pow(2).mean()
         qterm = s["train.quantizer-weight"] * qloss
         terms = {"rec": rec, "quantizer": qloss}
+        if self.perceptual is not None:  # taming's nll: reconstruction + weighted perceptual distance
+            perceptual = self.perceptual(recon, images)
+            terms["perceptual"] = perceptual
+            rec = rec + s["loss.perceptual.weight"] * perceptual
         if not gan:
             loss = rec + qterm
         else:
@@ -469,6 +532,8 @@ def print_counts(trainer):
              ("post_quant_conv", m.post_quant_conv), ("decoder", m.decoder), ("generator", m)]
     if trainer.disc is not None:
         parts.append(("discriminator", trainer.disc))
+    if trainer.perceptual is not None:
+        parts.append(("perceptual (w%d d%d)" % (trainer.perceptual.width, trainer.perceptual.depth), trainer.perceptual))
     for name, module in parts:
         t, f = count(module)
         print("params %-16s trainable %9d  frozen/buffers %7d" % (name, t, f))
