@@ -45,6 +45,20 @@ class SweepCommandTest {
     }
 
     @Test
+    void theOneEpochTable2ValidatesAndExpandsTo36CellsWithTheInitAblationAt100kOnly() {
+        CliRun r = CliRun.of("sweep", "-c", "configs/sweeps/fashion-mnist-table2-epoch.conf", "--dry-run");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(36).doesNotHaveDuplicates();
+        assertThat(lines.get(0)).isEqualTo("vqgan_codebook-size=1024_seed=0");
+        assertThat(lines.get(18)).isEqualTo("vqgan_codebook-size=1024_seed=1");
+        assertThat(lines)
+                .contains(
+                        "vqgan-fc-l2_codebook-size=16384_seed=0", "vqgan-lc-random-normal_codebook-size=100000_seed=1")
+                .noneMatch(n -> n.startsWith("vqgan-lc-kmeans-pp_codebook-size=1024"));
+    }
+
+    @Test
     void emittedSlurmScriptIsValidBashWithOneArrayTaskPerCell() throws Exception {
         Path sweepDir = dir.resolve("sw");
         CliRun r = CliRun.of(
