@@ -5,7 +5,6 @@ import io.github.vqlc.experiments.analysis.Analysis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,13 +51,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Split s = switch (split.toLowerCase(Locale.ROOT)) {
-            case "train" -> Split.TRAIN;
-            case "test" -> Split.TEST;
-            default ->
-                throw new CommandLine.ParameterException(
-                        new CommandLine(this), "--split must be train or test, got '" + split + "'");
-        };
+        Split s = SplitOption.parse(this, split);
         if (limit < 0 || latents < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--limit must be >= 0 and --latents >= 1");
         }

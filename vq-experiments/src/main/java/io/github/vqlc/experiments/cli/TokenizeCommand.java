@@ -5,7 +5,6 @@ import io.github.vqlc.experiments.run.TrainedRun;
 import io.github.vqlc.experiments.tasks.Tokenization;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,13 +33,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Split s = switch (split.toLowerCase(Locale.ROOT)) {
-            case "train" -> Split.TRAIN;
-            case "test" -> Split.TEST;
-            default ->
-                throw new picocli.CommandLine.ParameterException(
-                        new picocli.CommandLine(this), "--split must be train or test, got '" + split + "'");
-        };
+        Split s = SplitOption.parse(this, split);
         try (TrainedRun run = TrainedRun.open(runDir, List.of())) {
             Tokenization.run(run, s, limit, out != null ? out : Tokenization.defaultOutput(runDir, s), System.out);
         }
