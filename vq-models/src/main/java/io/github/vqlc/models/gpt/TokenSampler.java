@@ -73,12 +73,18 @@ public final class TokenSampler {
         NDArray u = logits.getManager()
                 .randomUniform(0f, 1f, new Shape(logits.getShape().get(0), 1))
                 .mul(cdf.get(new NDIndex(":, -1:")));
-        // inverse CDF: the first position whose cumulative mass exceeds u, never past the last kept token
-        NDArray kept = f.probabilities().gt(0f).toType(DataType.INT64, false).sum(new int[] {1}, true);
+        // inverse CDF: the first position whose cumulative mass exceeds u, never past the last token
+        // with mass (rounding); zero-mass tokens can sit anywhere in a row that is not sorted
+        long k = f.probabilities().getShape().get(1);
+        NDArray lastWithMass = f.probabilities()
+                .gt(0f)
+                .toType(DataType.INT64, false)
+                .mul(logits.getManager().arange(0, k, 1, DataType.INT64))
+                .max(new int[] {1}, true);
         NDArray position = cdf.lte(u)
                 .toType(DataType.INT64, false)
                 .sum(new int[] {1}, true)
-                .minimum(kept.sub(1L));
+                .minimum(lastWithMass);
         return f.tokens().gather(position, 1);
     }
 

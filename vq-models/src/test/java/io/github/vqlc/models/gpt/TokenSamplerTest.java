@@ -62,6 +62,21 @@ class TokenSamplerTest {
     }
 
     @Test
+    void aTokenWithoutMassIsNeverDrawnWhereverItSitsInTheRow() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(7);
+            float[] row = {0f, -1000f, -1000f, 0f}; // p = 1/2, 0, 0, 1/2 (exact zeros), unsorted
+            float[] rows = new float[2000 * 4];
+            for (int i = 0; i < 2000; i++) {
+                System.arraycopy(row, 0, rows, 4 * i, 4);
+            }
+            long[] drawn = TokenSampler.next(m.create(rows, new Shape(2000, 4)), SamplingOptions.authorsDefaults())
+                    .toLongArray();
+            assertThat(drawn).doesNotContain(1L, 2L).contains(0L, 3L);
+        }
+    }
+
+    @Test
     void withNothingCutTheDrawsFollowTheSoftmaxOfTheWholeVocabulary() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(6);
