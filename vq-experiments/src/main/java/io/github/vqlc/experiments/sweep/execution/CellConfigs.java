@@ -24,14 +24,22 @@ public final class CellConfigs {
         return configs;
     }
 
+    /**
+     * What the spec asks of the cell, unresolved: the base file without the bundle's replaced
+     * paths, the cell's layer on top (no built-in defaults yet).
+     */
+    static Config layered(SweepSpec spec, Cell cell) {
+        Config base = ConfigLoader.parseFile(spec.base());
+        for (String path : cell.replaced()) {
+            base = base.withoutPath(path);
+        }
+        return cell.layer().withFallback(base);
+    }
+
     /** The cell's run config; its downstream GPT config is loaded too (and dropped) so a bad one fails now. */
     public static ExperimentConfig load(SweepSpec spec, Cell cell) {
         try {
-            Config base = ConfigLoader.parseFile(spec.base());
-            for (String path : cell.replaced()) {
-                base = base.withoutPath(path);
-            }
-            ExperimentConfig config = ExperimentConfig.load(null, cell.layer().withFallback(base), List.of());
+            ExperimentConfig config = ExperimentConfig.load(null, layered(spec, cell), List.of());
             if (spec.downstream().appliesTo(cell)) {
                 try {
                     DownstreamStage.check(spec.downstream(), cell, config);

@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.github.vqlc.core.UserException;
-import io.github.vqlc.core.config.ConfigLoader;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.IoErrors;
 import io.github.vqlc.experiments.config.ExperimentConfig;
@@ -47,13 +46,9 @@ public final class CellSpecs {
     /** A started cell whose requested config differs from what the spec asks now. */
     public record Change(Cell cell, Path dir, List<String> keys) {}
 
-    /** The config the spec asks of {@code cell}: base file, replaced paths removed, the cell's layer on top. */
+    /** The config the spec asks of {@code cell}, resolved, without the built-in defaults. */
     static Config requested(SweepSpec spec, Cell cell) {
-        Config base = ConfigLoader.parseFile(spec.base());
-        for (String path : cell.replaced()) {
-            base = base.withoutPath(path);
-        }
-        return cell.layer().withFallback(base).resolve();
+        return CellConfigs.layered(spec, cell).resolve();
     }
 
     /** Writes the cell's requested config into {@code dir} unless a record is there already. */
@@ -127,6 +122,10 @@ public final class CellSpecs {
      */
     public static Path setAside(Change change) {
         Path dir = change.dir();
+        if (CellExecution.lockedElsewhere(dir)) {
+            throw new UserException("cell " + change.cell().name() + " is being run by another process (" + dir
+                    + "/.lock); --restart-changed can set it aside only once that run has stopped");
+        }
         Path target = dir.resolveSibling(dir.getFileName() + ".replaced-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {

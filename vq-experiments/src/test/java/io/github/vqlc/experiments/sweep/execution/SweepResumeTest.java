@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vqlc.experiments.cli.CliRun;
 import io.github.vqlc.experiments.sweep.TinySweeps;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +50,15 @@ class SweepResumeTest {
                 .contains("--restart-changed");
         assertThat(dir.resolve("out/scale=0.5_seed=0")).doesNotExist(); // nothing ran
         assertThat(cell.resolve("metrics.json")).exists(); // nothing moved
+
+        try (FileChannel channel =
+                        FileChannel.open(cell.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = channel.lock()) { // another run holds the cell: it is not moved
+            CliRun busy = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0", "--restart-changed");
+            assertThat(busy.code()).isEqualTo(2);
+            assertThat(busy.err()).contains("scale=1_seed=0 is being run by another process");
+            assertThat(cell.resolve("metrics.json")).exists();
+        }
 
         CliRun restarted = CliRun.of("sweep", "-c", spec.toString(), "--cell", "scale=1_seed=0", "--restart-changed");
         assertThat(restarted.code()).as(restarted.err()).isEqualTo(0);
