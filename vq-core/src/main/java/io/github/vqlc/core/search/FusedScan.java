@@ -89,6 +89,9 @@ final class FusedScan {
         if (codes.length != (long) k * d || norms.length != k) {
             throw new IllegalArgumentException("codes must hold K x D = " + k + " x " + d + " values and norms K");
         }
+        if (d < 1 || d > MAX_DIM) {
+            throw new IllegalArgumentException("the fused scan takes 1 <= D <= " + MAX_DIM + ", got " + d);
+        }
         this.norms = norms;
         this.k = k;
         this.d = d;
@@ -210,14 +213,10 @@ final class FusedScan {
                 return;
             }
             first8(start, o);
-            int e = 8;
-            for (; dp - e > 8; e += 8) {
-                middle8(o, e);
-            }
-            if (dp - e == 4) {
-                last4(0f, acc, o, e);
+            if (dp == 12) {
+                last4(0f, acc, o, 8);
             } else {
-                last8(0f, acc, o, e);
+                last8(0f, acc, o, 8);
             }
         }
 
@@ -243,32 +242,6 @@ final class FusedScan {
                                                         c3,
                                                         x3[q],
                                                         fma(c2, x2[q], fma(c1, x1[q], fma(c0, x0[q], start))))))));
-            }
-        }
-
-        private void middle8(int o, int e) {
-            float c0 = codes[o + e], c1 = codes[o + e + 1], c2 = codes[o + e + 2], c3 = codes[o + e + 3];
-            float c4 = codes[o + e + 4], c5 = codes[o + e + 5], c6 = codes[o + e + 6], c7 = codes[o + e + 7];
-            float[] x0 = xt[e], x1 = xt[e + 1], x2 = xt[e + 2], x3 = xt[e + 3];
-            float[] x4 = xt[e + 4], x5 = xt[e + 5], x6 = xt[e + 6], x7 = xt[e + 7];
-            float[] a = acc;
-            for (int q = 0; q < LANES; q++) {
-                a[q] = fma(
-                        c7,
-                        x7[q],
-                        fma(
-                                c6,
-                                x6[q],
-                                fma(
-                                        c5,
-                                        x5[q],
-                                        fma(
-                                                c4,
-                                                x4[q],
-                                                fma(
-                                                        c3,
-                                                        x3[q],
-                                                        fma(c2, x2[q], fma(c1, x1[q], fma(c0, x0[q], a[q]))))))));
             }
         }
 

@@ -170,7 +170,7 @@ public final class NearestCodeSearch {
             if (n == 0) {
                 indices = sub.zeros(new Shape(0), DataType.INT64);
                 best = sub.zeros(new Shape(0), DataType.FLOAT32);
-            } else if (usesFusedScan(x, n, k, d)) {
+            } else if (usesFusedScan(x.getDevice().isGpu(), n, k, d)) {
                 NDArray[] found = fusedMinimum(sub, xs, cs, norms, n, k, d, selfOffset);
                 indices = found[0];
                 best = found[1];
@@ -252,7 +252,7 @@ public final class NearestCodeSearch {
      * benchmarks and logs: "fused scan (...)" or "tiled (block x chunk)".
      */
     public String method(long n, long k, long d, boolean gpu) {
-        if (!engineArgMin && !tiledScan && !gpu && d <= FusedScan.MAX_DIM) {
+        if (usesFusedScan(gpu, n, k, d)) {
             return "fused scan (D <= " + FusedScan.MAX_DIM + ")";
         }
         Tiling t = plan(n, k, d, gpu);
@@ -260,10 +260,10 @@ public final class NearestCodeSearch {
     }
 
     /** Whether an (n x k) search of dimension d runs {@link FusedScan} (CPU, small D). */
-    private boolean usesFusedScan(NDArray x, long n, long k, long d) {
+    private boolean usesFusedScan(boolean gpu, long n, long k, long d) {
         return !engineArgMin
                 && !tiledScan
-                && !x.getDevice().isGpu()
+                && !gpu
                 && d <= FusedScan.MAX_DIM
                 && n <= Integer.MAX_VALUE
                 && k * d <= Integer.MAX_VALUE;

@@ -11,9 +11,9 @@ class FusedScanTest {
     @Test
     void everyDimensionGroupingFindsTheExactNearestCodeAcrossChunkAndBlockEdges() {
         Random random = new Random(5);
-        // D 1..4 fold in one group, 5..8 in two, 9..13 with a middle group; K and N off the chunk
-        // (256) and block (128..1024) sizes
-        for (int d = 1; d <= 13; d++) {
+        // D 1..4: one pass of four (padded), 5..8 one of eight, 9..12 eight then four, 13..16 eight
+        // then eight; K off the 32-code chunk, N off the 1,024-query block
+        for (int d = 1; d <= FusedScan.MAX_DIM; d++) {
             for (int k : new int[] {1, 255, 257, 1000}) {
                 int n = 301;
                 float[] x = gaussian(random, n * d);

@@ -37,7 +37,7 @@ public final class FeatureNetExtractorFactory implements FeatureExtractorFactory
                         + "x" + a.imageSize() + " images but " + context.section() + " is used on "
                         + context.imageChannels() + "x"
                         + context.imageSize() + "x" + context.imageSize() + " images; train one on this data with: "
-                        + FeatureNetFiles.TRAIN_HINT + " -o data.image-size=" + context.imageSize()
+                        + FeatureNetFiles.trainCommand(dir) + " -o data.image-size=" + context.imageSize()
                         + " -o data.channels=" + context.imageChannels() + " -o features.dir=<another dir>");
             }
             return new FeatureNetExtractor(dir, manager, loaded);

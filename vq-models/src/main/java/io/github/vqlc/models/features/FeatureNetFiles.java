@@ -40,13 +40,19 @@ public final class FeatureNetFiles {
      */
     public static String trainHint(Path dir) {
         Path name = dir.getFileName();
-        if (name != null && name.toString().equals("eval-net")) {
-            return "bin/vqlc features train -c configs/fashion-mnist/eval-net.conf";
-        }
-        if (name != null && name.toString().equals("feature-net")) {
-            return TRAIN_HINT;
+        if (name != null
+                && (name.toString().equals("eval-net") || name.toString().equals("feature-net"))) {
+            return trainCommand(dir);
         }
         return TRAIN_HINT + " -o features.dir=" + dir;
+    }
+
+    /** The shipped command that trains a network like the one expected at {@code dir} (eval-net's or feature-net's). */
+    public static String trainCommand(Path dir) {
+        Path name = dir.getFileName();
+        return name != null && name.toString().equals("eval-net")
+                ? "bin/vqlc features train -c configs/fashion-mnist/eval-net.conf"
+                : TRAIN_HINT;
     }
 
     private FeatureNetFiles() {}

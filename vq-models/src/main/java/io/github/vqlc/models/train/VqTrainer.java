@@ -148,10 +148,10 @@ public final class VqTrainer {
                     return arrays;
                 })
                 .optHostExtras(step -> {
-                    int window = codes.stepsFor(WINDOW_TOKENS);
+                    Usage w = usedOver(codes, codes.stepsFor(WINDOW_TOKENS), step);
                     Map<String, Double> values = new LinkedHashMap<>();
-                    values.put("utilization_window", (double) codes.usedInLast(window, step) / codes.codebookSize());
-                    values.put("utilization_window_tokens", (double) Math.min(window, step) * codes.tokensPerStep());
+                    values.put("utilization_window", w.utilization());
+                    values.put("utilization_window_tokens", (double) w.tokens());
                     return values;
                 })
                 .optOnResume((checkpoint, state) -> {
@@ -193,19 +193,30 @@ public final class VqTrainer {
                 .optStopOnNonFinite("loss%s; stopped without saving; last good checkpoint: %s (try a lower train.lr)")
                 .optObserver(observer)
                 .build();
-        try (loader) {
+        try (loader;
+                codes) {
             TrainingSummary summary = loop.run(resume);
             int steps = train.steps();
+            Usage epoch = usedOver(codes, epochSteps, steps);
+            Usage window = usedOver(codes, codes.stepsFor(WINDOW_TOKENS), steps);
             Map<String, Object> u = new LinkedHashMap<>();
-            u.put("utilization_last_epoch", (double) codes.usedInLast(epochSteps, steps) / codes.codebookSize());
-            u.put("utilization_last_epoch_tokens", (long) Math.min(epochSteps, steps) * codes.tokensPerStep());
+            u.put("utilization_last_epoch", epoch.utilization());
+            u.put("utilization_last_epoch_tokens", epoch.tokens());
             u.put("utilization_last_epoch_complete", steps >= epochSteps);
-            int window = codes.stepsFor(WINDOW_TOKENS);
-            u.put("utilization_window", (double) codes.usedInLast(window, steps) / codes.codebookSize());
-            u.put("utilization_window_tokens", (long) Math.min(window, steps) * codes.tokensPerStep());
+            u.put("utilization_window", window.utilization());
+            u.put("utilization_window_tokens", window.tokens());
             usage = u;
             return summary;
         }
+    }
+
+    /** Share of the codebook chosen over the last {@code steps} steps up to {@code step}, and the tokens counted. */
+    private record Usage(double utilization, long tokens) {}
+
+    private static Usage usedOver(RecentCodes codes, int steps, int step) {
+        return new Usage(
+                (double) codes.usedInLast(steps, step) / codes.codebookSize(),
+                (long) Math.min(steps, step) * codes.tokensPerStep());
     }
 
     /** The EMA weights in the model until closed (a no-op without EMA). */

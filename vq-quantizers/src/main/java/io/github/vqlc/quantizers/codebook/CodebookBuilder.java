@@ -272,7 +272,7 @@ public final class CodebookBuilder {
                                         + " raise codebook.kmeans.iterations%n",
                                 what,
                                 km.iterations(),
-                                km.stop() == KMeans.Stop.CENTRE_SHIFT ? "centre-shift" : "inertia");
+                                km.stop().configName());
                     }
                 }
             }
@@ -284,7 +284,7 @@ public final class CodebookBuilder {
         k.addProperty("per_class", cb.perClass());
         k.addProperty("seeding", km.init() == KMeans.Init.RANDOM ? "random points" : "k-means++");
         k.addProperty("init_batch", km.initBatch());
-        k.addProperty("stop", km.stop() == KMeans.Stop.CENTRE_SHIFT ? "centre-shift" : "inertia");
+        k.addProperty("stop", km.stop().configName());
         k.addProperty("tolerance", km.tolerance());
         k.addProperty("max_iterations", km.iterations());
         k.addProperty("iterations", iterations);

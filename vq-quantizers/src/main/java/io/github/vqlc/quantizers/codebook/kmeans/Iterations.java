@@ -92,9 +92,6 @@ final class Iterations {
             }
             history.add(inertia);
             observer.onIteration(it, inertia, (System.nanoTime() - t0) / 1e9);
-            if (!Double.isNaN(squaredShift)) {
-                observer.onCentreShift(it, squaredShift);
-            }
             previousInertia = inertia;
             if (converged) {
                 stopped = true;

@@ -81,9 +81,30 @@ public final class KMeans {
     /** When full Lloyd iterations stop before {@code maxIterations}. */
     public enum Stop {
         /** The relative inertia decrease between iterations is at most the tolerance. */
-        INERTIA,
+        INERTIA("inertia"),
         /** The squared sum of the centres' moves in an iteration is below the tolerance (kmeans_pytorch). */
-        CENTRE_SHIFT
+        CENTRE_SHIFT("centre-shift");
+
+        private final String configName;
+
+        Stop(String configName) {
+            this.configName = configName;
+        }
+
+        /** The name in configs ({@code codebook.kmeans.stop}), sidecars and messages. */
+        public String configName() {
+            return configName;
+        }
+
+        /** The stop a config names; {@code name} must be one of the config names. */
+        public static Stop fromConfig(String name) {
+            for (Stop s : values()) {
+                if (s.configName.equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("no k-means stop named " + name);
+        }
     }
 
     private final int k;
@@ -164,9 +185,7 @@ public final class KMeans {
     public NDArray initialCentroids(NDArray points) {
         checkPoints(points);
         checkEnough(points.getShape().get(0), k, "");
-        try (SplitSearch split = splitSearch(points)) {
-            return split.drive(() -> initialize(points, k, seed));
-        }
+        return splitSearch(points).drive(() -> initialize(points, k, seed));
     }
 
     /**
@@ -200,18 +219,14 @@ public final class KMeans {
         int iterations = 0;
         int repaired = 0;
         boolean converged = true;
-        // one set of search threads for every class: threads started per class would each bring
-        // glibc arenas of their own, and with bin/vqlc's high trim threshold the resident set grew
-        // by about 2 GB per class at 10,000 centres per class
-        try (NDManager sub = parent.newSubManager(points.getDevice());
-                SplitSearch split = splitSearch(points)) {
+        try (NDManager sub = parent.newSubManager(points.getDevice())) {
             for (int c = 0; c < classLabels.length; c++) {
                 long[] rows = classes.rows()[c];
                 observer.onClassStart(classLabels[c], c, classLabels.length, rows.length);
                 try (NDManager classScope = sub.newSubManager()) {
                     NDArray x = Seeding.rows(points, rows);
                     x.attach(classScope);
-                    Outcome o = run(x, null, kPerClass, seed + c, split);
+                    Outcome o = run(x, null, kPerClass, seed + c);
                     o.centroids().attach(sub);
                     centroids.add(o.centroids());
                     System.arraycopy(o.sizes(), 0, sizes, c * kPerClass, kPerClass);
@@ -246,10 +261,7 @@ public final class KMeans {
             if (start != null) {
                 start.attach(sub);
             }
-            Outcome o;
-            try (SplitSearch split = splitSearch(x)) {
-                o = run(x, start, k, seed, split);
-            }
+            Outcome o = run(x, start, k, seed);
             o.centroids().attach(parent);
             return new KMeansResult(
                     o.centroids(),
@@ -268,7 +280,8 @@ public final class KMeans {
      * null. Like scikit-learn, it works on the centred points {@code x - mean(x)} (fewer digits lost
      * in the search's {@code ||x||^2 - 2 x.c + ||c||^2}) and adds the mean back to the centroids.
      */
-    private Outcome run(NDArray x, NDArray start, int clusters, long runSeed, SplitSearch split) {
+    private Outcome run(NDArray x, NDArray start, int clusters, long runSeed) {
+        SplitSearch split = splitSearch(x);
         NDArray mean = x.mean(new int[] {0}, true); // (1, D)
         NDArray centred = x.sub(mean);
         // on CPU, k-means++ and the updates run on the split's driver thread with single-threaded

@@ -49,9 +49,8 @@ public record KMeansConfig(
                 init.equals("random") ? KMeans.Init.RANDOM : KMeans.Init.KMEANS_PLUS_PLUS,
                 v.intAtLeast("init-batch", 0),
                 v.intIn("iterations", 1, 100_000),
-                v.oneOf("stop", "inertia", "centre-shift").equals("centre-shift")
-                        ? KMeans.Stop.CENTRE_SHIFT
-                        : KMeans.Stop.INERTIA,
+                KMeans.Stop.fromConfig(
+                        v.oneOf("stop", KMeans.Stop.INERTIA.configName(), KMeans.Stop.CENTRE_SHIFT.configName())),
                 v.doubleIn("tolerance", 0, 1),
                 v.intAtLeast("mini-batch", 0),
                 v.longValue("seed-offset"),

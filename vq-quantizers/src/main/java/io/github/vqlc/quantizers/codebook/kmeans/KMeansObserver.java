@@ -39,10 +39,4 @@ public interface KMeansObserver {
      * @param points points of this class
      */
     default void onClassStart(long label, int index, int classes, long points) {}
-
-    /**
-     * After each full Lloyd iteration with the centre-shift stop: the squared sum of the centres'
-     * moves, the quantity compared with the tolerance.
-     */
-    default void onCentreShift(int iteration, double squaredShift) {}
 }

@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * default of threads started later (see {@link #singleThreaded}). Results do not depend on the number of threads: every row's nearest centre is
  * computed independently.
  */
-final class SplitSearch implements AutoCloseable {
+final class SplitSearch {
 
     /** Rows per part at least; smaller problems are searched in one piece. */
     private static final long MIN_ROWS_PER_PART = 2048;
@@ -209,8 +209,4 @@ final class SplitSearch implements AutoCloseable {
             return new SearchResult(allIndices, allDistances);
         }
     }
-
-    /** Nothing to release: the pooled threads serve the next clustering (see {@link #POOLS}). */
-    @Override
-    public void close() {}
 }
