@@ -33,10 +33,19 @@ public final class DeadCodes {
                     dead += usage[k] == 0 ? 1 : 0;
                 }
             }
-            String label = hi == Long.MAX_VALUE ? lo + "+" : hi - lo == 1 ? String.valueOf(lo) : lo + "-" + (hi - 1);
-            bins.add(new Bin(label, codes, dead));
+            bins.add(new Bin(sizeLabel(lo, hi), codes, dead));
         }
         return bins;
+    }
+
+    /** Whether a bin of {@link #byClusterSize} holds clusters of 1-3 training vectors. */
+    static boolean smallClusters(Bin bin) {
+        return bin.label().equals(sizeLabel(1, 2)) || bin.label().equals(sizeLabel(2, 4));
+    }
+
+    /** The label of cluster sizes [lo, hi): "1", "2-3", ..., "128+". */
+    private static String sizeLabel(long lo, long hi) {
+        return hi == Long.MAX_VALUE ? lo + "+" : hi - lo == 1 ? String.valueOf(lo) : lo + "-" + (hi - 1);
     }
 
     /** Dead fraction per class block of a per-class codebook. */

@@ -23,7 +23,15 @@ public final class Rarefaction {
      * @param codebookSize K
      */
     public static List<Point> curve(long[] codes, int tokensPerImage, int codebookSize) {
-        long images = codes.length / tokensPerImage;
+        return curve(codes, null, tokensPerImage, codebookSize);
+    }
+
+    /**
+     * As {@link #curve(long[], int, int)}, counting the images in the order {@code order} (a
+     * permutation of the image indices; null = as stored), without copying the codes.
+     */
+    public static List<Point> curve(long[] codes, int[] order, int tokensPerImage, int codebookSize) {
+        long images = order == null ? codes.length / tokensPerImage : order.length;
         boolean[] seen = new boolean[codebookSize];
         int used = 0;
         List<Point> points = new ArrayList<>();
@@ -31,7 +39,8 @@ public final class Rarefaction {
         int step = 0;
         for (long i = 0; i < images; i++) {
             for (int t = 0; t < tokensPerImage; t++) {
-                int c = (int) codes[(int) (i * tokensPerImage + t)];
+                long image = order == null ? i : order[(int) i];
+                int c = (int) codes[(int) (image * tokensPerImage + t)];
                 if (!seen[c]) {
                     seen[c] = true;
                     used++;

@@ -127,7 +127,7 @@ public record Verdict(
         for (Bin b : clusterBins) {
             all += b.codes();
             allDead += b.dead();
-            if (b.label().equals("1") || b.label().equals("2-3")) {
+            if (DeadCodes.smallClusters(b)) {
                 codes += b.codes();
                 dead += b.dead();
             }

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.stats.CodeUsage;
 import io.github.vqlc.eval.analysis.AnalysisPlots;
 import io.github.vqlc.eval.analysis.Bin;
 import io.github.vqlc.eval.analysis.ClassUsage;
@@ -17,6 +18,7 @@ import io.github.vqlc.eval.analysis.Rarefaction;
 import io.github.vqlc.eval.analysis.Verdict;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.models.train.VqTrainer;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ import java.util.Optional;
 public final class Analysis {
 
     /** Latent vectors sampled for the coverage searches (LlamaGen's window size). */
-    public static final int DEFAULT_LATENTS = 65_536;
+    public static final int DEFAULT_LATENTS = VqTrainer.WINDOW_TOKENS;
 
     /**
      * @param split the split counted (train: as the paper counts utilization)
@@ -74,16 +76,14 @@ public final class Analysis {
                 data.describe());
         EncodedSplit enc =
                 EncodedSplit.encode(model, manager, ps, data, config.eval().batchSize(), r.latentSample(), seed, out);
+        CodeUsage counts = new CodeUsage(k);
+        counts.add(enc.codes());
         long[] usage = new long[k];
-        for (long c : enc.codes()) {
-            usage[(int) c]++;
+        for (int i = 0; i < k; i++) {
+            usage[i] = counts.count(i);
         }
-        int used = 0;
-        for (long u : usage) {
-            used += u > 0 ? 1 : 0;
-        }
-        List<Rarefaction.Point> curve = Rarefaction.curve(
-                enc.codesInOrder(EncodedSplit.permutation(enc.images(), seed)), enc.tokensPerImage(), k);
+        int used = counts.used();
+        List<Rarefaction.Point> curve = Rarefaction.curve(enc.codes(), enc.order(), enc.tokensPerImage(), k);
         double chao1 = Rarefaction.chao1(usage);
 
         float[] codes = codeVectors(model, ps, manager, k);
@@ -118,8 +118,10 @@ public final class Analysis {
         List<Bin> normBins = DeadCodes.byDecile(usage, norms);
         ClassUsage classes =
                 ClassUsage.of(enc.codes(), enc.labels(), enc.tokensPerImage(), k, data.numClasses(), blocks);
-        Map<String, Double> deadToLatent = Quantiles.of(Quantiles.select(coverage.codeToLatent(), alive, false));
-        Map<String, Double> usedToLatent = Quantiles.of(Quantiles.select(coverage.codeToLatent(), alive, true));
+        float[] deadDistances = Quantiles.select(coverage.codeToLatent(), alive, false);
+        float[] usedDistances = Quantiles.select(coverage.codeToLatent(), alive, true);
+        Map<String, Double> deadToLatent = Quantiles.of(deadDistances);
+        Map<String, Double> usedToLatent = Quantiles.of(usedDistances);
         Verdict verdict = new Verdict(
                 k,
                 used,
@@ -151,8 +153,8 @@ public final class Analysis {
         }
         Map<String, float[]> curves = new LinkedHashMap<>();
         curves.put("latent -> nearest code", coverage.latentToCode());
-        curves.put("used code -> nearest latent", Quantiles.select(coverage.codeToLatent(), alive, true));
-        curves.put("dead code -> nearest latent", Quantiles.select(coverage.codeToLatent(), alive, false));
+        curves.put("used code -> nearest latent", usedDistances);
+        curves.put("dead code -> nearest latent", deadDistances);
         curves.put("code -> nearest other code", coverage.codeToCode());
         AnalysisPlots.coverage(dir.resolve("analysis-coverage.png"), curves, label);
         report.write(dir, out);
@@ -180,7 +182,7 @@ public final class Analysis {
                             + " k-means cluster size and by class block is skipped.");
             return Optional.empty();
         }
-        Path codebook = Path.of(q.getString("codebook.path"));
+        Path codebook = Path.of(q.getString("codebook.path").trim());
         Optional<CodebookSidecar> side = CodebookSidecar.of(codebook, manager);
         if (side.isEmpty()) {
             report.notes()

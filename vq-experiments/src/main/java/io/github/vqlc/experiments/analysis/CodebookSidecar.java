@@ -8,6 +8,7 @@ import io.github.vqlc.core.io.JsonLines;
 import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.eval.analysis.DeadCodes;
 import io.github.vqlc.quantizers.codebook.CodebookBuilder;
+import io.github.vqlc.quantizers.codebook.CodebookConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,17 +20,14 @@ import java.util.Optional;
  * the class blocks of a per-class codebook. Either may be missing (a codebook from elsewhere, or
  * one built before cluster sizes were written).
  *
- * @param sidecar the .json next to the codebook
  * @param clusterSizes training vectors nearest to each row, or null
  * @param blocks class blocks in class order, or empty
  */
-record CodebookSidecar(Path sidecar, long[] clusterSizes, List<DeadCodes.Block> blocks) {
+record CodebookSidecar(long[] clusterSizes, List<DeadCodes.Block> blocks) {
 
     /** The sidecar of {@code codebook} ({@code x.npy -> x.json}), when there is one. */
     static Optional<CodebookSidecar> of(Path codebook, NDManager manager) {
-        String name = codebook.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        Path sidecar = codebook.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
+        Path sidecar = CodebookConfig.sidecarOf(codebook);
         Optional<JsonObject> side = JsonLines.readObject(sidecar);
         if (side.isEmpty()) {
             return Optional.empty();
@@ -59,6 +57,6 @@ record CodebookSidecar(Path sidecar, long[] clusterSizes, List<DeadCodes.Block> 
                 }
             }
         }
-        return Optional.of(new CodebookSidecar(sidecar, sizes, blocks));
+        return Optional.of(new CodebookSidecar(sizes, blocks));
     }
 }

@@ -22,8 +22,10 @@ import java.util.SplittableRandom;
  * @param tokensPerImage tokens of one image
  * @param latents the sampled latent vectors, row-major (M, D)
  * @param dim D
+ * @param order a seeded random permutation of the images: its first images are the latent sample,
+ *     and a rarefaction curve counts the images in this order
  */
-record EncodedSplit(long[] codes, int[] labels, int tokensPerImage, float[] latents, int dim) {
+record EncodedSplit(long[] codes, int[] labels, int tokensPerImage, float[] latents, int dim, int[] order) {
 
     int images() {
         return labels.length;
@@ -45,12 +47,13 @@ record EncodedSplit(long[] codes, int[] labels, int tokensPerImage, float[] late
         int n = data.size();
         int tokens = model.tokensPerImage();
         int dim = model.quantizer().embeddingDim();
-        boolean[] sampled = sample(n, (latentSample + tokens - 1) / tokens, seed);
+        int[] order = permutation(n, seed);
+        boolean[] sampled = sample(order, (latentSample + tokens - 1) / tokens);
         int sampledImages = 0;
         for (boolean s : sampled) {
             sampledImages += s ? 1 : 0;
         }
-        long[] codes = new long[n * tokens];
+        long[] codes = new long[Math.multiplyExact(n, tokens)];
         int[] labels = new int[n];
         float[] latents = new float[sampledImages * tokens * dim];
         int[] done = {0, 0};
@@ -91,13 +94,13 @@ record EncodedSplit(long[] codes, int[] labels, int tokensPerImage, float[] late
                 }
             });
         }
-        return new EncodedSplit(codes, labels, tokens, latents, dim);
+        return new EncodedSplit(codes, labels, tokens, latents, dim, order);
     }
 
-    /** {@code m} of {@code n} images drawn without replacement (all when m >= n). */
-    private static boolean[] sample(int n, int m, long seed) {
+    /** The first {@code m} images of {@code order} (all when m >= n). */
+    private static boolean[] sample(int[] order, int m) {
+        int n = order.length;
         boolean[] chosen = new boolean[n];
-        int[] order = permutation(n, seed);
         for (int i = 0; i < Math.min(m, n); i++) {
             chosen[order[i]] = true;
         }
@@ -105,7 +108,7 @@ record EncodedSplit(long[] codes, int[] labels, int tokensPerImage, float[] late
     }
 
     /** A seeded random permutation of 0..n-1 (Fisher-Yates). */
-    static int[] permutation(int n, long seed) {
+    private static int[] permutation(int n, long seed) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
@@ -118,14 +121,5 @@ record EncodedSplit(long[] codes, int[] labels, int tokensPerImage, float[] late
             p[j] = t;
         }
         return p;
-    }
-
-    /** The codes image after image in the order {@code order} (for a rarefaction curve in random order). */
-    long[] codesInOrder(int[] order) {
-        long[] out = new long[codes.length];
-        for (int i = 0; i < order.length; i++) {
-            System.arraycopy(codes, order[i] * tokensPerImage, out, i * tokensPerImage, tokensPerImage);
-        }
-        return out;
     }
 }

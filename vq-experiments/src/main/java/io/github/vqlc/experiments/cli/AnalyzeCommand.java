@@ -39,7 +39,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(
             names = "--latents",
-            defaultValue = "65536",
+            defaultValue = "" + Analysis.DEFAULT_LATENTS,
             description = "Encoder outputs sampled for the distance measurements (default ${DEFAULT-VALUE}).")
     int latents;
 

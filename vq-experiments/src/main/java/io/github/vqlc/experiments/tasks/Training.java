@@ -71,7 +71,7 @@ public final class Training {
         summary.lastLosses().forEach((k, v) -> training.put("final_" + k, v));
         training.putAll(trainer.trainingUsage());
         dir.updateMetrics(training);
-        writeUsageOverTraining(dir, trainer);
+        writeUsageOverTraining(dir);
         metrics.putAll(training);
         out.println(Evaluation.summary(metrics));
         out.println("metrics: " + dir.metrics());
@@ -79,7 +79,7 @@ public final class Training {
     }
 
     /** samples/usage-over-training.png from the window utilization of log.jsonl's lines. */
-    private void writeUsageOverTraining(RunDirectory dir, VqTrainer trainer) {
+    private void writeUsageOverTraining(RunDirectory dir) {
         List<UsageOverTrainingPlot.Point> points = new ArrayList<>();
         for (JsonObject line : JsonLines.readLines(dir.path().resolve("log.jsonl"))) {
             if (line.has("utilization_window") && line.has("step")) {
@@ -90,7 +90,7 @@ public final class Training {
         }
         if (!points.isEmpty()) {
             UsageOverTrainingPlot.write(
-                    dir.path().resolve("samples").resolve("usage-over-training.png"),
+                    dir.samples().resolve("usage-over-training.png"),
                     points,
                     VqTrainer.WINDOW_TOKENS,
                     config.quantizer().codebookSize(),

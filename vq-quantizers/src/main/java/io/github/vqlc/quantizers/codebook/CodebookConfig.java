@@ -75,9 +75,14 @@ public record CodebookConfig(
 
     /** The sidecar next to the .npy: {@code x.npy -> x.json}. */
     public Path sidecar() {
-        String name = output.getFileName().toString();
+        return sidecarOf(output);
+    }
+
+    /** The JSON sidecar `vqlc codebook` writes next to a codebook file: {@code x.npy -> x.json}. */
+    public static Path sidecarOf(Path codebook) {
+        String name = codebook.getFileName().toString();
         String base = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
-        return output.resolveSibling(base + ".json");
+        return codebook.resolveSibling(base + ".json");
     }
 
     /** The extractor section, or a user error when the config has none. */
