@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vqgan_step import read_config  # noqa: E402  (the same minimal HOCON reader)
+from vqgan_step import resolve_settings  # noqa: E402  (the same minimal HOCON reader and -o rules)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 DEFAULT_CONFIG = os.path.join(REPO, "configs", "fashion-mnist", "gpt.conf")
@@ -50,18 +50,6 @@ DEFAULTS = {
     "gpt.label-smoothing": 0.0,
     "gpt.token-corruption": 0.0,
 }
-
-
-def resolve_settings(config_path, overrides):
-    s = dict(DEFAULTS)
-    if config_path:
-        s.update({k: v for k, v in read_config(config_path).items() if k in DEFAULTS})
-    for o in overrides:
-        key, _, value = o.partition("=")
-        if key not in DEFAULTS:
-            continue
-        s[key] = type(DEFAULTS[key])(value) if not isinstance(DEFAULTS[key], bool) else value == "true"
-    return s
 
 
 class Block(nn.Module):
@@ -124,7 +112,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="intra-op threads (default %(default)s)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    s = resolve_settings(a.config, a.overrides)
+    s = resolve_settings(a.config, a.overrides, DEFAULTS)
     torch.manual_seed(s["run.seed"])
     n = a.grid * a.grid
     model = TokenGpt(a.vocab, n, a.classes, s["gpt.layers"], s["gpt.width"], s["gpt.heads"], s["gpt.dropout"])

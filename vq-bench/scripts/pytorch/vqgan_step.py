@@ -74,7 +74,7 @@ DEFAULTS = {
     "quantizer.projector-hidden": 256,
     "loss.perceptual.type": "none",
     "loss.perceptual.weight": 1.0,
-    "extractor-types.feature-net.path": "runs/feature-net",
+    "loss.perceptual.path": "",
     "loss.gan.weight": 0.1,
     "loss.gan.start-step": 1,
     "loss.gan.loss": "hinge",
@@ -181,21 +181,29 @@ def read_config(path, out=None, prefix=""):
     return out
 
 
-def resolve_settings(config_path, overrides):
-    s = dict(DEFAULTS)
+def resolve_settings(config_path, overrides, defaults=None):
+    """The keys of `defaults` (this script's DEFAULTS when None): their defaults, then the config
+    file, then the -o overrides in order; other keys are ignored (they do not change the step)."""
+    defaults = DEFAULTS if defaults is None else defaults
+    s = dict(defaults)
     if config_path:
-        s.update({k: v for k, v in read_config(config_path).items() if k in DEFAULTS})
+        s.update({k: v for k, v in read_config(config_path).items() if k in defaults})
     for o in overrides:
         if "=" not in o:
             raise SystemExit("-o wants key=value, got " + o)
         k, v = o.split("=", 1)
-        if k not in DEFAULTS:
+        if k not in defaults:
             continue  # keys that do not change the step (run.dir, train.steps, ...)
         if v.startswith("["):
             v = [_scalar("word", x.strip()) for x in v.strip("[]").split(",") if x.strip()]
         else:
             v = _scalar("word", v.strip('"'))
         s[k] = v
+    return s
+
+
+def refuse_unsupported(s):
+    """Stops on settings that change the work and are not implemented here."""
     refuse = [
         (s["quantizer.type"] != "lc", "quantizer.type = %s: only lc is implemented" % s["quantizer.type"]),
         (s["loss.perceptual.type"] not in ("none", "feature-net"),
@@ -206,7 +214,6 @@ def resolve_settings(config_path, overrides):
     for bad, why in refuse:
         if bad:
             raise SystemExit("vqgan_step.py: " + why)
-    return s
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,7 +427,8 @@ class FeatureNetPerceptual(nn.Module):
         super().__init__()
         import json
         width, depth = 16, 1
-        desc = os.path.join(REPO, str(s["extractor-types.feature-net.path"]), "feature-net.json")
+        # vqlc's rule (loss.PerceptualLosses): an empty loss.perceptual.path means runs/feature-net
+        desc = os.path.join(REPO, str(s["loss.perceptual.path"] or "runs/feature-net"), "feature-net.json")
         if os.path.isfile(desc):
             with open(desc) as f:
                 d = json.load(f)
@@ -569,6 +577,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     s = resolve_settings(args.config, args.overrides)
+    refuse_unsupported(s)
     torch.manual_seed(int(s["run.seed"]))
     print("torch %s, %d threads, config %s" % (torch.__version__, torch.get_num_threads(), args.config))
     for k in sorted(s):

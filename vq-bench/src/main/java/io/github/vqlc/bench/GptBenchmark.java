@@ -59,12 +59,10 @@ public final class GptBenchmark {
                     g.dropout(),
                     g.tokenCorruption(),
                     g.labelSmoothing());
-            long start = 0;
-            long cpuStart = 0;
+            StepTimer timer = new StepTimer();
             for (int i = 1; i <= warmup + steps; i++) {
                 if (i == warmup + 1) {
-                    start = System.nanoTime();
-                    cpuStart = TrainBenchmark.processCpuNanos();
+                    timer.start();
                 }
                 try (NDScope scope = new NDScope();
                         NDManager sub = manager.newSubManager()) {
@@ -79,12 +77,8 @@ public final class GptBenchmark {
                     }
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (TrainBenchmark.processCpuNanos() - cpuStart) / 1e9;
-            double sequences = (double) steps * g.batchSize() / seconds;
-            out.printf(
-                    Locale.ROOT, "%d timed steps in %.1f s (%.1f ms/step)%n", steps, seconds, 1000 * seconds / steps);
-            out.printf(Locale.ROOT, "cpu_ms_per_step %.1f%n", 1000 * cpuSeconds / steps);
+            double sequences = (double) steps * g.batchSize() / timer.stop();
+            timer.print(out, steps);
             out.printf(Locale.ROOT, "tokens_per_second %.1f%n", sequences * sequence);
             out.printf(Locale.ROOT, "sequences_per_second %.2f%n", sequences);
             return sequences * sequence;

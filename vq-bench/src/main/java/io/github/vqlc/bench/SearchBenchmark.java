@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * Times {@link NearestCodeSearch} against the full-matrix argmin on the same random data, in one
@@ -81,11 +84,6 @@ public final class SearchBenchmark {
      * {@code out}, ending with the line {@code speedup <x>x}.
      */
     public static Report run(int codes, int dim, int vectors, int repeats, long seed, PrintStream out) {
-        return run(codes, dim, vectors, repeats, seed, out, NearestCodeSearch.create());
-    }
-
-    static Report run(
-            int codes, int dim, int vectors, int repeats, long seed, PrintStream out, NearestCodeSearch search) {
         return run(
                 codes,
                 dim,
@@ -93,7 +91,7 @@ public final class SearchBenchmark {
                 repeats,
                 seed,
                 out,
-                search,
+                NearestCodeSearch.create(),
                 NearestCodeSearch.builder().optTiledScan(true).build());
     }
 
@@ -329,8 +327,8 @@ public final class SearchBenchmark {
         int vectors = 4096;
         int repeats = 3;
         long seed = 42;
-        NearestCodeSearch.Builder builder = NearestCodeSearch.builder();
-        NearestCodeSearch.Builder tiledBuilder = NearestCodeSearch.builder().optTiledScan(true);
+        // tuning options, applied to both the searched and the tiled-path builder
+        List<UnaryOperator<NearestCodeSearch.Builder>> tuning = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -345,16 +343,16 @@ public final class SearchBenchmark {
                     case "--repeats" -> repeats = Integer.parseInt(value);
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--budget-bytes" -> {
-                        builder.optMemoryBudgetBytes(Long.parseLong(value));
-                        tiledBuilder.optMemoryBudgetBytes(Long.parseLong(value));
+                        long v = Long.parseLong(value);
+                        tuning.add(b -> b.optMemoryBudgetBytes(v));
                     }
                     case "--tile-bytes" -> {
-                        builder.optTileBytes(Long.parseLong(value));
-                        tiledBuilder.optTileBytes(Long.parseLong(value));
+                        long v = Long.parseLong(value);
+                        tuning.add(b -> b.optTileBytes(v));
                     }
                     case "--max-code-chunk" -> {
-                        builder.optMaxCodeChunk(Long.parseLong(value));
-                        tiledBuilder.optMaxCodeChunk(Long.parseLong(value));
+                        long v = Long.parseLong(value);
+                        tuning.add(b -> b.optMaxCodeChunk(v));
                     }
                     default -> usage("unknown option " + name);
                 }
@@ -363,7 +361,13 @@ public final class SearchBenchmark {
             }
         }
         try {
-            run(codes, dim, vectors, repeats, seed, System.out, builder.build(), tiledBuilder.build());
+            NearestCodeSearch.Builder builder = NearestCodeSearch.builder();
+            NearestCodeSearch.Builder tiled = NearestCodeSearch.builder().optTiledScan(true);
+            for (UnaryOperator<NearestCodeSearch.Builder> t : tuning) {
+                t.apply(builder);
+                t.apply(tiled);
+            }
+            run(codes, dim, vectors, repeats, seed, System.out, builder.build(), tiled.build());
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
         }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
-import com.sun.management.OperatingSystemMXBean;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.experiments.config.ExperimentConfig;
@@ -18,7 +17,6 @@ import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,15 +63,13 @@ public final class TrainBenchmark {
                 objective.discriminator() == null ? "off" : "on (from step 1)",
                 config.loss().perceptual().type());
         Engine.getInstance().setRandomSeed((int) config.run().seed());
-        long start = 0;
-        long cpuStart = 0;
+        StepTimer timer = new StepTimer();
         for (int i = 1; i <= warmup + steps; i++) {
             if (i == warmup + 1) {
                 if (profile != null) {
                     TorchOps.startProfiler();
                 }
-                start = System.nanoTime();
-                cpuStart = processCpuNanos();
+                timer.start();
             }
             try (NDScope scope = new NDScope();
                     NDManager sub = manager.newSubManager()) {
@@ -95,17 +91,13 @@ public final class TrainBenchmark {
                 out.printf(Locale.ROOT, "step %d: resident memory %.0f MiB%n", i, residentMiB());
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        double seconds = timer.stop();
         if (profile != null) {
             TorchOps.stopProfiler(profile);
             out.println("profile: " + profile + " (the profiler slows the steps; the figures below include it)");
         }
         double ips = (double) steps * t.batchSize() * t.accumulateSteps() / seconds;
-        out.printf(Locale.ROOT, "%d timed steps in %.1f s (%.1f ms/step)%n", steps, seconds, 1000 * seconds / steps);
-        // CPU time of all threads (libtorch's included): steadier than wall time on a shared machine
-        // when OpenMP threads do not spin (OMP_WAIT_POLICY=PASSIVE)
-        out.printf(Locale.ROOT, "cpu_ms_per_step %.1f%n", 1000 * cpuSeconds / steps);
+        timer.print(out, steps);
         out.printf(Locale.ROOT, "images_per_second %.2f%n", ips);
         double recordMs = recordMillisPerStep(manager, codes, steps);
         out.printf(
@@ -129,12 +121,6 @@ public final class TrainBenchmark {
         }
         codes.usedInLast(steps, steps); // waits for the device
         return (System.nanoTime() - start) / 1e6 / steps;
-    }
-
-    /** CPU time of the whole process (all threads, native ones included). */
-    static long processCpuNanos() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** VmRSS of this process (Linux), or NaN elsewhere. */
