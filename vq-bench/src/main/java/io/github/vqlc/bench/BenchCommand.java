@@ -123,9 +123,10 @@ public final class BenchCommand implements Runnable {
             name = "train",
             header = "Full training steps of the configured model (peer: PyTorch).",
             mixinStandardHelpOptions = true,
-            description = "Full training steps (generator with all configured loss terms + discriminator) of the "
-                    + "configured model on random batches; prints resident memory, an `images_per_second "
-                    + "<x>` line and the cost of the code-usage record. Compare with PyTorch: vq-bench/scripts/compare-train.sh.",
+            description =
+                    "Full training steps (generator with all configured loss terms + discriminator) of the "
+                            + "configured model on random batches; prints resident memory, an `images_per_second "
+                            + "<x>` line and the cost of the code-usage record. Compare with PyTorch: vq-bench/scripts/compare-train.sh.",
             footer = {"", "Example:", "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50"})
     static final class Train implements Callable<Integer> {
         @Mixin
