@@ -2,11 +2,10 @@ package io.github.vqlc.bench;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.github.vqlc.core.system.ProcessStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PeakRss {
 
-    private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     /** Peak growth in bytes and how it was measured. */
@@ -31,17 +29,17 @@ final class PeakRss {
 
     /** True when /proc/self/status can be read (Linux). */
     static boolean available() {
-        return Files.isReadable(STATUS);
+        return ProcessStatus.available();
     }
 
     /** Runs {@code call} and reports the process's peak RSS above the RSS just before it. */
     static Measurement measure(Runnable call) {
         boolean trimmed = MallocTrim.trim();
         String trimNote = trimmed ? "malloc_trim(0) first" : "malloc_trim unavailable";
-        long before = readKb("VmRSS:");
+        long before = readKb("VmRSS");
         if (resetHighWaterMark()) {
             call.run();
-            long peak = readKb("VmHWM:");
+            long peak = readKb("VmHWM");
             return new Measurement(
                     Math.max(0, peak - before) * 1024,
                     "VmHWM after reset via /proc/self/clear_refs minus VmRSS before; " + trimNote);
@@ -51,7 +49,7 @@ final class PeakRss {
         Thread sampler = new Thread(
                 () -> {
                     while (running.get()) {
-                        max.accumulateAndGet(readKb("VmRSS:"), Math::max);
+                        max.accumulateAndGet(readKb("VmRSS"), Math::max);
                         try {
                             Thread.sleep(1);
                         } catch (InterruptedException e) {
@@ -72,7 +70,7 @@ final class PeakRss {
                 Thread.currentThread().interrupt();
             }
         }
-        max.accumulateAndGet(readKb("VmRSS:"), Math::max);
+        max.accumulateAndGet(readKb("VmRSS"), Math::max);
         return new Measurement(
                 Math.max(0, max.get() - before) * 1024,
                 "max VmRSS sampled every ~1 ms minus VmRSS before; " + trimNote);
@@ -87,19 +85,8 @@ final class PeakRss {
         }
     }
 
-    private static long readKb(String key) {
-        try {
-            List<String> lines = Files.readAllLines(STATUS, StandardCharsets.US_ASCII);
-            for (String line : lines) {
-                if (line.startsWith(key)) {
-                    String value = line.substring(key.length()).trim();
-                    return Long.parseLong(value.substring(0, value.indexOf(' ')));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return 0;
+    private static long readKb(String field) {
+        return ProcessStatus.kilobytes(field).orElse(0);
     }
 
     /** glibc's malloc_trim through JNA (a dependency of DJL); absent or failing means "not trimmed". */

@@ -10,14 +10,13 @@ import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.stats.RecentCodes;
+import io.github.vqlc.core.system.ProcessStatus;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.train.TrainingStep;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +87,7 @@ public final class TrainBenchmark {
                 }
             }
             if (i == 100 || i == 1000 || i == 2000 || i == 10000 || i == warmup + steps) {
-                out.printf(Locale.ROOT, "step %d: resident memory %.0f MiB%n", i, residentMiB());
+                out.printf(Locale.ROOT, "step %d: resident memory %.0f MiB%n", i, ProcessStatus.residentMiB());
             }
         }
         double seconds = timer.stop();
@@ -121,19 +120,5 @@ public final class TrainBenchmark {
         }
         codes.usedInLast(steps, steps); // waits for the device
         return (System.nanoTime() - start) / 1e6 / steps;
-    }
-
-    /** VmRSS of this process (Linux), or NaN elsewhere. */
-    static double residentMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

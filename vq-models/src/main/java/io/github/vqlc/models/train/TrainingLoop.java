@@ -9,6 +9,7 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.data.Resumable;
 import io.github.vqlc.core.io.JsonLines;
+import io.github.vqlc.core.system.ProcessStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,6 +173,9 @@ public final class TrainingLoop {
                     line.put("images_per_second", ips);
                     line.putAll(logExtras.apply(ips));
                     line.put("elapsed_seconds", previousSeconds + seconds);
+                    if (ProcessStatus.available()) { // flat over a run, or something leaks
+                        line.put("resident_mib", ProcessStatus.residentMiB());
+                    }
                     hooks.line(line);
                 }
                 observer.stepped(s, ips, logStep ? losses : Map.of());

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.data.Resumable;
+import io.github.vqlc.core.system.ProcessStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +82,10 @@ class TrainingLoopTest {
             assertThat(Files.readAllLines(log))
                     .hasSize(3)
                     .satisfies(lines -> assertThat(lines.get(0)).startsWith("{\"step\":3,\"loss\":3.0,\"lr\":0.05"))
-                    .satisfies(lines -> assertThat(lines.get(2)).startsWith("{\"step\":7,"));
+                    .satisfies(lines -> assertThat(lines.get(2)).startsWith("{\"step\":7,"))
+                    .allSatisfy(line -> assertThat(line.contains("\"resident_mib\":"))
+                            .as("resident memory in %s", line)
+                            .isEqualTo(ProcessStatus.available()));
             assertThat(checkpoints.list())
                     .extracting(Checkpoints.Checkpoint::step)
                     .containsExactly(4, 7);
