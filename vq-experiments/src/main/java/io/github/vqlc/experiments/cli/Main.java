@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
             FeaturesCommand.class,
             CodebookCommand.class,
             TokenizeCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             GptCommand.class,
             GenerateCommand.class,
             QuantizersCommand.class,

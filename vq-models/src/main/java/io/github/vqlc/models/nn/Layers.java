@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.Dropout;
 import io.github.vqlc.core.engine.TorchOps;
@@ -30,6 +31,31 @@ public final class Layers {
                 .setKernelShape(new Shape(3, 3))
                 .optStride(new Shape(2, 2))
                 .optPadding(new Shape(1, 1)));
+    }
+
+    /**
+     * taming-transformers' downsampling: the input padded by one zero pixel on the right and bottom,
+     * then a 3x3 stride-2 convolution without padding (the same parameters as {@link #downsample}).
+     */
+    public static Block downsampleTaming(int filters) {
+        SequentialBlock b = new SequentialBlock();
+        b.add(new LambdaBlock(list -> new NDList(padRightBottom(list.singletonOrThrow())), "pad_right_bottom"));
+        b.add(new PaddedConv2d(Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(3, 3))
+                .optStride(new Shape(2, 2))));
+        return b;
+    }
+
+    /** (N, C, H, W) -> (N, C, H + 1, W + 1) with zeros in the new last row and column. */
+    static NDArray padRightBottom(NDArray x) {
+        Shape s = x.getShape();
+        NDArray column =
+                x.getManager().zeros(new Shape(s.get(0), s.get(1), s.get(2), 1), x.getDataType(), x.getDevice());
+        NDArray wider = x.concat(column, 3);
+        NDArray row =
+                x.getManager().zeros(new Shape(s.get(0), s.get(1), 1, s.get(3) + 1), x.getDataType(), x.getDevice());
+        return wider.concat(row, 2);
     }
 
     /** Nearest-neighbour x2 upsampling (DJL's PyTorch engine has no transposed convolution). */

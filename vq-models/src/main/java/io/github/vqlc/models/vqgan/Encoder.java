@@ -32,7 +32,10 @@ public final class Encoder {
                 }
             }
             if (level < m.channelMult().size() - 1) {
-                net.add(Layers.downsample(in));
+                net.add(
+                        m.downsamplePadding() == ModelConfig.DownsamplePadding.TAMING
+                                ? Layers.downsampleTaming(in)
+                                : Layers.downsample(in));
                 resolution /= 2;
             }
         }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param attnResolutions feature-map sizes at which a self-attention block is inserted
  * @param zChannels encoder output channels before the 1x1 quant conv
  * @param embedDim width D of the vectors handed to the quantizer
+ * @param downsamplePadding how the encoder's stride-2 convolutions pad their input
  */
 public record ModelConfig(
         int baseChannels,
@@ -21,7 +22,43 @@ public record ModelConfig(
         List<Integer> attnResolutions,
         int zChannels,
         int embedDim,
-        double dropout) {
+        double dropout,
+        DownsamplePadding downsamplePadding) {
+
+    /** Padding of the encoder's stride-2 3x3 convolutions. */
+    public enum DownsamplePadding {
+        /** One pixel on every side (the default). */
+        SYMMETRIC,
+        /**
+         * One pixel on the right and bottom only, as taming-transformers' {@code Downsample} (and so
+         * VQGAN-LC): needed for weights trained there to give the same outputs.
+         */
+        TAMING;
+
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The taming-style model with symmetric downsampling padding. */
+    public ModelConfig(
+            int baseChannels,
+            List<Integer> channelMult,
+            int resBlocks,
+            List<Integer> attnResolutions,
+            int zChannels,
+            int embedDim,
+            double dropout) {
+        this(
+                baseChannels,
+                channelMult,
+                resBlocks,
+                attnResolutions,
+                zChannels,
+                embedDim,
+                dropout,
+                DownsamplePadding.SYMMETRIC);
+    }
 
     public ModelConfig {
         channelMult = List.copyOf(channelMult);
@@ -46,6 +83,8 @@ public record ModelConfig(
                 v.intList("attn-resolutions", 1),
                 v.intAtLeast("z-channels", 1),
                 v.intAtLeast("embed-dim", 1),
-                v.doubleIn("dropout", 0, 0.99));
+                v.doubleIn("dropout", 0, 0.99),
+                DownsamplePadding.valueOf(
+                        v.oneOf("downsample-padding", "symmetric", "taming").toUpperCase(java.util.Locale.ROOT)));
     }
 }
