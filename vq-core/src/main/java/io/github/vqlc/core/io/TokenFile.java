@@ -245,7 +245,7 @@ public final class TokenFile implements AutoCloseable {
      * per image) and appended on {@link #commit()}, which renames the file into place. Closing
      * without commit deletes the temporary file and leaves any existing target untouched.
      */
-    public static final class Writer implements AutoCloseable {
+    public static final class Writer implements TokenWriter {
 
         private final Path target;
         private final Header header;
@@ -281,7 +281,7 @@ public final class TokenFile implements AutoCloseable {
             }
         }
 
-        /** Appends {@code images} images: codes (images*h*w, row-major) and one label each. */
+        @Override
         public void append(long[] codes, int[] labels, int images) {
             int n = header.tokensPerImage();
             if (written + images > header.count()) {
@@ -310,6 +310,7 @@ public final class TokenFile implements AutoCloseable {
         }
 
         /** Writes the labels and renames the file into place; all declared images must have been appended. */
+        @Override
         public void commit() {
             if (written != header.count()) {
                 throw new IllegalStateException("wrote " + written + " of the declared " + header.count() + " images");

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "",
             "Example:",
-            "  vqlc export runs/fmnist-lc --naming vqgan-lc --output exports/fmnist-lc.safetensors"
+            "  vqlc export runs/fmnist-lc --naming vqgan-lc --out exports/fmnist-lc.safetensors"
                     + " --reference exports/fmnist-lc-reference"
         })
 final class ExportCommand implements Callable<Integer> {
@@ -36,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
             description = "A run directory written by `vqlc train` or `vqlc import`.")
     Path runDir;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The .safetensors file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .safetensors file to write.")
     Path output;
 
     @Option(

@@ -7,7 +7,9 @@ import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
+import io.github.vqlc.core.io.NpyTokenFiles;
 import io.github.vqlc.core.io.TokenFile;
+import io.github.vqlc.core.io.TokenWriter;
 import io.github.vqlc.experiments.progress.Progress;
 import io.github.vqlc.experiments.run.TrainedRun;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -23,9 +25,31 @@ public final class Tokenization {
 
     private Tokenization() {}
 
+    /** The output formats: vqlc's token file (for `vqlc gpt`), or NumPy arrays (for PyTorch programs). */
+    public enum Format {
+        /** {@link TokenFile}: header, int16/int32 codes, labels. */
+        VQT,
+        /** {@link NpyTokenFiles}: tokens-*.npy int64 (N, H, W) and labels-*.npy int64 (N). */
+        NPY;
+
+        public String extension() {
+            return "." + name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** The default output: {@code <run-dir>/tokens-<split>.vqt}. */
     public static Path defaultOutput(Path runDir, Split split) {
-        return runDir.resolve("tokens-" + split.name().toLowerCase(Locale.ROOT) + ".vqt");
+        return defaultOutput(runDir, split, Format.VQT);
+    }
+
+    /** The default output of a format: {@code <run-dir>/tokens-<split>.vqt} or {@code .npy}. */
+    public static Path defaultOutput(Path runDir, Split split, Format format) {
+        return runDir.resolve("tokens-" + split.name().toLowerCase(Locale.ROOT) + format.extension());
+    }
+
+    /** Encodes into a {@link TokenFile} (see {@link #run(TrainedRun, Split, int, Path, Format, PrintStream)}). */
+    public static TokenFile.Header run(TrainedRun tokenizer, Split split, int limit, Path out, PrintStream log) {
+        return run(tokenizer, split, limit, out, Format.VQT, log);
     }
 
     /**
@@ -33,7 +57,8 @@ public final class Tokenization {
      *
      * @return the header of the written file
      */
-    public static TokenFile.Header run(TrainedRun tokenizer, Split split, int limit, Path out, PrintStream log) {
+    public static TokenFile.Header run(
+            TrainedRun tokenizer, Split split, int limit, Path out, Format format, PrintStream log) {
         var config = tokenizer.config();
         ImageDataset data = Datasets.open(config.data(), split, config.run().seed());
         if (limit > 0) {
@@ -43,15 +68,18 @@ public final class Tokenization {
         int side = (int) Math.round(Math.sqrt(model.tokensPerImage()));
         TokenFile.Header header =
                 new TokenFile.Header(model.quantizer().codebookSize(), side, side, data.size(), data.numClasses());
+        Path labelsOut = format == Format.NPY ? NpyTokenFiles.labelsBeside(out) : null;
         log.println("tokenizing " + data.describe() + " with "
-                + tokenizer.checkpoint().dir() + " -> " + out);
+                + tokenizer.checkpoint().dir() + " -> " + out + (labelsOut == null ? "" : " and " + labelsOut));
         ParameterStore ps = new ParameterStore(tokenizer.manager(), false);
         int batchSize = config.eval().batchSize();
         int batches = (data.size() + batchSize - 1) / batchSize;
         int every = Math.max(1, batches / 20);
         long start = System.nanoTime();
         int[] done = {0, 0};
-        try (TokenFile.Writer writer = TokenFile.create(out, header);
+        try (TokenWriter writer = format == Format.NPY
+                        ? NpyTokenFiles.create(out, labelsOut, header)
+                        : TokenFile.create(out, header);
                 BatchLoader loader =
                         BatchLoader.builder(data).setBatchSize(batchSize).build()) {
             loader.forEachBatch(tokenizer.manager(), batch -> {
@@ -87,7 +115,7 @@ public final class Tokenization {
                 side,
                 header.codebookSize(),
                 header.labelClasses(),
-                header.codeBytes() == 2 ? "int16" : "int32",
+                format == Format.NPY ? "int64" : header.codeBytes() == 2 ? "int16" : "int32",
                 out);
         return header;
     }

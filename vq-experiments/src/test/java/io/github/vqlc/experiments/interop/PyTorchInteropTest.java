@@ -100,7 +100,7 @@ class PyTorchInteropTest {
                         dir.resolve("run").toString(),
                         "--naming",
                         "vqgan-lc",
-                        "--output",
+                        "--out",
                         file.toString(),
                         "--reference",
                         reference.toString()))
@@ -141,7 +141,7 @@ class PyTorchInteropTest {
                         run.toString(),
                         "--naming",
                         "taming",
-                        "--output",
+                        "--out",
                         dir.resolve("again.safetensors").toString(),
                         "--reference",
                         reference.toString()))
