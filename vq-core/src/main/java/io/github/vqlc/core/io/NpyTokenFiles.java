@@ -69,12 +69,7 @@ public final class NpyTokenFiles {
                 for (int i = 0; i < images; i++) {
                     buffer.clear();
                     for (int j = 0; j < n; j++) {
-                        long c = codes[i * n + j];
-                        if (c < 0 || c >= header.codebookSize()) {
-                            throw new IllegalArgumentException(
-                                    "code " + c + " outside [0, " + header.codebookSize() + ")");
-                        }
-                        buffer.putLong(c);
+                        buffer.putLong(header.requireCode(codes[i * n + j]));
                     }
                     out.write(buffer.array(), 0, buffer.position());
                     labelValues[written++] = labels[i];

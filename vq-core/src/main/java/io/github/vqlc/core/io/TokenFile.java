@@ -68,6 +68,14 @@ public final class TokenFile implements AutoCloseable {
             return codeBytesFor(codebookSize);
         }
 
+        /** {@code code}, or an {@link IllegalArgumentException} when it is outside the codebook. */
+        public long requireCode(long code) {
+            if (code < 0 || code >= codebookSize) {
+                throw new IllegalArgumentException("code " + code + " outside [0, " + codebookSize + ")");
+            }
+            return code;
+        }
+
         public int tokensPerImage() {
             return gridHeight * gridWidth;
         }
@@ -290,11 +298,7 @@ public final class TokenFile implements AutoCloseable {
             try {
                 for (int i = 0; i < images; i++) {
                     for (int j = 0; j < n; j++) {
-                        long c = codes[i * n + j];
-                        if (c < 0 || c >= header.codebookSize()) {
-                            throw new IllegalArgumentException(
-                                    "code " + c + " outside [0, " + header.codebookSize() + ")");
-                        }
+                        long c = header.requireCode(codes[i * n + j]);
                         if (header.codeBytes() == 2) {
                             buffer.putShort((short) c);
                         } else {
