@@ -16,7 +16,8 @@ compare: loads FILE (.safetensors or .npz; every tensor the model needs, with it
 DIR/images.npy and checks the latents, indices and reconstructions against DIR/latents.npy,
 indices.npy and reconstructions.npy (what `vqlc export --reference DIR` wrote). The last line is
 `interop: OK ...` (indices identical, latents and reconstructions within --tolerance, 1e-4) or
-`interop: FAILED ...` (exit 1).
+`interop: FAILED ...` (exit 1); before it, the PSNR of PyTorch's reconstructions as vqlc's eval computes
+it (per image on [0, 1], mean over the images).
 
 save-random: initializes the model (seeded; GroupNorm scales and shifts and the biases made
 non-trivial), saves its state dict as .npz (numpy.savez) and, when DIR/images.npy exists, writes
@@ -382,6 +383,12 @@ def main():
     same = int((idx.numpy() == ref["indices"]).sum())
     dr = float(np.abs(rec.numpy() - ref["reconstructions"]).max())
     total = ref["indices"].size
+    # vqlc's PSNR (docs/metrics.md): per image on [0, 1], reconstructions clipped, capped at 100 dB
+    x = (ref["images"].astype(np.float64) + 1) / 2
+    y = np.clip((rec.numpy().astype(np.float64) + 1) / 2, 0, 1)
+    mse = ((x - y) ** 2).reshape(x.shape[0], -1).mean(1)
+    psnr = np.where(mse > 0, np.minimum(100.0, 10 * np.log10(1 / np.maximum(mse, 1e-300))), 100.0)
+    print("PyTorch's reconstructions: psnr %.4f dB (mean over %d images)" % (psnr.mean(), x.shape[0]))
     print("images %d, max |latent diff| %.3g, indices identical %d/%d, max |reconstruction diff| %.3g"
           % (ref["images"].shape[0], dl, same, total, dr))
     ok = same == total and dl <= a.tolerance and dr <= a.tolerance
