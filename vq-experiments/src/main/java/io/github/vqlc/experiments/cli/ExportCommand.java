@@ -61,6 +61,12 @@ final class ExportCommand implements Callable<Integer> {
     int referenceImages;
 
     @Option(
+            names = "--discriminator",
+            description = "Also the PatchGAN discriminator (taming: loss.discriminator.main.*; vqgan-lc, vqlc:"
+                    + " discriminator.main.*).")
+    boolean discriminator;
+
+    @Option(
             names = {"-o", "--override"},
             paramLabel = "KEY=VALUE",
             description = "Override a key of the run's config.")
@@ -74,7 +80,13 @@ final class ExportCommand implements Callable<Integer> {
         }
         TokenizerExport.run(
                 new TokenizerExport.Request(
-                        runDir, WeightNaming.parse(naming), output, reference, referenceImages, overrides),
+                        runDir,
+                        WeightNaming.parse(naming),
+                        output,
+                        reference,
+                        referenceImages,
+                        discriminator,
+                        overrides),
                 System.out);
         return 0;
     }

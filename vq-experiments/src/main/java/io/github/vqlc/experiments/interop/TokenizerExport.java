@@ -19,12 +19,15 @@ import io.github.vqlc.core.io.SafetensorsFiles;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.models.gan.PatchDiscriminator;
+import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.vqgan.ModelConfig;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ public final class TokenizerExport {
     /**
      * @param referenceDir where the reference outputs go (null = none)
      * @param referenceImages how many test images they cover
+     * @param discriminator also the PatchGAN discriminator of the checkpoint
      */
     public record Request(
             Path runDir,
@@ -48,6 +52,7 @@ public final class TokenizerExport {
             Path file,
             Path referenceDir,
             int referenceImages,
+            boolean discriminator,
             List<String> overrides) {}
 
     private TokenizerExport() {}
@@ -64,6 +69,10 @@ public final class TokenizerExport {
                     TokenizerNames.of(model, config.model(), model.imageSize(), r.naming());
             try (NDManager scratch = run.manager().newSubManager()) {
                 Map<String, NDArray> tensors = new LinkedHashMap<>();
+                if (r.discriminator()) {
+                    entries = new ArrayList<>(entries);
+                    entries.addAll(TokenizerNames.discriminator(loadDiscriminator(run, scratch), r.naming()));
+                }
                 for (TokenizerNames.Entry e : entries) {
                     tensors.put(
                             e.name(),
@@ -85,6 +94,27 @@ public final class TokenizerExport {
                         r.referenceImages(), Provenance.name(r.referenceDir()));
             }
         }
+    }
+
+    /** The run's PatchGAN discriminator from its checkpoint, or a user error when it trained without one. */
+    private static PatchDiscriminator loadDiscriminator(TrainedRun run, NDManager manager) {
+        ExperimentConfig config = run.config();
+        if (!Files.isRegularFile(run.checkpoint().dir().resolve("discriminator.params"))) {
+            throw new UserException("checkpoint " + run.checkpoint().dir() + " has no discriminator (the run trained"
+                    + " without loss.gan); export without --discriminator");
+        }
+        PatchDiscriminator d = new PatchDiscriminator(config.discriminator());
+        d.initialize(
+                manager,
+                DataType.FLOAT32,
+                new Shape(
+                        1,
+                        run.model().channels(),
+                        run.model().imageSize(),
+                        run.model().imageSize()));
+        new Checkpoints(run.checkpoint().dir().getParent(), Integer.MAX_VALUE)
+                .load(run.checkpoint(), List.of(new Checkpoints.Part("discriminator", d, null)), manager);
+        return d;
     }
 
     /**

@@ -112,6 +112,31 @@ final class TokenizerNames {
         return paths;
     }
 
+    /**
+     * The PatchGAN discriminator's parameters under a naming: its layers hold taming's {@code
+     * NLayerDiscriminator} sequence (conv, LeakyReLU, conv, BatchNorm, ...), so the indices carry
+     * over: {@code loss.discriminator.main.{k}} (taming), {@code discriminator.main.{k}}
+     * (VQGAN-LC) or {@code discriminator.main.{k}} (vqlc); BatchNorm's gamma, beta and running
+     * statistics are {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}.
+     */
+    static List<Entry> discriminator(Block discriminator, WeightNaming naming) {
+        String prefix = naming == WeightNaming.TAMING ? "loss.discriminator.main." : "discriminator.main.";
+        List<String> paths = parameterPaths(discriminator, "");
+        List<Parameter> parameters = discriminator.getParameters().values();
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i).replaceFirst("^layers\\.", "");
+            String name = prefix
+                    + path.replaceFirst("\\.gamma$", ".weight")
+                            .replaceFirst("\\.beta$", ".bias")
+                            .replaceFirst("\\.runningMean$", ".running_mean")
+                            .replaceFirst("\\.runningVar$", ".running_var");
+            Parameter p = parameters.get(i);
+            entries.add(new Entry(name, p, p.getArray().getShape()));
+        }
+        return entries;
+    }
+
     /** GroupNorm's (1, C, 1, 1) parameters are (C) outside; other shapes are the same. */
     static Shape external(Shape ours) {
         if (ours.dimension() == 4 && ours.get(0) == 1 && ours.get(2) == 1 && ours.get(3) == 1) {

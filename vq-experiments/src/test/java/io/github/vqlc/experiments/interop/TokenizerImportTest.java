@@ -47,7 +47,7 @@ class TokenizerImportTest {
             VqAutoencoder original = TinyTokenizers.writeRun(config, m);
             Path file = dir.resolve("out/tok.safetensors");
             TokenizerExport.run(
-                    new TokenizerExport.Request(dir.resolve("run"), WeightNaming.VQLC, file, null, 0, List.of()),
+                    new TokenizerExport.Request(dir.resolve("run"), WeightNaming.VQLC, file, null, 0, false, List.of()),
                     QUIET);
             assertThat(Files.readString(file.resolveSibling("tok.safetensors.json")))
                     .contains(
@@ -81,7 +81,7 @@ class TokenizerImportTest {
             Path safetensors = dir.resolve("tok.safetensors");
             TokenizerExport.run(
                     new TokenizerExport.Request(
-                            dir.resolve("run"), WeightNaming.TAMING, safetensors, null, 0, List.of()),
+                            dir.resolve("run"), WeightNaming.TAMING, safetensors, null, 0, false, List.of()),
                     QUIET);
             Path npz = dir.resolve("tok.npz");
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(npz))) {
@@ -123,7 +123,8 @@ class TokenizerImportTest {
             TinyTokenizers.writeRun(TinyTokenizers.config(dir.resolve("run"), List.of("quantizer.type=vq")), m);
             Path file = dir.resolve("tok.safetensors");
             TokenizerExport.run(
-                    new TokenizerExport.Request(dir.resolve("run"), WeightNaming.TAMING, file, null, 0, List.of()),
+                    new TokenizerExport.Request(
+                            dir.resolve("run"), WeightNaming.TAMING, file, null, 0, false, List.of()),
                     QUIET);
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             SafetensorsFiles.inspect(file).forEach((name, layout) -> tensors.put(name, layout.read(m, "test")));
@@ -184,10 +185,65 @@ class TokenizerImportTest {
                         dir.resolve("t.safetensors"),
                         dir.resolve("ref"),
                         4,
+                        false,
                         List.of()),
                 new PrintStream(out, true));
         assertThat(out.toString()).contains("155 tensors (taming naming)", "reference outputs of 4 test images");
         assertThat(NpyFiles.inspect(dir.resolve("ref/indices.npy")).shape())
                 .isEqualTo(new ai.djl.ndarray.types.Shape(4, 8, 8));
+    }
+
+    @Test
+    void theDiscriminatorGoesOutUnderTamingsSequenceIndices() throws Exception {
+        ExperimentConfig config = TinyTokenizers.config(dir.resolve("run"), List.of("quantizer.type=vq"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            VqAutoencoder model = TinyTokenizers.writeRun(config, m);
+            Path file = dir.resolve("t.safetensors");
+            assertThatThrownBy(() -> TokenizerExport.run(
+                            new TokenizerExport.Request(
+                                    dir.resolve("run"), WeightNaming.TAMING, file, null, 0, true, List.of()),
+                            QUIET))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("has no discriminator");
+            var d = new io.github.vqlc.models.gan.PatchDiscriminator(config.discriminator());
+            d.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 16, 16));
+            new io.github.vqlc.models.train.Checkpoints(dir.resolve("run/checkpoints"), 2)
+                    .save(
+                            4,
+                            List.of(
+                                    new io.github.vqlc.models.train.Checkpoints.Part("model", model, null),
+                                    new io.github.vqlc.models.train.Checkpoints.Part("discriminator", d, null)),
+                            Map.of(),
+                            new com.google.gson.JsonObject());
+            TokenizerExport.run(
+                    new TokenizerExport.Request(
+                            dir.resolve("run"), WeightNaming.TAMING, file, null, 0, true, List.of()),
+                    QUIET);
+            var tensors = SafetensorsFiles.inspect(file);
+            assertThat(tensors.get("loss.discriminator.main.0.weight").shape())
+                    .isEqualTo(new ai.djl.ndarray.types.Shape(64, 1, 4, 4));
+            assertThat(tensors.get("loss.discriminator.main.2.weight").shape())
+                    .isEqualTo(new ai.djl.ndarray.types.Shape(128, 64, 4, 4));
+            assertThat(tensors.get("loss.discriminator.main.3.running_var").shape())
+                    .isEqualTo(new ai.djl.ndarray.types.Shape(128));
+            assertThat(tensors.get("loss.discriminator.main.6.weight").shape())
+                    .isEqualTo(new ai.djl.ndarray.types.Shape(256));
+            assertThat(tensors.get("loss.discriminator.main.8.weight").shape())
+                    .isEqualTo(new ai.djl.ndarray.types.Shape(1, 256, 4, 4));
+            assertThat(tensors)
+                    .containsKey("loss.discriminator.main.8.bias")
+                    .doesNotContainKey("loss.discriminator.main.2.bias");
+            // and import skips it
+            Path imported = TokenizerImport.run(
+                    new TokenizerImport.Request(
+                            file,
+                            WeightNaming.TAMING,
+                            null,
+                            args(
+                                    List.of("quantizer.type=vq", "model.downsample-padding=symmetric"),
+                                    dir.resolve("imp"))),
+                    QUIET);
+            assertThat(imported.resolve("config.conf")).exists();
+        }
     }
 }
