@@ -39,6 +39,17 @@ class TokenizerImportTest {
         return all;
     }
 
+    /** Imports a taming-named vq tokenizer with vqlc's symmetric padding (as the test runs were built). */
+    private static Path importVq(Path file, Path runDir) {
+        return TokenizerImport.run(
+                new TokenizerImport.Request(
+                        file,
+                        WeightNaming.TAMING,
+                        null,
+                        args(List.of("quantizer.type=vq", "model.downsample-padding=symmetric"), runDir)),
+                QUIET);
+    }
+
     @Test
     void exportThenImportGivesBackEveryParameterBitForBit() throws Exception {
         List<String> quantizer = TinyTokenizers.lc("mlp");
@@ -93,15 +104,7 @@ class TokenizerImportTest {
                     zip.closeEntry();
                 }
             }
-            Path imported = TokenizerImport.run(
-                    new TokenizerImport.Request(
-                            npz,
-                            WeightNaming.TAMING,
-                            null,
-                            args(
-                                    List.of("quantizer.type=vq", "model.downsample-padding=symmetric"),
-                                    dir.resolve("imp"))),
-                    QUIET);
+            Path imported = importVq(npz, dir.resolve("imp"));
             try (TrainedRun run = TrainedRun.open(imported, List.of())) {
                 NDArray before = original.getParameters()
                         .get("05decoder_01PaddedConv2d_weight")
@@ -234,15 +237,7 @@ class TokenizerImportTest {
                     .containsKey("loss.discriminator.main.8.bias")
                     .doesNotContainKey("loss.discriminator.main.2.bias");
             // and import skips it
-            Path imported = TokenizerImport.run(
-                    new TokenizerImport.Request(
-                            file,
-                            WeightNaming.TAMING,
-                            null,
-                            args(
-                                    List.of("quantizer.type=vq", "model.downsample-padding=symmetric"),
-                                    dir.resolve("imp"))),
-                    QUIET);
+            Path imported = importVq(file, dir.resolve("imp"));
             assertThat(imported.resolve("config.conf")).exists();
         }
     }
