@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "export",
-        header = "Write a trained tokenizer's weights for PyTorch (safetensors, taming / VQGAN-LC names).",
+        header = "Write a tokenizer's weights for PyTorch (safetensors).",
         mixinStandardHelpOptions = true,
         description = "Writes the tokenizer of a run (encoder, quant_conv, quantizer state incl. a frozen codebook and"
                 + " its projector, post_quant_conv, decoder; the run's EMA weights when it trained with them) as a"

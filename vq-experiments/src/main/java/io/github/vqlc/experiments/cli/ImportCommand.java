@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "import",
-        header = "Make a run directory from a PyTorch tokenizer's weights (taming / VQGAN-LC names).",
+        header = "Make a run from a PyTorch tokenizer's weights.",
         mixinStandardHelpOptions = true,
         description = "Reads a .safetensors or .npz state dict with taming-transformers' VQModel names (--naming"
                 + " taming), the VQGAN-LC authors' (vqgan-lc) or vqlc's (vqlc), builds the model the config"
