@@ -82,4 +82,53 @@ class TokenizerNamesTest {
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("taming, vqgan-lc, vqlc");
     }
+
+    /**
+     * The VQGAN-LC authors' f16 ImageNet model (configs/imagenet/vqgan-lc-f16-100k.conf, a smaller
+     * random codebook): the names and shapes their checkpoint holds (taming's layout with ch 128,
+     * ch_mult [1, 1, 2, 2, 4], two blocks per level, attention at 16 px, z 256, embed 8).
+     */
+    @Test
+    void theAuthorsImageNetModelHasTheirCheckpointsNames() {
+        ExperimentConfig c = ExperimentConfig.load(
+                Path.of("configs/imagenet/vqgan-lc-f16-100k.conf"),
+                List.of(
+                        "run.device=cpu",
+                        "quantizer.codebook.init=random",
+                        "quantizer.codebook.path=\"\"",
+                        "quantizer.codebook-size=16"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            VqAutoencoder model = TinyTokenizers.model(c, m);
+            Map<String, Shape> n = TokenizerNames.of(model, c.model(), 256, WeightNaming.VQGAN_LC).stream()
+                    .collect(Collectors.toMap(TokenizerNames.Entry::name, TokenizerNames.Entry::externalShape));
+            assertThat(n)
+                    .containsEntry("encoder.conv_in.weight", new Shape(128, 3, 3, 3))
+                    .containsEntry("encoder.down.2.block.0.nin_shortcut.weight", new Shape(256, 128, 1, 1))
+                    .containsEntry("encoder.down.4.block.0.nin_shortcut.weight", new Shape(512, 256, 1, 1))
+                    .containsEntry("encoder.down.4.attn.1.q.weight", new Shape(512, 512, 1, 1))
+                    .containsEntry("encoder.down.3.downsample.conv.weight", new Shape(256, 256, 3, 3))
+                    .containsEntry("encoder.conv_out.weight", new Shape(256, 512, 3, 3))
+                    .containsEntry("quant_conv.weight", new Shape(8, 256, 1, 1))
+                    .containsEntry("tok_embeddings.weight", new Shape(16, 768))
+                    .containsEntry("codebook_projection.weight", new Shape(8, 768))
+                    .containsEntry("post_quant_conv.weight", new Shape(256, 8, 1, 1))
+                    .containsEntry("decoder.conv_in.weight", new Shape(512, 256, 3, 3))
+                    .containsEntry("decoder.up.4.attn.2.proj_out.weight", new Shape(512, 512, 1, 1))
+                    .containsEntry("decoder.up.3.block.0.nin_shortcut.weight", new Shape(256, 512, 1, 1))
+                    .containsEntry("decoder.up.1.block.0.nin_shortcut.weight", new Shape(128, 256, 1, 1))
+                    .containsEntry("decoder.up.1.upsample.conv.weight", new Shape(128, 128, 3, 3))
+                    .containsEntry("decoder.conv_out.weight", new Shape(3, 128, 3, 3))
+                    .doesNotContainKeys(
+                            "encoder.down.3.attn.0.q.weight",
+                            "encoder.down.4.downsample.conv.weight",
+                            "decoder.up.0.upsample.conv.weight",
+                            "encoder.down.0.block.0.nin_shortcut.weight");
+            assertThat(n.keySet().stream().filter(k -> k.contains(".nin_shortcut.weight")))
+                    .containsExactlyInAnyOrder(
+                            "encoder.down.2.block.0.nin_shortcut.weight",
+                            "encoder.down.4.block.0.nin_shortcut.weight",
+                            "decoder.up.3.block.0.nin_shortcut.weight",
+                            "decoder.up.1.block.0.nin_shortcut.weight");
+        }
+    }
 }
