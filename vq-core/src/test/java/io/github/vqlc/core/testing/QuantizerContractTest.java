@@ -70,7 +70,7 @@ public abstract class QuantizerContractTest {
                 .as("indices in [0, K)")
                 .isTrue();
         assertThat(q.codebookSize()).isEqualTo(K);
-        assertThat(out.losses()).isNotEmpty();
+        // a quantizer may have no loss term (FSQ): the summed loss is then a zero scalar
         assertThat(out.loss().getShape()).isEqualTo(new Shape());
         assertThat(Float.isFinite(out.loss().getFloat())).isTrue();
     }

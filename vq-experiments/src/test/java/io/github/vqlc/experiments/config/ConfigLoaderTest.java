@@ -98,6 +98,13 @@ class ConfigLoaderTest {
             assertThat(c.quantizer().codebookSize()).isEqualTo(100000);
             assertThat(c.data().name()).isEqualTo("fashion-mnist");
         }
+        ExperimentConfig fsq = ExperimentConfig.load(Path.of("configs/fashion-mnist/fsq.conf"), List.of());
+        assertThat(fsq.quantizer().codebookSize()).isEqualTo(1000);
+        assertThat(fsq.quantizer().section().getIntList("levels")).containsExactly(8, 5, 5, 5);
+        ExperimentConfig simvq = ExperimentConfig.load(Path.of("configs/fashion-mnist/simvq.conf"), List.of());
+        assertThat(simvq.quantizer().type()).isEqualTo("lc");
+        assertThat(simvq.quantizer().section().getInt("codebook.dim"))
+                .isEqualTo(simvq.model().embedDim());
         assertThat(ExperimentConfig.load(Path.of("configs/quickstart.conf"), List.of())
                         .quantizer()
                         .type())
