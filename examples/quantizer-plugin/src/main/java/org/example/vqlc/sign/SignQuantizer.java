@@ -1,14 +1,10 @@
 package org.example.vqlc.sign;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import java.util.Map;
 
@@ -18,25 +14,27 @@ import java.util.Map;
  * straight through; the loss is the commitment term beta * mean((sg[z_q] - z)^2). (Lookup-free
  * quantization without its entropy term; here as the smallest complete example of a plug-in.)
  */
-public final class SignQuantizer extends AbstractBlock implements Quantizer {
+public final class SignQuantizer extends AbstractQuantizer {
 
     private final int dim;
     private final float beta;
 
     public SignQuantizer(int dim, float beta) {
-        super((byte) 1);
-        if (dim < 1 || dim > 30) {
-            throw new IllegalArgumentException("the sign quantizer takes 1..30 latent dimensions, got " + dim);
-        }
+        super(1 << checked(dim), dim); // AbstractQuantizer: the DJL block plumbing, codebookSize(), embeddingDim()
         this.dim = dim;
         this.beta = beta;
     }
 
+    private static int checked(int dim) {
+        if (dim < 1 || dim > 30) {
+            throw new IllegalArgumentException("the sign quantizer takes 1..30 latent dimensions, got " + dim);
+        }
+        return dim;
+    }
+
     @Override
     public QuantizerOutput quantize(ParameterStore ps, NDArray z, boolean training) {
-        if (z.getShape().dimension() != 4 || z.getShape().get(1) != dim) {
-            throw new IllegalArgumentException("sign quantizer expects (B, " + dim + ", H, W), got " + z.getShape());
-        }
+        checkInput(z);
         NDArray positive = z.gte(0);
         NDArray codes = positive.toType(DataType.FLOAT32, false).mul(2).sub(1);
         NDArray quantized = z.add(codes.sub(z).stopGradient());
@@ -67,30 +65,7 @@ public final class SignQuantizer extends AbstractBlock implements Quantizer {
     }
 
     @Override
-    public int codebookSize() {
-        return 1 << dim;
-    }
-
-    @Override
-    public int embeddingDim() {
-        return dim;
-    }
-
-    @Override
     public String type() {
         return "sign";
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        QuantizerOutput out = quantize(ps, inputs.singletonOrThrow(), training);
-        return new NDList(out.quantized(), out.indices(), out.loss());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {in, new Shape(in.get(0), in.get(2), in.get(3)), new Shape()};
     }
 }

@@ -7,13 +7,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import com.typesafe.config.Config;
+import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.search.NearestCodeSearch;
+import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.Quantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.quantizers.common.AbstractQuantizer;
-import io.github.vqlc.quantizers.common.Latents;
 import java.util.Map;
 
 /**

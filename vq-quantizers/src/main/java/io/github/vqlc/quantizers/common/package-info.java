@@ -1,2 +1,2 @@
-/** What every quantizer shares: flattening latents to vectors and back, the straight-through output, typed section reads. */
+/** Typed reads of a quantizer's config section shared by vqlc's quantizers. */
 package io.github.vqlc.quantizers.common;

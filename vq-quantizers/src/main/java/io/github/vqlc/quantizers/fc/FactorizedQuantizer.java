@@ -13,12 +13,12 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import io.github.vqlc.core.engine.TorchOps;
+import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
+import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.quantizers.common.AbstractQuantizer;
-import io.github.vqlc.quantizers.common.Latents;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.quantizers.common.AbstractQuantizer;
 import java.util.List;
 import java.util.Map;
 

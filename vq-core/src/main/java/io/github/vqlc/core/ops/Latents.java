@@ -1,4 +1,4 @@
-package io.github.vqlc.quantizers.common;
+package io.github.vqlc.core.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;

@@ -1,4 +1,4 @@
-package io.github.vqlc.quantizers.common;
+package io.github.vqlc.core.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -6,12 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.ops.Rows;
-import io.github.vqlc.core.spi.Quantizer;
-import io.github.vqlc.core.spi.QuantizerOutput;
 
 /**
- * Block plumbing shared by quantizers: {@code forward} returns (quantized, indices, loss) so a
+ * Block plumbing shared by quantizers (vqlc's own and plug-ins): {@code forward} returns (quantized, indices, loss) so a
  * quantizer also composes as an ordinary DJL block; subclasses implement {@link #quantize} and
  * {@link #lookup}.
  */
