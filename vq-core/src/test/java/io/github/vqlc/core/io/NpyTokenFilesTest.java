@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +59,7 @@ class NpyTokenFilesTest {
         }
     }
 
-    private java.util.stream.Stream<String> assertThatDirectory() throws java.io.IOException {
+    private Stream<String> assertThatDirectory() throws IOException {
         return Files.list(dir).map(p -> p.getFileName().toString());
     }
 }

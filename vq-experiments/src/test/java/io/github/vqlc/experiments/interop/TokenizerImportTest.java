@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import com.google.gson.JsonObject;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.core.io.SafetensorsFiles;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.run.TrainedRun;
+import io.github.vqlc.models.gan.PatchDiscriminator;
+import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +39,7 @@ class TokenizerImportTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private static List<String> args(List<String> quantizer, Path runDir) {
-        List<String> all = new java.util.ArrayList<>(TinyTokenizers.MODEL);
+        List<String> all = new ArrayList<>(TinyTokenizers.MODEL);
         all.addAll(quantizer);
         all.add("run.dir=\"" + runDir + "\"");
         return all;
@@ -135,10 +141,10 @@ class TokenizerImportTest {
             Map<String, NDArray> missing = new LinkedHashMap<>(tensors);
             missing.remove("decoder.mid.attn_1.v.bias");
             Map<String, NDArray> misshapen = new LinkedHashMap<>(tensors);
-            misshapen.put("quantize.embedding.weight", m.zeros(new ai.djl.ndarray.types.Shape(32, 4)));
+            misshapen.put("quantize.embedding.weight", m.zeros(new Shape(32, 4)));
             Map<String, NDArray> unplaced = new LinkedHashMap<>(tensors);
-            unplaced.put("encoder.down.0.attn.0.q.weight", m.zeros(new ai.djl.ndarray.types.Shape(32, 32, 1, 1)));
-            unplaced.put("loss.discriminator.main.0.weight", m.zeros(new ai.djl.ndarray.types.Shape(64, 1, 4, 4)));
+            unplaced.put("encoder.down.0.attn.0.q.weight", m.zeros(new Shape(32, 32, 1, 1)));
+            unplaced.put("loss.discriminator.main.0.weight", m.zeros(new Shape(64, 1, 4, 4)));
             String[][] cases = {
                 {"missing", "has no tensor decoder.mid.attn_1.v.bias (expected shape (64,))"},
                 {"misshapen", "tensor quantize.embedding.weight in "},
@@ -192,8 +198,7 @@ class TokenizerImportTest {
                         List.of()),
                 new PrintStream(out, true));
         assertThat(out.toString()).contains("155 tensors (taming naming)", "reference outputs of 4 test images");
-        assertThat(NpyFiles.inspect(dir.resolve("ref/indices.npy")).shape())
-                .isEqualTo(new ai.djl.ndarray.types.Shape(4, 8, 8));
+        assertThat(NpyFiles.inspect(dir.resolve("ref/indices.npy")).shape()).isEqualTo(new Shape(4, 8, 8));
     }
 
     @Test
@@ -208,31 +213,27 @@ class TokenizerImportTest {
                             QUIET))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("has no discriminator");
-            var d = new io.github.vqlc.models.gan.PatchDiscriminator(config.discriminator());
-            d.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 16, 16));
-            new io.github.vqlc.models.train.Checkpoints(dir.resolve("run/checkpoints"), 2)
+            var d = new PatchDiscriminator(config.discriminator());
+            d.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+            new Checkpoints(dir.resolve("run/checkpoints"), 2)
                     .save(
                             4,
                             List.of(
-                                    new io.github.vqlc.models.train.Checkpoints.Part("model", model, null),
-                                    new io.github.vqlc.models.train.Checkpoints.Part("discriminator", d, null)),
+                                    new Checkpoints.Part("model", model, null),
+                                    new Checkpoints.Part("discriminator", d, null)),
                             Map.of(),
-                            new com.google.gson.JsonObject());
+                            new JsonObject());
             TokenizerExport.run(
                     new TokenizerExport.Request(
                             dir.resolve("run"), WeightNaming.TAMING, file, null, 0, true, List.of()),
                     QUIET);
             var tensors = SafetensorsFiles.inspect(file);
-            assertThat(tensors.get("loss.discriminator.main.0.weight").shape())
-                    .isEqualTo(new ai.djl.ndarray.types.Shape(64, 1, 4, 4));
-            assertThat(tensors.get("loss.discriminator.main.2.weight").shape())
-                    .isEqualTo(new ai.djl.ndarray.types.Shape(128, 64, 4, 4));
+            assertThat(tensors.get("loss.discriminator.main.0.weight").shape()).isEqualTo(new Shape(64, 1, 4, 4));
+            assertThat(tensors.get("loss.discriminator.main.2.weight").shape()).isEqualTo(new Shape(128, 64, 4, 4));
             assertThat(tensors.get("loss.discriminator.main.3.running_var").shape())
-                    .isEqualTo(new ai.djl.ndarray.types.Shape(128));
-            assertThat(tensors.get("loss.discriminator.main.6.weight").shape())
-                    .isEqualTo(new ai.djl.ndarray.types.Shape(256));
-            assertThat(tensors.get("loss.discriminator.main.8.weight").shape())
-                    .isEqualTo(new ai.djl.ndarray.types.Shape(1, 256, 4, 4));
+                    .isEqualTo(new Shape(128));
+            assertThat(tensors.get("loss.discriminator.main.6.weight").shape()).isEqualTo(new Shape(256));
+            assertThat(tensors.get("loss.discriminator.main.8.weight").shape()).isEqualTo(new Shape(1, 256, 4, 4));
             assertThat(tensors)
                     .containsKey("loss.discriminator.main.8.bias")
                     .doesNotContainKey("loss.discriminator.main.2.bias");

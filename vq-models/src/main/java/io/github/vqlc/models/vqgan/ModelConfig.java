@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.Values;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code model} section: a taming-style convolutional encoder/decoder.
@@ -36,7 +37,7 @@ public record ModelConfig(
         TAMING;
 
         public String configName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -85,6 +86,6 @@ public record ModelConfig(
                 v.intAtLeast("embed-dim", 1),
                 v.doubleIn("dropout", 0, 0.99),
                 DownsamplePadding.valueOf(
-                        v.oneOf("downsample-padding", "symmetric", "taming").toUpperCase(java.util.Locale.ROOT)));
+                        v.oneOf("downsample-padding", "symmetric", "taming").toUpperCase(Locale.ROOT)));
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -141,6 +142,6 @@ public final class FiniteScalarQuantizer extends AbstractQuantizer {
 
     /** The levels, one per latent dimension. */
     public List<Integer> levels() {
-        return java.util.Arrays.stream(levels).boxed().toList();
+        return Arrays.stream(levels).boxed().toList();
     }
 }
