@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.ops.GradientEstimator;
 import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.ops.Rows;
+import java.util.Objects;
 
 /**
  * Block plumbing shared by quantizers (vqlc's own and plug-ins): {@code forward} returns (quantized, indices, loss) so a
@@ -20,6 +22,7 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
 
     protected final int codebookSize;
     protected final int embeddingDim;
+    private GradientEstimator gradient = GradientEstimator.STRAIGHT_THROUGH;
 
     protected AbstractQuantizer(int codebookSize, int embeddingDim) {
         super(VERSION);
@@ -51,6 +54,20 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
         return new Shape[] {in, new Shape(in.get(0), in.get(2), in.get(3)), new Shape()};
+    }
+
+    /** How {@link #output} passes gradient to the encoder ({@code quantizer.gradient} of codebook quantizers). */
+    public void setGradientEstimator(GradientEstimator gradient) {
+        this.gradient = Objects.requireNonNull(gradient);
+    }
+
+    public GradientEstimator gradientEstimator() {
+        return gradient;
+    }
+
+    /** The output for vectors {@code z} (N, D) and their codes (N, D): the codes, with the configured gradient to z. */
+    protected NDArray output(NDArray z, NDArray codes) {
+        return gradient.output(z, codes);
     }
 
     /** Checks the latent width before any work, with a message naming both widths. */

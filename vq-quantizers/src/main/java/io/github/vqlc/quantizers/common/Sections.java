@@ -2,7 +2,9 @@ package io.github.vqlc.quantizers.common;
 
 import com.typesafe.config.Config;
 import io.github.vqlc.core.config.Values;
+import io.github.vqlc.core.ops.GradientEstimator;
 import io.github.vqlc.core.search.NearestCodeSearch;
+import io.github.vqlc.core.spi.AbstractQuantizer;
 
 /** Reads of a quantizer's config section, through the config package's range-checked {@link Values}. */
 public final class Sections {
@@ -20,5 +22,15 @@ public final class Sections {
         return NearestCodeSearch.builder()
                 .optMemoryBudgetBytes(mb * 1024L * 1024L)
                 .build();
+    }
+
+    /**
+     * {@code quantizer} with the section's gradient estimator ({@code gradient = straight-through |
+     * rotation}) set: one place for every codebook quantizer's factory.
+     */
+    public static <Q extends AbstractQuantizer> Q withGradient(Q quantizer, Config section) {
+        String name = of(section).oneOf("gradient", "straight-through", "rotation");
+        quantizer.setGradientEstimator(GradientEstimator.fromConfig(name));
+        return quantizer;
     }
 }

@@ -147,7 +147,7 @@ public final class EmaQuantizer extends AbstractQuantizer {
         NDArray chosen = Rows.gather(z.getManager(), codes, indices).stopGradient();
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("commitment", Scalars.mul(Latents.mse(chosen, vectors), beta));
-        NDArray quantized = Latents.toMaps(Latents.straightThrough(vectors, chosen), z.getShape());
+        NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
         if (training) {
             update(vectors, indices);
         }

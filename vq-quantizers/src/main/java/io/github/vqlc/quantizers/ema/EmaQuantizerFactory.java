@@ -25,14 +25,16 @@ public final class EmaQuantizerFactory implements QuantizerFactory {
 
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
-        return EmaQuantizer.builder()
-                .setCodebookSize(section.getInt("codebook-size"))
-                .setEmbeddingDim(context.embeddingDim())
-                .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
-                .optDecay((float) Sections.of(section).doubleIn("decay", 0, 0.999999))
-                .optEps((float) Sections.of(section).doubleIn("eps", 1e-12, 1))
-                .optRestartThreshold((float) Sections.of(section).doubleIn("restart-threshold", 0, 1e9))
-                .optSearch(Sections.search(section))
-                .build();
+        return Sections.withGradient(
+                EmaQuantizer.builder()
+                        .setCodebookSize(section.getInt("codebook-size"))
+                        .setEmbeddingDim(context.embeddingDim())
+                        .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
+                        .optDecay((float) Sections.of(section).doubleIn("decay", 0, 0.999999))
+                        .optEps((float) Sections.of(section).doubleIn("eps", 1e-12, 1))
+                        .optRestartThreshold((float) Sections.of(section).doubleIn("restart-threshold", 0, 1e9))
+                        .optSearch(Sections.search(section))
+                        .build(),
+                section);
     }
 }

@@ -114,7 +114,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));
         losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), u), commitmentWeight));
-        NDArray straight = Latents.straightThrough(u, chosen);
+        NDArray straight = output(u, chosen);
         NDArray out = projectOut.forward(ps, new NDList(straight), training).singletonOrThrow();
         return new QuantizerOutput(
                 Latents.toMaps(out, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);

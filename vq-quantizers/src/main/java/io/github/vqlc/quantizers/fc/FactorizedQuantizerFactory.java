@@ -26,17 +26,19 @@ public final class FactorizedQuantizerFactory implements QuantizerFactory {
 
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
-        return FactorizedQuantizer.builder()
-                .setCodebookSize(section.getInt("codebook-size"))
-                .setEmbeddingDim(context.embeddingDim())
-                .optFactorDim(Sections.of(section).intIn("factor-dim", 1, 4096))
-                .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
-                .optCommitmentWeight((float) Sections.of(section).doubleIn("commitment-weight", 0, 100))
-                .optL2Normalize(Sections.of(section).bool("l2-normalize"))
-                .optUniformCodebook(Sections.of(section)
-                        .oneOf("codebook-init", "normal", "uniform")
-                        .equals("uniform"))
-                .optSearch(Sections.search(section))
-                .build();
+        return Sections.withGradient(
+                FactorizedQuantizer.builder()
+                        .setCodebookSize(section.getInt("codebook-size"))
+                        .setEmbeddingDim(context.embeddingDim())
+                        .optFactorDim(Sections.of(section).intIn("factor-dim", 1, 4096))
+                        .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
+                        .optCommitmentWeight((float) Sections.of(section).doubleIn("commitment-weight", 0, 100))
+                        .optL2Normalize(Sections.of(section).bool("l2-normalize"))
+                        .optUniformCodebook(Sections.of(section)
+                                .oneOf("codebook-init", "normal", "uniform")
+                                .equals("uniform"))
+                        .optSearch(Sections.search(section))
+                        .build(),
+                section);
     }
 }

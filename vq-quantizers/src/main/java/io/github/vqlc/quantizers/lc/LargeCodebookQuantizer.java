@@ -183,7 +183,7 @@ public final class LargeCodebookQuantizer extends AbstractQuantizer {
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), beta));
         losses.put("commitment", Latents.mse(chosen.stopGradient(), vectors));
-        NDArray straight = Latents.straightThrough(vectors, chosen);
+        NDArray straight = output(vectors, chosen);
         return new QuantizerOutput(
                 Latents.toMaps(straight, z.getShape()), Latents.toIndexMaps(indices, z.getShape()), losses);
     }

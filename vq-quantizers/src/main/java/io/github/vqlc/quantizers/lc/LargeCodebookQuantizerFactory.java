@@ -111,6 +111,6 @@ public final class LargeCodebookQuantizerFactory implements QuantizerFactory {
                     + " must equal model.embed-dim = " + d + "; use projector = linear or mlp, or a codebook of width "
                     + d);
         }
-        return b.build();
+        return Sections.withGradient(b.build(), section);
     }
 }

@@ -65,7 +65,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), codebookWeight));
         losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), vectors), beta));
-        NDArray quantized = Latents.toMaps(Latents.straightThrough(vectors, chosen), z.getShape());
+        NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
         return new QuantizerOutput(quantized, Latents.toIndexMaps(indices, z.getShape()), losses);
     }
 

@@ -27,6 +27,8 @@ public final class VectorQuantizerFactory implements QuantizerFactory {
         int k = section.getInt("codebook-size");
         float beta = (float) Sections.of(section).doubleIn("beta", 0, 100);
         float codebookWeight = (float) Sections.of(section).doubleIn("codebook-weight", 0, 100);
-        return new VectorQuantizer(k, context.embeddingDim(), beta, codebookWeight, Sections.search(section));
+        return Sections.withGradient(
+                new VectorQuantizer(k, context.embeddingDim(), beta, codebookWeight, Sections.search(section)),
+                section);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.vqlc.quantizers.vq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
@@ -8,10 +9,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.ops.GradientEstimator;
 import io.github.vqlc.core.search.NearestCodeSearch;
+import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.QuantizerContext;
+import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.testing.QuantizerContractTest;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VectorQuantizerTest extends QuantizerContractTest {
@@ -104,5 +114,51 @@ class VectorQuantizerTest extends QuantizerContractTest {
         }
         // d/dz 0.25 mean((z - c)^2) = 0.5 (z - c) / 6; first element z=0.9, c=1
         assertThat(z.getGradient().toFloatArray()[0]).isCloseTo(0.5f * (0.9f - 1f) / 6, within(1e-6f));
+    }
+
+    @Test
+    void theGradientOptionReachesEveryCodebookQuantizerAndATypoIsOneLine() {
+        Config reference = ConfigFactory.defaultReference();
+        QuantizerContext four = new QuantizerContext(4, 0, Path.of("."));
+        for (String type : List.of("vq", "ema", "fc", "lc")) {
+            Config section = ConfigFactory.parseString("type = " + type + ", gradient = rotation")
+                    .withFallback(reference.getConfig("quantizer"))
+                    .withFallback(reference.getConfig("quantizer-types." + type))
+                    .resolve();
+            AbstractQuantizer q =
+                    (AbstractQuantizer) QuantizerFactory.discover().get(type).create(section, four);
+            assertThat(q.gradientEstimator()).as(type).isEqualTo(GradientEstimator.ROTATION);
+            Config defaults =
+                    reference.getConfig("quantizer").withFallback(reference.getConfig("quantizer-types." + type));
+            assertThat(((AbstractQuantizer)
+                                    QuantizerFactory.discover().get(type).create(defaults, four))
+                            .gradientEstimator())
+                    .isEqualTo(GradientEstimator.STRAIGHT_THROUGH);
+        }
+        Config typo = ConfigFactory.parseString("gradient = rotate")
+                .withFallback(reference.getConfig("quantizer"))
+                .withFallback(reference.getConfig("quantizer-types.vq"));
+        assertThatThrownBy(() -> new VectorQuantizerFactory().create(typo, four))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("quantizer.gradient = 'rotate'")
+                .hasMessageContaining("straight-through, rotation");
+    }
+
+    @Test
+    void withTheRotationTrickTheEncoderGradientFollowsTheCodesDirection() {
+        VectorQuantizer q = handMade();
+        q.setGradientEstimator(GradientEstimator.ROTATION);
+        NDArray z = handLatents();
+        z.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            QuantizerOutput out = q.quantize(ps, z, true);
+            assertThat(out.quantized().toFloatArray()).containsExactly(1f, 0f, 0f, 0f, 2f, 0f);
+            gc.backward(out.quantized().sum());
+        }
+        // column 0: z = (0.9, 0.1) -> q = (1, 0); straight-through would give (1, 1), the rotation
+        // (lambda R)^T (1, 1) differs
+        float[] g = z.getGradient().toFloatArray();
+        assertThat(g[0]).isNotCloseTo(1f, within(1e-3f));
+        assertThat(Float.isFinite(g[0]) && Float.isFinite(g[3])).isTrue();
     }
 }
