@@ -23,13 +23,15 @@ import java.util.Set;
  * @param cells the group's cells in sweep order
  * @param metrics metrics.json of the cells that have one
  * @param runConfigs config.conf of the cells that have one
+ * @param measuredCells the names of the cells {@code metrics} come from, in the same order
  */
 public record GroupResult(
         String group,
         List<Cell.Choice> choices,
         List<Cell> cells,
         List<JsonObject> metrics,
-        List<ExperimentConfig> runConfigs) {
+        List<ExperimentConfig> runConfigs,
+        List<String> measuredCells) {
 
     /** Mean and sample standard deviation (NaN below two values) of a metric over seeds. */
     public record Stat(int n, double mean, double std) {}
@@ -44,9 +46,13 @@ public record GroupResult(
         for (List<Cell> g : groups.values()) {
             List<JsonObject> metrics = new ArrayList<>();
             List<ExperimentConfig> configs = new ArrayList<>();
+            List<String> measured = new ArrayList<>();
             for (Cell c : g) {
                 Path dir = sweepDir.resolve(c.name());
-                JsonLines.readObject(dir.resolve("metrics.json")).ifPresent(metrics::add);
+                JsonLines.readObject(dir.resolve("metrics.json")).ifPresent(m -> {
+                    metrics.add(m);
+                    measured.add(c.name());
+                });
                 if (Files.isRegularFile(dir.resolve("config.conf"))) {
                     try {
                         configs.add(ExperimentConfig.loadWritten(dir.resolve("config.conf"), List.of()));
@@ -55,7 +61,7 @@ public record GroupResult(
                     }
                 }
             }
-            out.add(new GroupResult(g.get(0).group(), g.get(0).choices(), List.copyOf(g), metrics, configs));
+            out.add(new GroupResult(g.get(0).group(), g.get(0).choices(), List.copyOf(g), metrics, configs, measured));
         }
         return out;
     }

@@ -28,7 +28,7 @@ import java.util.function.DoubleUnaryOperator;
  * other than the codebook size adds a column after Method. Utilization and SSIM are shown x100
  * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–"; a gFID column
  * follows when cells report one (the downstream stage). A caption
- * says what produced the figures.
+ * says what produced the figures; the notes give every finished cell's wall time.
  */
 public final class ResultsTable {
 
@@ -103,6 +103,7 @@ public final class ResultsTable {
             out.append(row(cells));
         }
         out.append("\n").append(caption(spec, groups, metrics)).append("\n");
+        out.append(wallTimes(groups));
         return out.toString();
     }
 
@@ -200,6 +201,44 @@ public final class ResultsTable {
                         .toList())
                 + " training steps, rFID features " + joinOrMissing(extractor) + "; " + percentText(shown)
                 + seedText + "; " + MISSING + " = not measured.";
+    }
+
+    /**
+     * The notes' wall time of every finished cell (training and evaluation as its metrics.json
+     * reports them, in minutes), or "" when no cell reports one.
+     */
+    static String wallTimes(List<GroupResult> groups) {
+        StringBuilder rows = new StringBuilder();
+        for (GroupResult g : groups) {
+            for (int i = 0; i < g.metrics().size(); i++) {
+                JsonObject m = g.metrics().get(i);
+                Optional<Double> train = number(m, "train_seconds");
+                Optional<Double> eval = number(m, "eval_seconds");
+                if (train.isEmpty() && eval.isEmpty()) {
+                    continue;
+                }
+                rows.append(row(List.of(
+                        g.measuredCells().get(i),
+                        train.map(ResultsTable::minutes).orElse(MISSING),
+                        eval.map(ResultsTable::minutes).orElse(MISSING))));
+            }
+        }
+        if (rows.length() == 0) {
+            return "";
+        }
+        return "\nWall time per cell (minutes, as run: cells that shared the machine with others took longer):\n\n"
+                + row(List.of("Cell", "Training", "Evaluation")) + row(List.of("---", "---", "---")) + rows;
+    }
+
+    private static String minutes(double seconds) {
+        return String.format(Locale.ROOT, "%.1f", seconds / 60);
+    }
+
+    private static Optional<Double> number(JsonObject m, String key) {
+        var e = m.get(key);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()
+                ? Optional.of(e.getAsDouble())
+                : Optional.empty();
     }
 
     /** "utilization and SSIM x100; " for the columns shown x100, or "" when there are none. */

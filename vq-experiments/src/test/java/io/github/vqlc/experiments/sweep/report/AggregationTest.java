@@ -166,6 +166,30 @@ class AggregationTest {
     }
 
     @Test
+    void theNotesGiveEveryFinishedCellsWallTime() throws Exception {
+        SweepSpec spec = spec("[0, 1]");
+        metrics("vqgan_codebook-size=1024_seed=1", m(1024, 0.5, ", \"train_seconds\": 1830, \"eval_seconds\": 171"));
+        metrics("vqgan-lc_codebook-size=1024_seed=0", m(1024, 1.0, ", \"train_seconds\": 90"));
+        String table = ResultsTable.render(spec, GroupResult.read(CellExpansion.expand(spec), dir.resolve("sw")));
+        assertThat(table)
+                .contains("Wall time per cell (minutes, as run")
+                .contains("| Cell | Training | Evaluation |\n")
+                .contains("| vqgan_codebook-size=1024_seed=1 | 30.5 | 2.9 |\n")
+                .contains("| vqgan-lc_codebook-size=1024_seed=0 | 1.5 | – |\n")
+                .doesNotContain("seed=0 | 30.5");
+        metricsOnlyTable(spec);
+    }
+
+    /** Without any timing the notes stay out. */
+    private void metricsOnlyTable(SweepSpec spec) throws Exception {
+        Path other = dir.resolve("sw2");
+        Files.createDirectories(other.resolve("vqgan_codebook-size=1024_seed=0"));
+        Files.writeString(other.resolve("vqgan_codebook-size=1024_seed=0/metrics.json"), "{\"utilization\": 0.5}");
+        assertThat(ResultsTable.render(spec, GroupResult.read(CellExpansion.expand(spec), other)))
+                .doesNotContain("Wall time");
+    }
+
+    @Test
     void tableCommandRerendersFromTheSweepDirectoryAlone() throws Exception {
         SweepSpec spec = spec("[0]");
         SweepDirectory.writeSpec(spec);
