@@ -88,6 +88,7 @@ class AggregationTest {
         assertThat(written)
                 .contains(dir.resolve("sw/utilization-vs-codebook.png"), dir.resolve("sw/rfid-vs-codebook.png"));
         assertThat(Files.size(dir.resolve("sw/rfid-vs-codebook.png"))).isGreaterThan(1000);
+        assertThat(written).doesNotContain(dir.resolve("sw/utilization-window-vs-codebook.png"));
 
         List<String> csv = Files.readAllLines(dir.resolve("sw/results.csv"));
         assertThat(csv.get(0))
@@ -163,6 +164,19 @@ class AggregationTest {
         String csv = ResultsCsv.render(spec, groups);
         assertThat(csv.lines().toList().get(1))
                 .startsWith("vqgan_codebook-size=1024,vqgan,1024,3,3,vq,64,0,1024,0,0.6,0.1");
+    }
+
+    @Test
+    void aUtilizationCountSomeCellReportsIsPlottedAgainstTheCodebookSize() throws Exception {
+        SweepSpec spec = spec("[0]");
+        metrics("vqgan_codebook-size=1024_seed=0", m(1024, 0.5, ", \"utilization_window\": 0.4"));
+        metrics("vqgan_codebook-size=100000_seed=0", m(100000, 0.1, ", \"utilization_window\": 0.05"));
+        List<Path> written = Aggregation.write(spec, CellExpansion.expand(spec), dir.resolve("sw"));
+        assertThat(written)
+                .contains(dir.resolve("sw/utilization-window-vs-codebook.png"))
+                .doesNotContain(dir.resolve("sw/utilization-last-epoch-vs-codebook.png"));
+        assertThat(Files.size(dir.resolve("sw/utilization-window-vs-codebook.png")))
+                .isGreaterThan(1000);
     }
 
     @Test
