@@ -1,12 +1,15 @@
 package io.github.vqlc.bench;
 
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.experiments.cli.CommandExtension;
 import io.github.vqlc.experiments.cli.ConfigOptions;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.KMeansLloyd.class,
             BenchCommand.Train.class,
             BenchCommand.Gpt.class,
-            BenchCommand.Sample.class
+            BenchCommand.Sample.class,
+            BenchCommand.Quantize.class
         })
 public final class BenchCommand implements Runnable {
 
@@ -274,6 +278,56 @@ public final class BenchCommand implements Runnable {
                 throw new UserException("bench sample: need width divisible by heads and positive sizes");
             }
             SamplingBenchmark.run(layers, width, heads, tokens, vocab, batch, repeats, seed, System.out);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "quantize",
+            header = "Forward and backward of every quantizer type, next to vq's.",
+            mixinStandardHelpOptions = true,
+            description = "Every registered quantizer type (or --types) on the same random latents: forward +"
+                    + " backward time per batch, its ratio to vq's, and the peak extra resident memory of one step."
+                    + " fsq takes the authors' level grid nearest --codes.")
+    static final class Quantize implements Callable<Integer> {
+        @Option(names = "--codes", defaultValue = "16384", description = "Codebook size K (default ${DEFAULT-VALUE}).")
+        int codes;
+
+        @Option(names = "--dim", defaultValue = "8", description = "Latent width D (default ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(
+                names = "--tokens",
+                defaultValue = "2048",
+                description = "Latent vectors per batch (default ${DEFAULT-VALUE}: 32 images of 8x8).")
+        int tokens;
+
+        @Option(
+                names = "--types",
+                split = ",",
+                description = "Types to run (default: every registered type; vq always runs first).")
+        List<String> types;
+
+        @Option(names = "--steps", defaultValue = "10", description = "Timed batches (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(
+                names = "--warmup",
+                defaultValue = "2",
+                description = "Untimed batches first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Override
+        public Integer call() {
+            if (codes < 2 || dim < 1 || tokens < 32 || steps < 1 || warmup < 0) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this),
+                        "bench quantize: --codes >= 2, --dim >= 1, --tokens >= 32, --steps >= 1, --warmup >= 0");
+            }
+            List<String> chosen = types != null
+                    ? types
+                    : List.copyOf(QuantizerFactory.discover().types());
+            QuantizeBenchmark.run(chosen, codes, dim, tokens, warmup, steps, System.out);
             return 0;
         }
     }
