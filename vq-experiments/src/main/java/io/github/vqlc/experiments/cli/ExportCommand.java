@@ -56,6 +56,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(
             names = "--reference-images",
+            paramLabel = "N",
             defaultValue = "16",
             description = "Test images in the reference outputs (default ${DEFAULT-VALUE}).")
     int referenceImages;
