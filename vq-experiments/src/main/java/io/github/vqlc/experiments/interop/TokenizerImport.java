@@ -4,17 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
+import com.google.inject.Injector;
 import com.typesafe.config.ConfigFactory;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.ArrayLayout;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.io.Provenance;
-import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.experiments.config.ExperimentConfig;
+import io.github.vqlc.experiments.wiring.ExperimentModule;
 import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
-import io.github.vqlc.models.vqgan.VqAutoencoders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
@@ -54,15 +54,10 @@ public final class TokenizerImport {
             throw new UserException(
                     "run directory " + runDir + " exists; import writes a new one (choose another run.dir)");
         }
-        try (WeightFile weights = WeightFile.open(r.file());
-                NDManager manager = NDManager.newBaseManager()) {
-            VqAutoencoder model = VqAutoencoders.create(
-                    config.model(),
-                    config.data(),
-                    config.run().seed(),
-                    VqAutoencoders.quantizer(
-                            config.quantizer(), config.model(), config.run().seed(), QuantizerFactory.discover()),
-                    manager);
+        Injector injector = ExperimentModule.injector(config); // the model every command builds from a config
+        try (NDManager manager = injector.getInstance(NDManager.class);
+                WeightFile weights = WeightFile.open(r.file())) {
+            VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
             List<TokenizerNames.Entry> entries =
                     TokenizerNames.of(model, config.model(), model.imageSize(), r.naming());
             check(entries, weights.tensors(), r.file());
