@@ -27,7 +27,8 @@ import java.util.Locale;
  * resident memory ({@link PeakRss}). Each type is built from the defaults of its config section
  * with {@code codebook-size} = K and {@code model.embed-dim} = D, except {@code fsq}, whose levels
  * fix both (the authors' grid nearest K: [8, 5, 5, 5] 1,000, [8, 8, 8, 6, 5] 15,360, [8, 8, 8, 5, 5,
- * 5] 64,000). A type its defaults cannot build at that size is listed as skipped with the reason.
+ * 5] 64,000) and the sign quantizers {@code lfq} and {@code bsq}, whose bits fix both (2^d nearest
+ * K). A type its defaults cannot build at that size is listed as skipped with the reason.
  * The backward pass is that of mean(z_q^2) + the quantizer's loss, so every trainable part (encoder
  * side and codebook) gets gradient.
  */
@@ -87,6 +88,9 @@ final class QuantizeBenchmark {
             k = Arrays.stream(levels).reduce(1, (a, b) -> a * b);
             d = levels.length;
             keys.add("quantizer.levels=" + Arrays.toString(levels));
+        } else if (type.equals("lfq") || type.equals("bsq")) {
+            d = (int) Math.round(Math.log(codes) / Math.log(2)); // one bit per latent dimension
+            k = 1 << d;
         }
         keys.add("quantizer.codebook-size=" + k);
         keys.add("model.embed-dim=" + d);

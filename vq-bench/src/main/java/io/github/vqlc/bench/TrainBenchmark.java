@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import io.github.vqlc.core.engine.TorchOps;
+import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.core.system.ProcessStatus;
 import io.github.vqlc.experiments.config.ExperimentConfig;
@@ -43,7 +44,7 @@ public final class TrainBenchmark {
                 new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay());
         ParameterStore ps = new ParameterStore(manager, false);
         // counted as `vqlc train` counts it, so the step measured is the step trained
-        RecentCodes codes = new RecentCodes(manager, model.quantizer().codebookSize());
+        RecentCodes codes = new RecentCodes(manager, LevelCodes.pooledSize(model.quantizer()));
         step.recordCodesInto(codes);
         Shape shape = new Shape(
                 t.batchSize(),

@@ -53,7 +53,10 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        return new Shape[] {in, new Shape(in.get(0), in.get(2), in.get(3)), new Shape()};
+        Shape indices = codesPerPosition() == 1
+                ? new Shape(in.get(0), in.get(2), in.get(3))
+                : new Shape(in.get(0), in.get(2), in.get(3), codesPerPosition());
+        return new Shape[] {in, indices, new Shape()};
     }
 
     /** How {@link #output} passes gradient to the encoder ({@code quantizer.gradient} of codebook quantizers). */

@@ -9,7 +9,9 @@ import ai.djl.training.ParameterStore;
  *
  * <p>Tensor contract: {@code z} is (B, D, H, W) float32 with {@code D = embeddingDim()}; the
  * output's {@code quantized} has the same shape and passes gradients straight through to {@code
- * z}; {@code indices} is (B, H, W) int64 in {@code [0, codebookSize())}. Non-gradient state (EMA
+ * z}; {@code indices} is (B, H, W) int64 in {@code [0, codebookSize())}, or (B, H, W, G) for a
+ * quantizer with {@link #codesPerPosition()} G > 1 (residual levels, groups: code g of a position
+ * comes from level g's codebook of {@code codebookSize()} codes). Non-gradient state (EMA
  * statistics) is updated inside {@link #quantize} when {@code training} is true. Parameters and
  * such buffers are DJL parameters so they save and load with the model.
  */
@@ -19,13 +21,21 @@ public interface Quantizer extends Block {
     QuantizerOutput quantize(ParameterStore parameterStore, NDArray z, boolean training);
 
     /**
-     * Returns the vectors for {@code indices} (B, H, W) as (B, D, H, W): exactly the vectors
+     * Returns the vectors for {@code indices} (B, H, W), or (B, H, W, G), as (B, D, H, W): exactly the vectors
      * {@link #quantize} produces for those indices (the decoder's input when decoding tokens).
      */
     NDArray lookup(ParameterStore parameterStore, NDArray indices);
 
-    /** Number of codebook entries K. */
+    /** Number of codebook entries K (of each level when {@link #codesPerPosition()} > 1). */
     int codebookSize();
+
+    /**
+     * Codes G per latent position: 1 for (B, H, W) indices, G > 1 for (B, H, W, G). Token files lay a
+     * position's G codes side by side (grid h x (w G)), so a GPT sees a sequence of h w G tokens.
+     */
+    default int codesPerPosition() {
+        return 1;
+    }
 
     /** Width D of the latent vectors this quantizer consumes and produces. */
     int embeddingDim();

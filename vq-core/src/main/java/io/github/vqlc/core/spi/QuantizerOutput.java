@@ -10,7 +10,7 @@ import java.util.Map;
  * What a quantizer returns for one batch.
  *
  * @param quantized (B, D, H, W), straight-through: forward value = codes, gradient flows to z
- * @param indices (B, H, W) int64 code indices
+ * @param indices (B, H, W) int64 code indices, (B, H, W, G) when the quantizer emits G per position
  * @param losses named scalar loss terms, each already multiplied by its weight (e.g.
  *     {@code codebook}, {@code commitment}); their sum is the quantizer loss
  */

@@ -63,7 +63,8 @@ public abstract class QuantizerContractTest {
         Quantizer q = initialized(K, D);
         QuantizerOutput out = q.quantize(ps, latents(1, 2, D, 3, 5), false);
         assertThat(out.quantized().getShape()).isEqualTo(new Shape(2, D, 3, 5));
-        assertThat(out.indices().getShape()).isEqualTo(new Shape(2, 3, 5));
+        int g = q.codesPerPosition();
+        assertThat(out.indices().getShape()).isEqualTo(g == 1 ? new Shape(2, 3, 5) : new Shape(2, 3, 5, g));
         assertThat(out.indices().getDataType()).isEqualTo(DataType.INT64);
         long[] idx = out.indices().toLongArray();
         assertThat(Arrays.stream(idx).allMatch(i -> i >= 0 && i < K))

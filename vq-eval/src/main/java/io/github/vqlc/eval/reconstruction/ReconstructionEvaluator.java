@@ -10,6 +10,7 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.stats.CodeUsage;
+import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.eval.fid.FeatureStatistics;
 import io.github.vqlc.eval.metrics.Psnr;
 import io.github.vqlc.eval.metrics.Ssim;
@@ -90,7 +91,7 @@ public final class ReconstructionEvaluator {
             boolean reconstruct,
             IntConsumer progress) {
         ParameterStore ps = new ParameterStore(manager, false);
-        CodeUsage usage = new CodeUsage(model.codebookSize());
+        CodeUsage usage = new CodeUsage(model.codebookSize() * model.codesPerPosition());
         Totals totals = new Totals();
         FeatureExtractor extractor = reconstruct ? options.extractor() : null;
         FeatureStatistics recFeatures = extractor == null ? null : new FeatureStatistics(extractor.globalDim());
@@ -104,7 +105,7 @@ public final class ReconstructionEvaluator {
                     scope.suppressNotUsedWarning();
                     NDArray x = batch.images();
                     QuantizerOutput q = model.encode(ps, x);
-                    usage.add(q.indices());
+                    usage.add(LevelCodes.pooled(q.indices(), model.codebookSize()));
                     if (reconstruct) {
                         NDArray raw = model.decode(ps, q.quantized());
                         totals.l1 += raw.sub(x).abs().mean().getFloat() * batch.size();

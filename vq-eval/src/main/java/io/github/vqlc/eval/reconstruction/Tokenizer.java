@@ -17,7 +17,13 @@ public interface Tokenizer {
     /** Images (N, C, S, S), not clipped. */
     NDArray decode(ParameterStore ps, NDArray quantized);
 
+    /** Codes per level (K). */
     int codebookSize();
+
+    /** Codes per latent position (G); usage is counted over G K pooled codes ({@code LevelCodes}). */
+    default int codesPerPosition() {
+        return 1;
+    }
 
     static Tokenizer of(VqAutoencoder model) {
         return new Tokenizer() {
@@ -34,6 +40,11 @@ public interface Tokenizer {
             @Override
             public int codebookSize() {
                 return model.quantizer().codebookSize();
+            }
+
+            @Override
+            public int codesPerPosition() {
+                return model.quantizer().codesPerPosition();
             }
         };
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
@@ -66,6 +67,13 @@ public final class Analysis {
             data = Datasets.limit(data, Math.min(r.limit(), data.size()));
         }
         int k = model.quantizer().codebookSize();
+        if (model.quantizer().codesPerPosition() > 1) {
+            // dead codes against cluster sizes and coverage read one codebook's geometry per position
+            throw new UserException("analyze reads one code per latent position; this "
+                    + model.quantizer().type()
+                    + " tokenizer emits " + model.quantizer().codesPerPosition()
+                    + " (its per-level utilization is in vqlc eval)");
+        }
         out.printf(
                 Locale.ROOT,
                 "analyzing %s (%s, K = %,d, checkpoint step %d) over %s%n",

@@ -65,9 +65,14 @@ public final class Tokenization {
             data = Datasets.limit(data, Math.min(limit, data.size()));
         }
         VqAutoencoder model = tokenizer.model();
-        int side = (int) Math.round(Math.sqrt(model.tokensPerImage()));
-        TokenFile.Header header =
-                new TokenFile.Header(model.quantizer().codebookSize(), side, side, data.size(), data.numClasses());
+        // a quantizer's G codes per position lie side by side: a grid of side x (side G)
+        int side = model.gridSide();
+        TokenFile.Header header = new TokenFile.Header(
+                model.quantizer().codebookSize(),
+                side,
+                side * model.quantizer().codesPerPosition(),
+                data.size(),
+                data.numClasses());
         Path labelsOut = format == Format.NPY ? NpyTokenFiles.labelsBeside(out) : null;
         log.println("tokenizing " + data.describe() + " with "
                 + tokenizer.checkpoint().dir() + " -> " + out + (labelsOut == null ? "" : " and " + labelsOut));

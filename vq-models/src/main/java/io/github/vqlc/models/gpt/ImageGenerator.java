@@ -35,8 +35,10 @@ public final class ImageGenerator {
                     + " but the GPT was trained on a vocabulary of " + s.vocabSize());
         }
         if (tokenizer.tokensPerImage() != s.sequenceLength()) {
-            throw new UserException("the tokenizer makes " + tokenizer.tokensPerImage()
-                    + " tokens per image but the GPT's grid is " + s.gridHeight() + "x" + s.gridWidth());
+            throw new UserException("the tokenizer makes " + tokenizer.tokensPerImage() + " tokens per image ("
+                    + tokenizer.gridSide() + "x" + tokenizer.gridSide() + " positions x "
+                    + tokenizer.quantizer().codesPerPosition() + " codes) but the GPT's grid is " + s.gridHeight()
+                    + "x" + s.gridWidth());
         }
         this.gpt = gpt;
         this.tokenizer = tokenizer;

@@ -3,6 +3,7 @@ package io.github.vqlc.models.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -68,7 +69,8 @@ public final class TrainingStep {
             terms = g.terms();
             fakes.add(g.reconstruction());
             if (recentCodes != null) {
-                recentCodes.record(g.indices(), step);
+                recentCodes.record(
+                        LevelCodes.pooled(g.indices(), model.quantizer().codebookSize()), step);
             }
         }
         generatorAdam.step(lr);

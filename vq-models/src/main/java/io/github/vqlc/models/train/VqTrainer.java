@@ -10,6 +10,7 @@ import io.github.vqlc.core.data.Batch;
 import io.github.vqlc.core.data.BatchLoader;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.io.ImageGrid;
+import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ public final class VqTrainer {
         TrainingStep trainingStep = new TrainingStep(
                 model, objective, manager, train.beta1(), train.beta2(), train.adamEps(), train.emaDecay());
         ema = trainingStep.ema();
-        RecentCodes codes = new RecentCodes(manager, model.quantizer().codebookSize());
+        RecentCodes codes = new RecentCodes(manager, LevelCodes.pooledSize(model.quantizer()));
         trainingStep.recordCodesInto(codes);
         int batchSize = Math.min(train.batchSize(), trainSet.size());
         long imagesPerStep = (long) batchSize * train.accumulateSteps();

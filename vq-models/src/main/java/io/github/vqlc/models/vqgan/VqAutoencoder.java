@@ -105,9 +105,15 @@ public final class VqAutoencoder extends AbstractBlock {
                         .singletonOrThrow());
     }
 
-    /** Decoder from tokens (N, h, w). */
+    /**
+     * Decoder from tokens (N, h, w), or (N, h, w G) as token files lay out a quantizer's G codes per
+     * position, or (N, h, w, G).
+     */
     public NDArray decodeTokens(ParameterStore ps, NDArray tokens) {
-        return decode(ps, quantizer.lookup(ps, tokens), false);
+        int g = quantizer.codesPerPosition();
+        Shape s = tokens.getShape();
+        NDArray indices = g > 1 && s.dimension() == 3 ? tokens.reshape(s.get(0), s.get(1), s.get(2) / g, g) : tokens;
+        return decode(ps, quantizer.lookup(ps, indices), false);
     }
 
     public Output reconstruct(ParameterStore ps, NDArray images, boolean training) {
@@ -119,10 +125,14 @@ public final class VqAutoencoder extends AbstractBlock {
         return quantizer;
     }
 
-    /** Tokens per image, (S/f)^2. */
+    /** Tokens per image, (S/f)^2 times the quantizer's codes per position. */
     public int tokensPerImage() {
-        int side = imageSize / downsample;
-        return side * side;
+        return gridSide() * gridSide() * quantizer.codesPerPosition();
+    }
+
+    /** Latent positions per side, S/f. */
+    public int gridSide() {
+        return imageSize / downsample;
     }
 
     public int imageSize() {
@@ -165,7 +175,9 @@ public final class VqAutoencoder extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes[0];
-        int side = imageSize / downsample;
-        return new Shape[] {x, new Shape(x.get(0), side, side), new Shape()};
+        int side = gridSide();
+        int g = quantizer.codesPerPosition();
+        Shape indices = g == 1 ? new Shape(x.get(0), side, side) : new Shape(x.get(0), side, side, g);
+        return new Shape[] {x, indices, new Shape()};
     }
 }

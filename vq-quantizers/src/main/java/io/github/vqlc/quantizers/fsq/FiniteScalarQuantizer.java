@@ -2,10 +2,10 @@ package io.github.vqlc.quantizers.fsq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.quantizers.common.MixedRadix;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +30,13 @@ import java.util.Map;
 public final class FiniteScalarQuantizer extends AbstractQuantizer {
 
     private final int[] levels;
+    private final MixedRadix radix;
 
     /** @param levels values per latent dimension (each >= 2); D = levels.size(), K = their product */
     public FiniteScalarQuantizer(List<Integer> levels) {
         super(product(levels), levels.size());
         this.levels = levels.stream().mapToInt(Integer::intValue).toArray();
+        this.radix = new MixedRadix(this.levels);
     }
 
     /** prod L_i, or an IllegalArgumentException when it does not fit an int index. */
@@ -74,40 +76,13 @@ public final class FiniteScalarQuantizer extends AbstractQuantizer {
     @Override
     public NDArray lookup(ParameterStore ps, NDArray indices) {
         NDManager m = indices.getManager();
-        // digit_i = floor(index / basis_i) mod L_i, in float64 (exact below 2^53; the engine's
-        // division of int64 tensors is true division)
-        NDArray idx = indices.toType(DataType.FLOAT64, false).expandDims(1); // (B, 1, H, W)
-        NDArray basis = m.create(basis()).toType(DataType.FLOAT64, false).reshape(1, levels.length, 1, 1);
-        NDArray counts = m.create(longs(levels)).toType(DataType.FLOAT64, false).reshape(1, levels.length, 1, 1);
-        NDArray digits = idx.div(basis).floor().mod(counts);
-        NDArray q = digits.toType(DataType.FLOAT32, false).sub(column(m, Column.HALF_WIDTH));
+        NDArray q = radix.digits(indices).sub(column(m, Column.HALF_WIDTH));
         return q.div(column(m, Column.HALF_WIDTH));
     }
 
     /** (B, H, W) int64 indices of rounded values (B, D, H, W) in {-floor(L/2), ...}. */
     private NDArray indicesOf(NDArray rounded) {
-        NDManager m = rounded.getManager();
-        NDArray digits = rounded.add(column(m, Column.HALF_WIDTH)).toType(DataType.INT64, false);
-        NDArray basis = m.create(basis()).reshape(1, levels.length, 1, 1);
-        return digits.mul(basis).sum(new int[] {1});
-    }
-
-    private long[] basis() {
-        long[] b = new long[levels.length];
-        long p = 1;
-        for (int i = 0; i < levels.length; i++) {
-            b[i] = p;
-            p *= levels[i];
-        }
-        return b;
-    }
-
-    private static long[] longs(int[] values) {
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
+        return radix.indices(rounded.add(column(rounded.getManager(), Column.HALF_WIDTH)));
     }
 
     /** Per-dimension constants of the formula above. */

@@ -1,17 +1,14 @@
 package io.github.vqlc.quantizers.vq;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.UniformInitializer;
 import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.ops.Rows;
-import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import java.util.LinkedHashMap;
+import io.github.vqlc.quantizers.common.CodebookTerms;
 import java.util.Map;
 
 /**
@@ -42,12 +39,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         this.beta = beta;
         this.codebookWeight = codebookWeight;
         this.search = search;
-        this.codebook = addParameter(Parameter.builder()
-                .setName("codebook")
-                .setType(Parameter.Type.WEIGHT)
-                .optInitializer(new UniformInitializer(1f / codebookSize))
-                .optShape(new Shape(codebookSize, embeddingDim))
-                .build());
+        this.codebook = addParameter(CodebookTerms.uniformCodebook(codebookSize, embeddingDim));
     }
 
     @Override
@@ -62,9 +54,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         NDArray vectors = Latents.toVectors(z);
         NDArray indices = search.nearest(vectors, codes);
         NDArray chosen = Rows.gather(z.getManager(), codes, indices);
-        Map<String, NDArray> losses = new LinkedHashMap<>();
-        losses.put("codebook", Scalars.mul(Latents.mse(chosen, vectors.stopGradient()), codebookWeight));
-        losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), vectors), beta));
+        Map<String, NDArray> losses = CodebookTerms.losses(chosen, vectors, codebookWeight, beta);
         NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
         return new QuantizerOutput(quantized, Latents.toIndexMaps(indices, z.getShape()), losses);
     }
