@@ -80,6 +80,26 @@ public final class CodeUsage {
     }
 
     /** Distinct codes used / codebook size, in [0, 1]. */
+    /**
+     * Utilization of each of {@code levels} equal parts of the codes ({@link LevelCodes}' pooled
+     * codes: level g owns codes [g K, (g + 1) K)).
+     */
+    public double[] levelUtilization(int levels) {
+        if (levels < 1 || counts.length % levels != 0) {
+            throw new IllegalArgumentException(counts.length + " codes do not split into " + levels + " levels");
+        }
+        int k = counts.length / levels;
+        double[] out = new double[levels];
+        for (int g = 0; g < levels; g++) {
+            int used = 0;
+            for (int i = g * k; i < (g + 1) * k; i++) {
+                used += counts[i] > 0 ? 1 : 0;
+            }
+            out[g] = (double) used / k;
+        }
+        return out;
+    }
+
     public double utilization() {
         return used() / (double) counts.length;
     }

@@ -10,6 +10,7 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.spi.FeatureExtractor;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.stats.CodeUsage;
+import io.github.vqlc.core.stats.JointCodes;
 import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.eval.fid.FeatureStatistics;
 import io.github.vqlc.eval.metrics.Psnr;
@@ -92,6 +93,8 @@ public final class ReconstructionEvaluator {
             IntConsumer progress) {
         ParameterStore ps = new ParameterStore(manager, false);
         CodeUsage usage = new CodeUsage(model.codebookSize() * model.codesPerPosition());
+        JointCodes joint =
+                model.codesPerPosition() > 1 ? new JointCodes(model.codebookSize(), model.codesPerPosition()) : null;
         Totals totals = new Totals();
         FeatureExtractor extractor = reconstruct ? options.extractor() : null;
         FeatureStatistics recFeatures = extractor == null ? null : new FeatureStatistics(extractor.globalDim());
@@ -106,6 +109,9 @@ public final class ReconstructionEvaluator {
                     NDArray x = batch.images();
                     QuantizerOutput q = model.encode(ps, x);
                     usage.add(LevelCodes.pooled(q.indices(), model.codebookSize()));
+                    if (joint != null) {
+                        joint.add(q.indices().toLongArray());
+                    }
                     if (reconstruct) {
                         NDArray raw = model.decode(ps, q.quantized());
                         totals.l1 += raw.sub(x).abs().mean().getFloat() * batch.size();
@@ -132,6 +138,7 @@ public final class ReconstructionEvaluator {
                 splitName,
                 n,
                 usage,
+                joint,
                 measured ? totals.psnr / n : Double.NaN,
                 measured ? totals.l1 / n : Double.NaN,
                 measured && options.ssim() != null ? totals.ssim / n : Double.NaN,

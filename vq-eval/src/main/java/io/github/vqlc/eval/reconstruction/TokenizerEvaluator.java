@@ -159,7 +159,7 @@ public final class TokenizerEvaluator implements AutoCloseable {
         EvaluationResult counted = usage != null ? usage : r;
         m.put("eval_split", splitName);
         m.put("eval_images", r.images());
-        m.putAll(EvaluationResult.usageMetrics(counted.usage()));
+        m.putAll(EvaluationResult.usageMetrics(counted.usage(), counted.joint()));
         m.put("utilization_split", counted.split());
         m.put("utilization_images", counted.images());
         m.put("psnr", r.psnr());

@@ -2,6 +2,7 @@ package io.github.vqlc.experiments.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
@@ -46,6 +47,13 @@ class ResidualTokensEndToEndTest {
         // usage over 2 x 64 pooled codes: each level's codebook counted apart
         double utilization = ((Number) trained.get("utilization")).doubleValue();
         assertThat(utilization).isGreaterThan(0).isLessThanOrEqualTo(1);
+        assertThat(trained.get("codes_per_position")).isEqualTo(2);
+        double level0 = ((Number) trained.get("utilization_level_0")).doubleValue();
+        double level1 = ((Number) trained.get("utilization_level_1")).doubleValue();
+        assertThat((level0 + level1) / 2).isCloseTo(utilization, within(1e-9));
+        // distinct tuples: at least as many as the codes of the busier level
+        assertThat(((Number) trained.get("joint_codes")).intValue())
+                .isGreaterThanOrEqualTo((int) Math.round(64 * Math.max(level0, level1)));
 
         TrainedRun run = TrainedRun.open(tok, List.of());
         Path tokens = Tokenization.defaultOutput(tok, Split.TRAIN);
