@@ -41,7 +41,7 @@ public final class TrainBenchmark {
         NDManager manager = injector.getInstance(NDManager.class);
         var t = config.train();
         TrainingStep step =
-                new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay());
+                new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay(), t.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         // counted as `vqlc train` counts it, so the step measured is the step trained
         RecentCodes codes = new RecentCodes(manager, LevelCodes.pooledSize(model.quantizer()));

@@ -40,6 +40,22 @@ public interface Quantizer extends Block {
     /** Width D of the latent vectors this quantizer consumes and produces. */
     int embeddingDim();
 
+    /** Called by the trainer before every training step (annealing, deferred restarts). */
+    default void beforeStep(StepContext step) {}
+
+    /**
+     * Data-dependent initialization: called once, before the first step of a fresh run (never on
+     * resume), with the first batch's encoder outputs z (B, D, H, W), outside autograd.
+     *
+     * @return whether any parameter changed (the trainer then re-copies its weight average)
+     */
+    default boolean initializeFrom(ParameterStore parameterStore, NDArray z) {
+        return false;
+    }
+
+    /** Where to report rows of trainable parameters the quantizer overwrites (its optimizer). */
+    default void setRowReplacements(RowReplacements listener) {}
+
     /** The registered type name, e.g. {@code "vq"}. */
     String type();
 }

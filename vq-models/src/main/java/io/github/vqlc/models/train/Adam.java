@@ -144,6 +144,21 @@ public final class Adam {
         }
     }
 
+    /**
+     * Zeroes both moments of rows {@code rows} (int64, first axis) of {@code parameter}: a row the
+     * model overwrote (a restarted code) starts its moments afresh. A parameter this optimizer does
+     * not train is ignored.
+     */
+    public void resetRows(Parameter parameter, NDArray rows) {
+        int i = parameters.indexOf(parameter);
+        if (i < 0 || rows.size() == 0) {
+            return;
+        }
+        NDIndex index = new NDIndex("{}", rows);
+        m.get(i).set(index, 0f); // the views write through to the flat moments
+        v.get(i).set(index, 0f);
+    }
+
     /** Always the per-parameter update (tests compare the two). */
     Adam perParameterUpdates() {
         flatUpdates = false;

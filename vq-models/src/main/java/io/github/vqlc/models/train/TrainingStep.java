@@ -3,6 +3,8 @@ package io.github.vqlc.models.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.spi.StepContext;
 import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.models.gan.PatchDiscriminator;
@@ -22,6 +24,7 @@ public final class TrainingStep {
     private final VqAutoencoder model;
     private final VqganObjective objective;
     private final Adam generatorAdam;
+    private final int totalSteps;
     private final Adam discriminatorAdam;
     private final WeightEma ema;
     private RecentCodes recentCodes;
@@ -39,8 +42,10 @@ public final class TrainingStep {
             double beta1,
             double beta2,
             double adamEps,
-            double emaDecay) {
+            double emaDecay,
+            int totalSteps) {
         this.model = model;
+        this.totalSteps = totalSteps;
         this.objective = objective;
         Adam.attachGradients(model);
         generatorAdam = new Adam(model.getParameters().values(), manager, beta1, beta2, adamEps);
@@ -52,6 +57,7 @@ public final class TrainingStep {
             discriminatorAdam = null;
         }
         ema = emaDecay > 0 ? new WeightEma(model, manager, emaDecay) : null;
+        model.quantizer().setRowReplacements(generatorAdam::resetRows);
     }
 
     /**
@@ -60,6 +66,14 @@ public final class TrainingStep {
      */
     public Map<String, NDArray> run(
             ParameterStore ps, List<NDArray> microBatches, int step, double lr, double discriminatorLr) {
+        Quantizer quantizer = model.quantizer();
+        quantizer.beforeStep(new StepContext(step, Math.max(step, totalSteps)));
+        if (step == 1) { // a fresh run: data-dependent initialization from the first batch
+            NDArray z = model.latents(ps, microBatches.get(0), false).stopGradient();
+            if (quantizer.initializeFrom(ps, z) && ema != null) {
+                ema.resync();
+            }
+        }
         boolean gan = objective.ganActiveAt(step);
         float scale = 1f / microBatches.size();
         List<NDArray> fakes = new ArrayList<>();

@@ -109,7 +109,14 @@ public final class VqTrainer {
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
         TrainingStep trainingStep = new TrainingStep(
-                model, objective, manager, train.beta1(), train.beta2(), train.adamEps(), train.emaDecay());
+                model,
+                objective,
+                manager,
+                train.beta1(),
+                train.beta2(),
+                train.adamEps(),
+                train.emaDecay(),
+                train.steps());
         ema = trainingStep.ema();
         RecentCodes codes = new RecentCodes(manager, LevelCodes.pooledSize(model.quantizer()));
         trainingStep.recordCodesInto(codes);

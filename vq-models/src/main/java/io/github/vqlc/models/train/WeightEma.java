@@ -3,6 +3,7 @@ package io.github.vqlc.models.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
@@ -30,6 +31,13 @@ public final class WeightEma {
             NDArray copy = p.getArray().duplicate();
             copy.attach(manager);
             shadow.add(copy);
+        }
+    }
+
+    /** Restarts every average at the current weights (after a data-dependent initialization). */
+    public void resync() {
+        for (int i = 0; i < parameters.size(); i++) {
+            shadow.get(i).set(new NDIndex("..."), parameters.get(i).getArray().stopGradient());
         }
     }
 

@@ -170,4 +170,44 @@ class AdamTest {
             assertThat(w).isLessThan(wp - 0.015); // the decay is visible
         }
     }
+
+    @Test
+    void resetRowsZeroesBothMomentsOfThoseRowsOnly() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter table = Parameter.builder()
+                    .setName("codebook")
+                    .setType(Parameter.Type.WEIGHT)
+                    .optInitializer(new ConstantInitializer(1f))
+                    .optShape(new Shape(3, 2))
+                    .build();
+            table.initialize(m, DataType.FLOAT32);
+            table.getArray().setRequiresGradient(true);
+            Parameter other = scalarParam(m, 2f);
+            Adam adam = new Adam(List.of(other, table), m, 0.5, 0.9, 1e-8);
+            for (int t = 0; t < 2; t++) {
+                gradStep(table, 1f);
+                gradStep(other, 1f);
+                adam.step(0.1);
+            }
+            adam.resetRows(table, m.create(new long[] {1}));
+            // state(): m of each parameter, then v of each
+            var state = adam.state();
+            float[] mTable = state.get(1).toFloatArray();
+            float[] vTable = state.get(3).toFloatArray();
+            assertThat(mTable[2]).isZero();
+            assertThat(mTable[3]).isZero();
+            assertThat(vTable[2]).isZero();
+            assertThat(vTable[3]).isZero();
+            assertThat(mTable[0]).isNotZero();
+            assertThat(vTable[5]).isNotZero();
+            assertThat(state.get(0).getFloat(0)).isNotZero();
+            // the next flat update reads the reset moments: row 1 moves by a fresh first step (lr)
+            float before = table.getArray().getFloat(1, 0);
+            gradStep(table, 1f);
+            gradStep(other, 1f);
+            adam.step(0.1);
+            assertThat(before - table.getArray().getFloat(1, 0))
+                    .isCloseTo(0.1f / (1 - 0.125f) * 0.5f / (float) Math.sqrt(0.1 / (1 - 0.729)), within(1e-4f));
+        }
+    }
 }

@@ -24,6 +24,11 @@ public final class Sections {
                 .build();
     }
 
+    /** {@code restart-threshold}: uses per forward below which a code restarts (0 = off). */
+    public static float restartThreshold(Config section) {
+        return (float) of(section).doubleIn("restart-threshold", 0, 1e9);
+    }
+
     /**
      * {@code quantizer} with the section's gradient estimator ({@code gradient = straight-through |
      * rotation}) set: one place for every codebook quantizer's factory.

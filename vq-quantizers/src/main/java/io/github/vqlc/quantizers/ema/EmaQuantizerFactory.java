@@ -32,7 +32,7 @@ public final class EmaQuantizerFactory implements QuantizerFactory {
                         .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
                         .optDecay((float) Sections.of(section).doubleIn("decay", 0, 0.999999))
                         .optEps((float) Sections.of(section).doubleIn("eps", 1e-12, 1))
-                        .optRestartThreshold((float) Sections.of(section).doubleIn("restart-threshold", 0, 1e9))
+                        .optRestartThreshold(Sections.restartThreshold(section))
                         .optSearch(Sections.search(section))
                         .build(),
                 section);

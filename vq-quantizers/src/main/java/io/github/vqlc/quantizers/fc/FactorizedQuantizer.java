@@ -19,6 +19,9 @@ import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.core.spi.RowReplacements;
+import io.github.vqlc.core.spi.StepContext;
+import io.github.vqlc.quantizers.common.CodebookUpkeep;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,6 +63,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
     private final Parameter codebook;
     private final Linear projectIn;
     private final Linear projectOut;
+    private CodebookUpkeep upkeep = CodebookUpkeep.none();
 
     private FactorizedQuantizer(Builder b) {
         super(b.codebookSize, b.embeddingDim);
@@ -96,6 +100,34 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         return "fc";
     }
 
+    /**
+     * Turns on k-means initialization from the first batch and/or dead-code restarts below {@code
+     * restartThreshold} uses per forward ({@link CodebookUpkeep}); call before initialization.
+     */
+    public FactorizedQuantizer withUpkeep(boolean kmeansInit, long seed, float restartThreshold) {
+        Parameter usage = restartThreshold > 0 ? addParameter(CodebookUpkeep.usageParameter(codebookSize)) : null;
+        this.upkeep = new CodebookUpkeep(kmeansInit, seed, restartThreshold, usage);
+        return this;
+    }
+
+    @Override
+    public void beforeStep(StepContext step) {
+        upkeep.applyPending(codebook);
+    }
+
+    @Override
+    public void setRowReplacements(RowReplacements listener) {
+        upkeep.setListener(listener);
+    }
+
+    /** k-means in the look-up space: the centres of the first batch's u vectors. */
+    @Override
+    public boolean initializeFrom(ParameterStore ps, NDArray z) {
+        NDArray u = lookupSpace(
+                projectIn.forward(ps, new NDList(Latents.toVectors(z)), false).singletonOrThrow());
+        return upkeep.initialize(codebook, u);
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         projectIn.initialize(manager, dataType, new Shape(1, embeddingDim));
@@ -111,6 +143,9 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         NDArray codes = normalizedCodes(ps, z.getManager(), z, training);
         NDArray indices = search.nearest(u, codes);
         NDArray chosen = Rows.gather(codes, indices); // (N, F), gradient to the codebook
+        if (training) {
+            upkeep.record(indices, u);
+        }
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));
         losses.put("commitment", Scalars.mul(Latents.mse(chosen.stopGradient(), u), commitmentWeight));

@@ -9,7 +9,8 @@ import io.github.vqlc.quantizers.common.Sections;
 /**
  * {@code quantizer.type = fc}: options {@code factor-dim} (look-up width, default 8), {@code beta}
  * (weight of the codebook term, default 0.33), {@code commitment-weight} (default 1), {@code
- * l2-normalize} (default true) and {@code codebook-init} (normal | uniform); defaults in this
+ * l2-normalize} (default true) and {@code codebook-init} (normal | uniform | kmeans: k-means of the first batch in the look-up space) and {@code
+ * restart-threshold} (dead-code restarts, 0 = off); defaults in this
  * module's {@code reference.conf} under {@code quantizer-types.fc}.
  */
 public final class FactorizedQuantizerFactory implements QuantizerFactory {
@@ -26,6 +27,7 @@ public final class FactorizedQuantizerFactory implements QuantizerFactory {
 
     @Override
     public Quantizer create(Config section, QuantizerContext context) {
+        String init = Sections.of(section).oneOf("codebook-init", "normal", "uniform", "kmeans");
         return Sections.withGradient(
                 FactorizedQuantizer.builder()
                         .setCodebookSize(section.getInt("codebook-size"))
@@ -34,11 +36,10 @@ public final class FactorizedQuantizerFactory implements QuantizerFactory {
                         .optBeta((float) Sections.of(section).doubleIn("beta", 0, 100))
                         .optCommitmentWeight((float) Sections.of(section).doubleIn("commitment-weight", 0, 100))
                         .optL2Normalize(Sections.of(section).bool("l2-normalize"))
-                        .optUniformCodebook(Sections.of(section)
-                                .oneOf("codebook-init", "normal", "uniform")
-                                .equals("uniform"))
+                        .optUniformCodebook(init.equals("uniform"))
                         .optSearch(Sections.search(section))
-                        .build(),
+                        .build()
+                        .withUpkeep(init.equals("kmeans"), context.seed(), Sections.restartThreshold(section)),
                 section);
     }
 }

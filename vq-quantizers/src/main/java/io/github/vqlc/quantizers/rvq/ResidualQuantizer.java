@@ -12,6 +12,8 @@ import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.core.spi.RowReplacements;
+import io.github.vqlc.core.spi.StepContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +91,29 @@ public final class ResidualQuantizer extends AbstractQuantizer {
             sum = sum == null ? v : sum.add(v);
         }
         return sum;
+    }
+
+    /** Each level from the residual the levels before it (already initialized) leave. */
+    @Override
+    public boolean initializeFrom(ParameterStore ps, NDArray z) {
+        boolean changed = false;
+        NDArray residual = z;
+        for (AbstractQuantizer level : levels) {
+            changed |= level.initializeFrom(ps, residual);
+            residual =
+                    residual.sub(level.quantize(ps, residual, false).quantized().stopGradient());
+        }
+        return changed;
+    }
+
+    @Override
+    public void beforeStep(StepContext step) {
+        levels.forEach(l -> l.beforeStep(step));
+    }
+
+    @Override
+    public void setRowReplacements(RowReplacements listener) {
+        levels.forEach(l -> l.setRowReplacements(listener));
     }
 
     @Override

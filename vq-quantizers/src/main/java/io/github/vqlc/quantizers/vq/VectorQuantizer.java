@@ -8,7 +8,10 @@ import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
+import io.github.vqlc.core.spi.RowReplacements;
+import io.github.vqlc.core.spi.StepContext;
 import io.github.vqlc.quantizers.common.CodebookTerms;
+import io.github.vqlc.quantizers.common.CodebookUpkeep;
 import java.util.Map;
 
 /**
@@ -26,6 +29,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
     private final float codebookWeight;
     private final Parameter codebook;
     private final NearestCodeSearch search;
+    private CodebookUpkeep upkeep = CodebookUpkeep.none();
 
     /** Taming's loss form: codebook term weight 1, commitment weight {@code beta}. */
     public VectorQuantizer(int codebookSize, int embeddingDim, float beta, NearestCodeSearch search) {
@@ -47,6 +51,31 @@ public final class VectorQuantizer extends AbstractQuantizer {
         return "vq";
     }
 
+    /**
+     * Turns on k-means initialization from the first batch and/or dead-code restarts below {@code
+     * restartThreshold} uses per forward ({@link CodebookUpkeep}); call before initialization.
+     */
+    public VectorQuantizer withUpkeep(boolean kmeansInit, long seed, float restartThreshold) {
+        Parameter usage = restartThreshold > 0 ? addParameter(CodebookUpkeep.usageParameter(codebookSize)) : null;
+        this.upkeep = new CodebookUpkeep(kmeansInit, seed, restartThreshold, usage);
+        return this;
+    }
+
+    @Override
+    public void beforeStep(StepContext step) {
+        upkeep.applyPending(codebook);
+    }
+
+    @Override
+    public void setRowReplacements(RowReplacements listener) {
+        upkeep.setListener(listener);
+    }
+
+    @Override
+    public boolean initializeFrom(ParameterStore ps, NDArray z) {
+        return upkeep.initialize(codebook, Latents.toVectors(z));
+    }
+
     @Override
     public QuantizerOutput quantize(ParameterStore ps, NDArray z, boolean training) {
         checkInput(z);
@@ -54,6 +83,9 @@ public final class VectorQuantizer extends AbstractQuantizer {
         NDArray vectors = Latents.toVectors(z);
         NDArray indices = search.nearest(vectors, codes);
         NDArray chosen = Rows.gather(z.getManager(), codes, indices);
+        if (training) {
+            upkeep.record(indices, vectors);
+        }
         Map<String, NDArray> losses = CodebookTerms.losses(chosen, vectors, codebookWeight, beta);
         NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
         return new QuantizerOutput(quantized, Latents.toIndexMaps(indices, z.getShape()), losses);

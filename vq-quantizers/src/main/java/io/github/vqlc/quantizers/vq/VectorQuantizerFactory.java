@@ -28,7 +28,13 @@ public final class VectorQuantizerFactory implements QuantizerFactory {
         float beta = (float) Sections.of(section).doubleIn("beta", 0, 100);
         float codebookWeight = (float) Sections.of(section).doubleIn("codebook-weight", 0, 100);
         return Sections.withGradient(
-                new VectorQuantizer(k, context.embeddingDim(), beta, codebookWeight, Sections.search(section)),
+                new VectorQuantizer(k, context.embeddingDim(), beta, codebookWeight, Sections.search(section))
+                        .withUpkeep(
+                                Sections.of(section)
+                                        .oneOf("init", "uniform", "kmeans")
+                                        .equals("kmeans"),
+                                context.seed(),
+                                Sections.restartThreshold(section)),
                 section);
     }
 }
