@@ -17,11 +17,8 @@ import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.search.NearestCodeSearch;
-import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.core.spi.RowReplacements;
-import io.github.vqlc.core.spi.StepContext;
-import io.github.vqlc.quantizers.common.CodebookUpkeep;
+import io.github.vqlc.quantizers.common.TrainableCodebookQuantizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -53,7 +50,7 @@ import java.util.Map;
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's default bound) and biases 0. Normalization uses
  * the PyTorch engine's fused {@code normalize} (x / max(||x||, 1e-12)).
  */
-public final class FactorizedQuantizer extends AbstractQuantizer {
+public final class FactorizedQuantizer extends TrainableCodebookQuantizer<FactorizedQuantizer> {
 
     private final int factorDim;
     private final float beta;
@@ -63,7 +60,6 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
     private final Parameter codebook;
     private final Linear projectIn;
     private final Linear projectOut;
-    private CodebookUpkeep upkeep = CodebookUpkeep.none();
 
     private FactorizedQuantizer(Builder b) {
         super(b.codebookSize, b.embeddingDim);
@@ -100,32 +96,12 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         return "fc";
     }
 
-    /**
-     * Turns on k-means initialization from the first batch and/or dead-code restarts below {@code
-     * restartThreshold} uses per forward ({@link CodebookUpkeep}); call before initialization.
-     */
-    public FactorizedQuantizer withUpkeep(boolean kmeansInit, long seed, float restartThreshold) {
-        Parameter usage = restartThreshold > 0 ? addParameter(CodebookUpkeep.usageParameter(codebookSize)) : null;
-        this.upkeep = new CodebookUpkeep(kmeansInit, seed, restartThreshold, usage);
-        return this;
-    }
-
-    @Override
-    public void beforeStep(StepContext step) {
-        upkeep.applyPending(codebook);
-    }
-
-    @Override
-    public void setRowReplacements(RowReplacements listener) {
-        upkeep.setListener(listener);
-    }
-
     /** k-means in the look-up space: the centres of the first batch's u vectors. */
     @Override
     public boolean initializeFrom(ParameterStore ps, NDArray z) {
         NDArray u = lookupSpace(
                 projectIn.forward(ps, new NDList(Latents.toVectors(z)), false).singletonOrThrow());
-        return upkeep.initialize(codebook, u);
+        return upkeep().initialize(codebook, u);
     }
 
     @Override
@@ -144,7 +120,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         NDArray indices = search.nearest(u, codes);
         NDArray chosen = Rows.gather(codes, indices); // (N, F), gradient to the codebook
         if (training) {
-            upkeep.record(indices, u);
+            upkeep().record(indices, u);
         }
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));
@@ -192,7 +168,7 @@ public final class FactorizedQuantizer extends AbstractQuantizer {
         return factorDim;
     }
 
-    /** The raw (unnormalized) codebook (K, F). */
+    @Override
     public Parameter codebook() {
         return codebook;
     }

@@ -6,12 +6,9 @@ import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.ops.Rows;
 import io.github.vqlc.core.search.NearestCodeSearch;
-import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
-import io.github.vqlc.core.spi.RowReplacements;
-import io.github.vqlc.core.spi.StepContext;
 import io.github.vqlc.quantizers.common.CodebookTerms;
-import io.github.vqlc.quantizers.common.CodebookUpkeep;
+import io.github.vqlc.quantizers.common.TrainableCodebookQuantizer;
 import java.util.Map;
 
 /**
@@ -23,13 +20,12 @@ import java.util.Map;
  * mean((sg[z_q] - z)^2) pulls the encoder to its code. Taming's VQGAN: codebookWeight 1, beta 0.25;
  * the VQGAN-LC authors' baseline: codebookWeight 0.33, beta 1.
  */
-public final class VectorQuantizer extends AbstractQuantizer {
+public final class VectorQuantizer extends TrainableCodebookQuantizer<VectorQuantizer> {
 
     private final float beta;
     private final float codebookWeight;
     private final Parameter codebook;
     private final NearestCodeSearch search;
-    private CodebookUpkeep upkeep = CodebookUpkeep.none();
 
     /** Taming's loss form: codebook term weight 1, commitment weight {@code beta}. */
     public VectorQuantizer(int codebookSize, int embeddingDim, float beta, NearestCodeSearch search) {
@@ -51,29 +47,9 @@ public final class VectorQuantizer extends AbstractQuantizer {
         return "vq";
     }
 
-    /**
-     * Turns on k-means initialization from the first batch and/or dead-code restarts below {@code
-     * restartThreshold} uses per forward ({@link CodebookUpkeep}); call before initialization.
-     */
-    public VectorQuantizer withUpkeep(boolean kmeansInit, long seed, float restartThreshold) {
-        Parameter usage = restartThreshold > 0 ? addParameter(CodebookUpkeep.usageParameter(codebookSize)) : null;
-        this.upkeep = new CodebookUpkeep(kmeansInit, seed, restartThreshold, usage);
-        return this;
-    }
-
-    @Override
-    public void beforeStep(StepContext step) {
-        upkeep.applyPending(codebook);
-    }
-
-    @Override
-    public void setRowReplacements(RowReplacements listener) {
-        upkeep.setListener(listener);
-    }
-
     @Override
     public boolean initializeFrom(ParameterStore ps, NDArray z) {
-        return upkeep.initialize(codebook, Latents.toVectors(z));
+        return upkeep().initialize(codebook, Latents.toVectors(z));
     }
 
     @Override
@@ -84,7 +60,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         NDArray indices = search.nearest(vectors, codes);
         NDArray chosen = Rows.gather(z.getManager(), codes, indices);
         if (training) {
-            upkeep.record(indices, vectors);
+            upkeep().record(indices, vectors);
         }
         Map<String, NDArray> losses = CodebookTerms.losses(chosen, vectors, codebookWeight, beta);
         NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
@@ -97,7 +73,7 @@ public final class VectorQuantizer extends AbstractQuantizer {
         return gatherMaps(codes, indices);
     }
 
-    /** The codebook parameter (K, D). */
+    @Override
     public Parameter codebook() {
         return codebook;
     }
