@@ -288,7 +288,7 @@ public final class BenchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Every registered quantizer type (or --types) on the same random latents: forward +"
                     + " backward time per batch, its ratio to vq's, and the peak extra resident memory of one step."
-                    + " fsq takes the authors' level grid nearest --codes.")
+                    + " fsq takes the authors' level grid nearest --codes, lfq and bsq the bits (2^d) nearest it.")
     static final class Quantize implements Callable<Integer> {
         @Option(names = "--codes", defaultValue = "16384", description = "Codebook size K (default ${DEFAULT-VALUE}).")
         int codes;

@@ -124,11 +124,16 @@ public final class Evaluation {
     }
 
     static String summary(Map<String, Object> m) {
+        // several codes per position: usage is over G K pooled codes, shown as K x G levels
+        Object g = m.get("codes_per_position");
+        String k = g == null
+                ? String.valueOf(m.get("codebook_size"))
+                : ((Number) m.get("codebook_size")).intValue() / ((Number) g).intValue() + " x " + g + " levels";
         return String.format(
                 Locale.ROOT,
                 "%s K=%s  utilization %.4f  perplexity %.1f  dead %s  rfid %s  psnr %.2f dB  ssim %.4f  lpips %s  rec_l1 %.4f  (%s, %s images)",
                 m.get("quantizer"),
-                m.get("codebook_size"),
+                k,
                 (Double) m.get("utilization"),
                 (Double) m.get("perplexity"),
                 m.get("dead_codes"),
