@@ -21,45 +21,63 @@ import java.util.List;
  *   <li>Codebook entropy: H of the batch-mean assignment p̄(c) = mean_n p_n(c), which does not
  *       factorize. The bits are split into groups of {@code groupBits} (all bits in one group is the
  *       exact joint entropy, MAGVIT-v2's LFQ; smaller groups sum per-group entropies, BSQ's
- *       factorized approximation), and each group's (vectors x 2^g) table is only ever built in row
- *       chunks within the memory budget.
+ *       factorized approximation). The (vectors x 2^g) table of a group is never built: p_n(c)
+ *       is the product of the assignments of c's low and high bits, so p̄ is the (2^(g/2) x
+ *       2^(g - g/2)) matrix product mean_n lo_n^T hi_n, computed in row chunks within the memory
+ *       budget (2^g values for p̄ and its weights, plus 2^(g/2) + 2^(g - g/2) per vector).
  * </ul>
  *
  * <p>Autograd through the chunked tables would keep all of them alive for the backward pass, so the
  * codebook entropy's gradient is computed here in a second chunked pass and attached to the logits
  * by a surrogate: value = H, gradient w.r.t. a_{n,i} = (1/N) sum_c w(c) p_n(c) (bit_i(c) - p_{n,i})
- * with w(c) = -(log p̄(c) + 1), the derivative of H through p̄ and the Bernoulli product.
+ * with w(c) = -(log p̄(c) + 1), the derivative of H through p̄ and the Bernoulli product; the sums
+ * over c go through the halves too (lo_n W and hi_n W^T), so both passes are matrix products of
+ * (rows x 2^(g/2)) by (2^(g/2) x 2^(g - g/2)).
  */
 public final class BinaryCodeEntropy {
 
     /** Floor of p̄ under the logarithm: a code nobody is near contributes nothing. */
     private static final float LOG_FLOOR = 1e-30f;
-    /** Float32 tables alive per row of a chunk: the assignment, its weighted copy, one temporary. */
-    private static final long TABLES_PER_ROW = 3;
+    /** Float32 values alive per row and half-table of a chunk: the assignment, products, a temporary. */
+    private static final long TABLES_PER_ROW = 4;
 
     private final int groupBits;
     private final long budgetBytes;
 
     /**
      * @param groupBits bits per codebook-entropy group, 1..24
-     * @param budgetBytes memory for one chunk's (rows x 2^groupBits) tables
+     * @param budgetBytes memory for a group's p̄ tables and one chunk of rows
      */
     public BinaryCodeEntropy(int groupBits, long budgetBytes) {
         if (groupBits < 1 || groupBits > 24) {
             throw new IllegalArgumentException("entropy groups hold 1 to 24 bits, got " + groupBits);
         }
-        long row = bytesPerRow(groupBits);
-        if (budgetBytes < row) {
-            throw new IllegalArgumentException("an entropy group of " + groupBits + " bits needs at least " + mib(row)
-                    + " MiB per vector, the budget is " + mib(budgetBytes) + " MiB");
+        long need = minimumBudget(groupBits);
+        if (budgetBytes < need) {
+            throw new IllegalArgumentException("an entropy group of " + groupBits + " bits needs at least " + mib(need)
+                    + " MiB, the budget is " + mib(budgetBytes) + " MiB");
         }
         this.groupBits = groupBits;
         this.budgetBytes = budgetBytes;
     }
 
-    /** Bytes of one row of a group's tables. */
+    /**
+     * Bytes one vector's rows of a group's tables take: the assignment of its low and high bits
+     * (2^(g/2) + 2^(g - g/2) values) and their products with the weights.
+     */
     public static long bytesPerRow(int groupBits) {
-        return (1L << groupBits) * Float.BYTES * TABLES_PER_ROW;
+        int lo = groupBits / 2;
+        return ((1L << lo) + (1L << (groupBits - lo))) * Float.BYTES * TABLES_PER_ROW;
+    }
+
+    /** The least budget a group of {@code groupBits} works in: its fixed tables and one row. */
+    public static long minimumBudget(int groupBits) {
+        return tableBytes(groupBits) + bytesPerRow(groupBits);
+    }
+
+    /** Bytes of a group's fixed tables: p̄, its logarithm and the weights, 2^g values each. */
+    public static long tableBytes(int groupBits) {
+        return (1L << groupBits) * Float.BYTES * 3;
     }
 
     /** Both entropies (scalars, in nats) of per-bit logits. */
@@ -101,31 +119,62 @@ public final class BinaryCodeEntropy {
     private Group group(NDArray a, long n) {
         NDManager parent = a.getManager();
         int g = (int) a.getShape().get(1);
-        long rows = Math.max(1, budgetBytes / bytesPerRow(g));
+        int lo = g / 2;
+        int hi = g - lo;
+        long rows = Math.max(1, (budgetBytes - tableBytes(g)) / bytesPerRow(g));
         try (NDManager sub = parent.newSubManager()) {
-            NDArray bits = bitTable(sub, g); // (g, 2^g)
-            NDArray mean = sub.zeros(new Shape(1L << g));
+            NDArray bitsLo = bitTable(sub, lo); // (lo, 2^lo)
+            NDArray bitsHi = bitTable(sub, hi);
+            // p̄ as a (2^lo, 2^hi) table: mean_n P_lo(n)^T P_hi(n), one product over the rows
+            NDArray mean = sub.zeros(new Shape(1L << lo, 1L << hi));
             for (long r = 0; r < n; r += rows) {
-                mean.addi(assignment(chunk(a, sub, r, rows, n), bits).sum(new int[] {0}));
+                try (NDManager c = sub.newSubManager()) {
+                    Halves h = halves(chunk(a, c, r, rows, n), lo, bitsLo, bitsHi);
+                    mean.addi(h.lo().transpose().matMul(h.hi()));
+                }
             }
             mean.divi((float) n);
             NDArray logMean = mean.clip(LOG_FLOOR, Float.MAX_VALUE).log();
             double entropy = -mean.mul(logMean).sum().getFloat();
-            NDArray weight = logMean.add(1f).neg(); // w(c) = -(log p̄(c) + 1)
-            NDArray bitsT = bits.transpose();
+            NDArray weight = logMean.add(1f).neg(); // w(c) = -(log p̄(c) + 1), (2^lo, 2^hi)
+            NDArray weightT = weight.transpose();
             List<NDArray> parts = new ArrayList<>();
             for (long r = 0; r < n; r += rows) {
-                NDArray ac = chunk(a, sub, r, rows, n);
-                NDArray weighted = assignment(ac, bits).muli(weight); // (rows, 2^g)
-                NDArray total = weighted.sum(new int[] {1}, true);
-                parts.add(weighted.matMul(bitsT)
-                        .subi(Activation.sigmoid(ac).muli(total))
-                        .divi((float) n));
+                try (NDManager c = sub.newSubManager()) {
+                    NDArray ac = chunk(a, c, r, rows, n);
+                    Halves h = halves(ac, lo, bitsLo, bitsHi);
+                    // sum_c w(c) p_n(c) [bit_i(c)] through the halves: T = P_lo W, U = P_hi W^T
+                    NDArray tHi = h.lo().matMul(weight).muli(h.hi()); // (rows, 2^hi)
+                    NDArray total = tHi.sum(new int[] {1}, true); // sum_c w(c) p_n(c)
+                    NDArray gradHi = tHi.matMul(bitsHi.transpose());
+                    NDArray parts2 = lo == 0
+                            ? gradHi
+                            : h.hi().matMul(weightT)
+                                    .muli(h.lo())
+                                    .matMul(bitsLo.transpose())
+                                    .concat(gradHi, 1);
+                    NDArray part =
+                            parts2.subi(Activation.sigmoid(ac).muli(total)).divi((float) n);
+                    part.attach(sub);
+                    parts.add(part);
+                }
             }
             NDArray gradient = NDArrays.concat(new NDList(parts), 0);
             gradient.attach(parent);
             return new Group(entropy, gradient);
         }
+    }
+
+    /** A chunk's assignment split into its low and high bits: p_n(c) = lo(n, c_lo) hi(n, c_hi). */
+    private record Halves(NDArray lo, NDArray hi) {}
+
+    private static Halves halves(NDArray a, int lo, NDArray bitsLo, NDArray bitsHi) {
+        long rows = a.getShape().get(0);
+        NDArray pLo = lo == 0
+                ? a.getManager().ones(new Shape(rows, 1))
+                : assignment(a.get(new NDIndex(":, :{}", lo)), bitsLo);
+        NDArray pHi = assignment(a.get(new NDIndex(":, {}:", lo)), bitsHi);
+        return new Halves(pLo, pHi);
     }
 
     /** Rows [r, r + rows) of {@code a}, owned by {@code sub}. */

@@ -117,9 +117,9 @@ public abstract class SignQuantizer extends AbstractQuantizer {
                     + " bits, more than the 24 a group can hold; set quantizer.entropy-group-bits <= 24");
         }
         long budget = v.intIn("entropy-budget-mb", 1, 1 << 20) * 1024L * 1024L;
-        if (budget < BinaryCodeEntropy.bytesPerRow(g)) {
+        if (budget < BinaryCodeEntropy.minimumBudget(g)) {
             throw new UserException("quantizer.entropy-budget-mb = " + (budget >> 20) + " is below the "
-                    + (BinaryCodeEntropy.bytesPerRow(g) + (1 << 20) - 1) / (1 << 20) + " MiB one vector's "
+                    + (BinaryCodeEntropy.minimumBudget(g) + (1 << 20) - 1) / (1 << 20) + " MiB a "
                     + g + "-bit entropy table needs");
         }
         return new BinaryCodeEntropy(g, budget);

@@ -57,21 +57,27 @@ class BinaryCodeEntropyTest {
 
     @Test
     void theChunkedGradientEqualsAutogradThroughTheWholeTable() {
-        NDArray a = logits(3, 9, 4);
-        float[] expected = autogradOfTheFullTable(a);
-        for (long budget : new long[] {BinaryCodeEntropy.bytesPerRow(4), 2 * BinaryCodeEntropy.bytesPerRow(4), BIG}) {
-            NDArray x = a.duplicate();
-            x.setRequiresGradient(true);
-            float value;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray h = new BinaryCodeEntropy(4, budget).of(x).codebook();
-                value = h.getFloat();
-                gc.backward(h);
-            }
-            assertThat(value).as("budget %d", budget).isCloseTo(expected[0], within(1e-5f));
-            float[] g = x.getGradient().toFloatArray();
-            for (int i = 0; i < g.length; i++) {
-                assertThat(g[i]).as("budget %d, gradient %d", budget, i).isCloseTo(expected[i + 1], within(1e-5f));
+        // 4 bits split 2 + 2, 5 bits 2 + 3, 1 bit 0 + 1
+        for (int d : new int[] {4, 5, 1}) {
+            NDArray a = logits(3 + d, 9, d);
+            float[] expected = autogradOfTheFullTable(a);
+            long least = BinaryCodeEntropy.minimumBudget(d);
+            for (long budget : new long[] {least, least + BinaryCodeEntropy.bytesPerRow(d), BIG}) {
+                NDArray x = a.duplicate();
+                x.setRequiresGradient(true);
+                float value;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = new BinaryCodeEntropy(d, budget).of(x).codebook();
+                    value = h.getFloat();
+                    gc.backward(h);
+                }
+                assertThat(value).as("%d bits, budget %d", d, budget).isCloseTo(expected[0], within(1e-5f));
+                float[] g = x.getGradient().toFloatArray();
+                for (int i = 0; i < g.length; i++) {
+                    assertThat(g[i])
+                            .as("%d bits, budget %d, gradient %d", d, budget, i)
+                            .isCloseTo(expected[i + 1], within(1e-5f));
+                }
             }
         }
     }
@@ -80,7 +86,7 @@ class BinaryCodeEntropyTest {
     void aBudgetBelowOneRowIsRefusedWithWhatItNeeds() {
         assertThatThrownBy(() -> new BinaryCodeEntropy(20, 1 << 20))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("20 bits needs at least 12.0 MiB per vector");
+                .hasMessageContaining("20 bits needs at least 12.0 MiB, the budget is 1.0 MiB");
     }
 
     /** H(p̄) and its gradient by autograd over the materialized (N, 2^d) product table: {value, grad...}. */

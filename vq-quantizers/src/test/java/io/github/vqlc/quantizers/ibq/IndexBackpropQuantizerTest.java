@@ -101,7 +101,7 @@ class IndexBackpropQuantizerTest extends QuantizerContractTest {
         assertThatThrownBy(() -> q.quantize(ps, handLatent(), true))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("ibq needs 1 MiB for the logits of 1 tokens x 3 codes");
-        assertThat(IndexBackpropQuantizer.trainingBytes(2048, 100_000) >> 20).isEqualTo(3125);
+        assertThat(IndexBackpropQuantizer.trainingBytes(2048, 100_000) >> 20).isEqualTo(3906);
         assertThat(QuantizerFactory.discover().contains("ibq")).isTrue();
     }
 

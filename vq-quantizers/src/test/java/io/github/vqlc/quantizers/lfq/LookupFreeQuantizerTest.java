@@ -92,7 +92,7 @@ class LookupFreeQuantizerTest extends QuantizerContractTest {
                                 section("codebook-size = 1048576, entropy-budget-mb = 1, entropy-group-bits = 20"),
                                 context(20)))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining("quantizer.entropy-budget-mb = 1 is below the 12 MiB");
+                .hasMessageContaining("quantizer.entropy-budget-mb = 1 is below the 13 MiB a 20-bit entropy");
     }
 
     private static QuantizerContext context(int d) {
