@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Encode a split with a trained tokenizer (encoder + quantizer only) into a tokens file "
                 + "(.vqt: header, int16/int32 codes, labels; see docs/gpt.md) for `vqlc gpt train`, or with "
-                + "--format npy into tokens-<split>.npy (int64 (N, H, W)) and labels-<split>.npy (int64 (N)) that "
+                + "--format npy into tokens-<split>.npy (int64 (N, H, W); (N, H, W G) for a quantizer with G codes per position) and labels-<split>.npy (int64 (N)) that "
                 + "numpy.load reads (docs/interop.md).",
         footer = {
             "",
