@@ -1,13 +1,8 @@
 package io.github.vqlc.core.io;
 
 import ai.djl.ndarray.types.DataType;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -32,31 +27,18 @@ public final class NpyTokenFiles {
 
     public static final class Writer implements TokenWriter {
 
-        private final Path codesTarget;
         private final Path labelsTarget;
         private final TokenFile.Header header;
-        private final Path tmp;
-        private final OutputStream out;
+        private final NpyArrayWriter codes;
         private final long[] labelValues;
-        private final ByteBuffer buffer;
         private int written;
-        private boolean committed;
 
         private Writer(Path codes, Path labels, TokenFile.Header header) {
-            this.codesTarget = codes;
             this.labelsTarget = labels;
             this.header = header;
             this.labelValues = new long[header.count()];
-            this.buffer = ByteBuffer.allocate(8 * header.tokensPerImage()).order(ByteOrder.LITTLE_ENDIAN);
-            try {
-                Path parent = codes.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                tmp = Files.createTempFile(parent, "." + codes.getFileName(), ".tmp");
-                out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                out.write(NpyFiles.header(DataType.INT64, header.count(), header.gridHeight(), header.gridWidth()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + codes + ": " + e.getMessage(), e);
-            }
+            this.codes = NpyArrayWriter.create(
+                    codes, DataType.INT64, header.count(), header.gridHeight(), header.gridWidth());
         }
 
         @Override
@@ -65,17 +47,13 @@ public final class NpyTokenFiles {
             if (written + images > header.count()) {
                 throw new IllegalStateException("more than the declared " + header.count() + " images");
             }
-            try {
-                for (int i = 0; i < images; i++) {
-                    buffer.clear();
-                    for (int j = 0; j < n; j++) {
-                        buffer.putLong(header.requireCode(codes[i * n + j]));
-                    }
-                    out.write(buffer.array(), 0, buffer.position());
-                    labelValues[written++] = labels[i];
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + codesTarget + ": " + e.getMessage(), e);
+            long[] checked = new long[images * n];
+            for (int i = 0; i < checked.length; i++) {
+                checked[i] = header.requireCode(codes[i]);
+            }
+            this.codes.append(checked);
+            for (int i = 0; i < images; i++) {
+                labelValues[written++] = labels[i];
             }
         }
 
@@ -84,34 +62,21 @@ public final class NpyTokenFiles {
             if (written != header.count()) {
                 throw new IllegalStateException("wrote " + written + " of the declared " + header.count() + " images");
             }
-            try {
-                out.close();
-                ByteBuffer b = ByteBuffer.allocate(8 * labelValues.length).order(ByteOrder.LITTLE_ENDIAN);
-                for (long l : labelValues) {
-                    b.putLong(l);
-                }
-                byte[] head = NpyFiles.header(DataType.INT64, labelValues.length);
-                AtomicFiles.write(labelsTarget, o -> {
-                    o.write(head);
-                    o.write(b.array());
-                });
-                AtomicFiles.move(tmp, codesTarget);
-                committed = true;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + codesTarget + ": " + e.getMessage(), e);
+            ByteBuffer b = ByteBuffer.allocate(8 * labelValues.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (long l : labelValues) {
+                b.putLong(l);
             }
+            byte[] head = NpyFiles.header(DataType.INT64, labelValues.length);
+            AtomicFiles.write(labelsTarget, o -> {
+                o.write(head);
+                o.write(b.array());
+            });
+            codes.commit();
         }
 
         @Override
         public void close() {
-            try {
-                out.close();
-                if (!committed) {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            codes.close();
         }
     }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             FeaturesCommand.class,
             CodebookCommand.class,
             TokenizeCommand.class,
+            LatentsCommand.class,
             ExportCommand.class,
             ImportCommand.class,
             GptCommand.class,

@@ -145,7 +145,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("quantizer.projector (")
                 .hasMessageContaining("lc.conf:")
                 .hasMessageContaining(
-                        "the keys of quantizer type vq: beta, codebook-size, codebook-weight, gradient, search-budget-mb, type");
+                        "the keys of quantizer type vq: beta, codebook-size, codebook-weight, gradient, init, restart-threshold, search-budget-mb, type");
     }
 
     @Test
