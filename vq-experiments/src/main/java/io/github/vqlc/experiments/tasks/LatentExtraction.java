@@ -13,7 +13,7 @@ import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.LatentsFile;
 import io.github.vqlc.core.io.NpyArrayWriter;
-import io.github.vqlc.experiments.progress.Progress;
+import io.github.vqlc.experiments.progress.SplitProgress;
 import io.github.vqlc.experiments.run.TrainedRun;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
@@ -53,10 +53,8 @@ public final class LatentExtraction {
         double[] sumSq = new double[d];
         long[] labels = new long[n];
         int batchSize = config.eval().batchSize();
-        int batches = (n + batchSize - 1) / batchSize;
-        int every = Math.max(1, batches / 20);
-        long start = System.nanoTime();
-        int[] done = {0, 0};
+        SplitProgress progress =
+                new SplitProgress("latents " + split.name().toLowerCase(Locale.ROOT), n, batchSize, log);
         try (NpyArrayWriter writer = NpyArrayWriter.create(out, DataType.FLOAT32, n, d, side, side);
                 NpyArrayWriter labelWriter = NpyArrayWriter.create(LatentsFile.labelsBeside(out), DataType.INT64, n);
                 BatchLoader loader =
@@ -67,20 +65,8 @@ public final class LatentExtraction {
                 writer.append(values);
                 accumulate(values, d, side * side, sum, sumSq);
                 long[] l = batch.labels().toLongArray();
-                System.arraycopy(l, 0, labels, done[0], l.length);
-                done[0] += batch.size();
-                done[1]++;
-                if (done[1] % every == 0 || done[1] == batches) {
-                    double secs = (System.nanoTime() - start) / 1e9;
-                    log.printf(
-                            Locale.ROOT,
-                            "latents %s: %d/%d images  %.0f images/s  eta %s%n",
-                            split.name().toLowerCase(Locale.ROOT),
-                            done[0],
-                            n,
-                            done[0] / secs,
-                            Progress.duration(secs / done[0] * (n - done[0])));
-                }
+                System.arraycopy(l, 0, labels, progress.imagesDone(), l.length);
+                progress.batchDone(batch.size());
             });
             labelWriter.append(labels);
             AtomicFiles.writeString(

@@ -10,7 +10,7 @@ import io.github.vqlc.core.data.Split;
 import io.github.vqlc.core.io.NpyTokenFiles;
 import io.github.vqlc.core.io.TokenFile;
 import io.github.vqlc.core.io.TokenWriter;
-import io.github.vqlc.experiments.progress.Progress;
+import io.github.vqlc.experiments.progress.SplitProgress;
 import io.github.vqlc.experiments.run.TrainedRun;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.io.PrintStream;
@@ -78,10 +78,8 @@ public final class Tokenization {
                 + tokenizer.checkpoint().dir() + " -> " + out + (labelsOut == null ? "" : " and " + labelsOut));
         ParameterStore ps = new ParameterStore(tokenizer.manager(), false);
         int batchSize = config.eval().batchSize();
-        int batches = (data.size() + batchSize - 1) / batchSize;
-        int every = Math.max(1, batches / 20);
-        long start = System.nanoTime();
-        int[] done = {0, 0};
+        SplitProgress progress =
+                new SplitProgress("tokenize " + split.name().toLowerCase(Locale.ROOT), header.count(), batchSize, log);
         try (TokenWriter writer = format == Format.NPY
                         ? NpyTokenFiles.create(out, labelsOut, header)
                         : TokenFile.create(out, header);
@@ -96,19 +94,7 @@ public final class Tokenization {
                     l[i] = (int) labels[i];
                 }
                 writer.append(codes, l, batch.size());
-                done[0] += batch.size();
-                done[1]++;
-                if (done[1] % every == 0 || done[1] == batches) {
-                    double secs = (System.nanoTime() - start) / 1e9;
-                    log.printf(
-                            Locale.ROOT,
-                            "tokenize %s: %d/%d images  %.0f images/s  eta %s%n",
-                            split.name().toLowerCase(Locale.ROOT),
-                            done[0],
-                            header.count(),
-                            done[0] / secs,
-                            Progress.duration(secs / done[0] * (header.count() - done[0])));
-                }
+                progress.batchDone(batch.size());
             });
             writer.commit();
         }
