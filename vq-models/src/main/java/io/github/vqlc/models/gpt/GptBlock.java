@@ -22,7 +22,7 @@ final class GptBlock extends AbstractBlock {
 
     private final float dropout;
     private final Block ln1;
-    private final CausalSelfAttention attn;
+    private final SelfAttention attn;
     private final Block ln2;
     private final Block fc;
     private final Block fcOut;
@@ -31,7 +31,7 @@ final class GptBlock extends AbstractBlock {
         super((byte) 1);
         this.dropout = dropout;
         ln1 = addChildBlock("ln1", LayerNorm.of(width));
-        attn = addChildBlock("attn", new CausalSelfAttention(width, heads, dropout));
+        attn = addChildBlock("attn", new SelfAttention(width, heads, dropout));
         ln2 = addChildBlock("ln2", LayerNorm.of(width));
         fc = addChildBlock("fc", Linear.builder().setUnits(4L * width).build());
         fcOut = addChildBlock("fc_out", Linear.builder().setUnits(width).build());
@@ -54,12 +54,7 @@ final class GptBlock extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         return new NDList(forward(
-                ps,
-                x,
-                CausalSelfAttention.mask(x.getManager(), 0, (int) x.getShape().get(1)),
-                null,
-                0,
-                training));
+                ps, x, SelfAttention.mask(x.getManager(), 0, (int) x.getShape().get(1)), null, 0, training));
     }
 
     @Override

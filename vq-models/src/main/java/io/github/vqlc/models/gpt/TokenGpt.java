@@ -80,7 +80,7 @@ public final class TokenGpt extends AbstractBlock {
     public NDArray logits(ParameterStore ps, NDArray classes, NDArray tokens, boolean training) {
         NDArray x = embed(ps, classes, tokens, 0, training);
         int n = (int) x.getShape().get(1);
-        return run(ps, x, CausalSelfAttention.mask(x.getManager(), 0, n), null, training);
+        return run(ps, x, SelfAttention.mask(x.getManager(), 0, n), null, training);
     }
 
     /**
@@ -90,7 +90,7 @@ public final class TokenGpt extends AbstractBlock {
     public NDArray nextLogits(ParameterStore ps, NDArray classes, NDArray tokens) {
         NDArray x = embed(ps, classes, tokens, 0, false);
         int n = (int) x.getShape().get(1);
-        NDArray mask = CausalSelfAttention.mask(x.getManager(), 0, n);
+        NDArray mask = SelfAttention.mask(x.getManager(), 0, n);
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(ps, x, mask, null, i, false);
         }
@@ -116,7 +116,7 @@ public final class TokenGpt extends AbstractBlock {
             throw new IllegalArgumentException(
                     "sequence of " + (past + n) + " positions exceeds " + spec.sequenceLength());
         }
-        return run(ps, x, CausalSelfAttention.mask(x.getManager(), past, n), cache, false);
+        return run(ps, x, SelfAttention.mask(x.getManager(), past, n), cache, false);
     }
 
     private NDArray run(ParameterStore ps, NDArray x, NDArray mask, KvCache cache, boolean training) {

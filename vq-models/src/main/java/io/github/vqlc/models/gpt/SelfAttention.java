@@ -14,7 +14,8 @@ import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.ops.Scalars;
 
 /**
- * Multi-head causal self-attention (Vaswani et al., 2017; GPT-2 layout): one (C -> 3C) projection
+ * Multi-head self-attention (Vaswani et al., 2017; GPT-2 layout), causal for the GPT through its
+ * mask, bidirectional without one (the diffusion transformer's): one (C -> 3C) projection
  * to q, k, v, heads of width C/heads, softmax(q k^T / sqrt(dh) + mask) v, (C -> C) output
  * projection, dropout on the attention weights and on the output. Input and output (B, n, C).
  *
@@ -22,7 +23,7 @@ import io.github.vqlc.core.ops.Scalars;
  * (causally); their keys and values are appended to the cache. The additive mask is (n, t + n)
  * with -inf where key j > t + query i, and is omitted for n = 1.
  */
-final class CausalSelfAttention extends AbstractBlock {
+public final class SelfAttention extends AbstractBlock {
 
     private final int width;
     private final int heads;
@@ -30,7 +31,7 @@ final class CausalSelfAttention extends AbstractBlock {
     private final Block qkv;
     private final Block proj;
 
-    CausalSelfAttention(int width, int heads, float dropout) {
+    public SelfAttention(int width, int heads, float dropout) {
         super((byte) 1);
         this.width = width;
         this.heads = heads;
@@ -40,10 +41,11 @@ final class CausalSelfAttention extends AbstractBlock {
     }
 
     /**
-     * @param mask additive (n, t + n) mask, or null when every key is visible (n = 1)
+     * @param mask additive (n, t + n) mask, or null when every key is visible (a single new position,
+     *     or bidirectional attention)
      * @param cache keys/values of earlier positions, or null (the full forward)
      */
-    NDArray forward(ParameterStore ps, NDArray x, NDArray mask, KvCache cache, int layer, boolean training) {
+    public NDArray forward(ParameterStore ps, NDArray x, NDArray mask, KvCache cache, int layer, boolean training) {
         Shape s = x.getShape();
         long b = s.get(0);
         long n = s.get(1);
