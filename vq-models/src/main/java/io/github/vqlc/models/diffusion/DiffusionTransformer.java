@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -146,7 +145,7 @@ public final class DiffusionTransformer extends AbstractBlock {
                 .mul(t.getManager().create(f).expandDims(0));
         NDArray e = args.cos().concat(args.sin(), 1);
         NDArray h = time1.forward(ps, new NDList(e), training).singletonOrThrow();
-        return time2.forward(ps, new NDList(Activation.swish(h, 1f)), training).singletonOrThrow();
+        return time2.forward(ps, new NDList(Modulation.silu(h)), training).singletonOrThrow();
     }
 
     /** Fixed 2-D sine-cosine position embeddings (side^2, W): half the width for rows, half for columns. */

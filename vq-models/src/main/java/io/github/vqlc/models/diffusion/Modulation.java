@@ -12,9 +12,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.github.vqlc.core.ops.Scalars;
 
 /**
- * adaLN-Zero's modulation (Peebles and Xie 2023): SiLU (swish, beta 1) of the conditioning c (B, W), then a
+ * adaLN-Zero's modulation (Peebles and Xie 2023): SiLU of the conditioning c (B, W), then a
  * linear map to {@code parts} x W values, split into (B, 1, W) shifts, scales and gates. Weights
  * and bias start at zero, so every gate is zero and each block starts as the identity.
  */
@@ -36,8 +37,7 @@ final class Modulation extends AbstractBlock {
 
     /** The {@code parts} (B, 1, W) arrays for conditioning {@code c} (B, W). */
     NDList of(ParameterStore ps, NDArray c, boolean training) {
-        NDArray m = linear.forward(ps, new NDList(Activation.swish(c, 1f)), training)
-                .singletonOrThrow();
+        NDArray m = linear.forward(ps, new NDList(silu(c)), training).singletonOrThrow();
         NDList out = m.split(parts, 1);
         NDList shaped = new NDList(parts);
         for (NDArray part : out) {
@@ -48,7 +48,15 @@ final class Modulation extends AbstractBlock {
 
     /** x (1 + scale) + shift. */
     static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
-        return x.mul(scale.add(1f)).add(shift);
+        return x.mul(Scalars.add(scale, 1f)).add(shift);
+    }
+
+    /**
+     * x sigmoid(x), built from tensors: {@code Activation.swish} multiplies by a borrowed scalar that
+     * autograd reads after it is freed (docs/djl-pitfalls.md).
+     */
+    static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.vqlc.models.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import io.github.vqlc.core.ops.Scalars;
 
 /**
  * SiT's training objective (Ma et al. 2024) with the linear interpolant: x_t = (1 - t) x_0 + t e
@@ -15,7 +16,7 @@ public final class VelocityObjective {
     /** x_t for data x0 (B, C, H, W), noise (same shape), times t (B). */
     public static NDArray interpolate(NDArray x0, NDArray noise, NDArray t) {
         NDArray tt = t.reshape(t.getShape().get(0), 1, 1, 1);
-        return x0.mul(tt.neg().add(1f)).add(noise.mul(tt));
+        return x0.mul(Scalars.add(tt.neg(), 1f)).add(noise.mul(tt));
     }
 
     /** mean((model(x_t, t, y) - (e - x_0))^2), a scalar with gradient to the model. */

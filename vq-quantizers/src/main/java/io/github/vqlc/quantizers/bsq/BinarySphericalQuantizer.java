@@ -27,7 +27,7 @@ public final class BinarySphericalQuantizer extends SignQuantizer {
     @Override
     protected NDArray prepare(NDArray z) {
         // z / max(||z||, 1e-12) over the channel axis
-        NDArray norm = z.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+        NDArray norm = z.square().sum(new int[] {1}, true).sqrt().clip(1e-12f, Float.MAX_VALUE);
         return z.div(norm);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.github.vqlc.core.ops.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,7 +92,8 @@ public final class BinaryCodeEntropy {
     /** mean_n sum_i H(sigmoid(a_{n,i})), with H = p softplus(-a) + (1 - p) softplus(a). */
     static NDArray perSample(NDArray a) {
         NDArray p = Activation.sigmoid(a);
-        NDArray h = p.mul(Activation.softPlus(a.neg())).add(p.neg().add(1f).mul(Activation.softPlus(a)));
+        NDArray h =
+                p.mul(Activation.softPlus(a.neg())).add(Scalars.add(p.neg(), 1f).mul(Activation.softPlus(a)));
         return h.sum(new int[] {1}).mean();
     }
 
@@ -110,7 +112,7 @@ public final class BinaryCodeEntropy {
         }
         NDArray gradient = NDArrays.concat(new NDList(gradients), 1);
         NDArray surrogate = a.mul(gradient).sum();
-        return surrogate.sub(surrogate.stopGradient()).add((float) entropy);
+        return Scalars.add(surrogate.sub(surrogate.stopGradient()), (float) entropy);
     }
 
     /** H of one group's p̄ and dH/da of the group's columns (N, g). */

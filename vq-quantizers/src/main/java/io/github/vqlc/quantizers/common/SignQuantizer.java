@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.config.Values;
 import io.github.vqlc.core.ops.Latents;
+import io.github.vqlc.core.ops.Scalars;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerContext;
 import io.github.vqlc.core.spi.QuantizerOutput;
@@ -55,14 +56,16 @@ public abstract class SignQuantizer extends AbstractQuantizer {
         NDArray bits = u.stopGradient().gt(0f).toType(DataType.FLOAT32, false);
         NDArray q = codes(bits);
         Map<String, NDArray> losses = new LinkedHashMap<>();
-        losses.put("commitment", Latents.mse(u, q).mul(options.beta()));
+        losses.put("commitment", Scalars.mul(Latents.mse(u, q), options.beta()));
         if (training && options.entropyWeight() > 0) {
             // logit of bit i: the softmax's logit gap between codes differing in bit i, 4 t s u_i
-            NDArray logits = Latents.toVectors(u).mul(4 * options.inverseTemperature() * scale());
+            NDArray logits = Scalars.mul(Latents.toVectors(u), 4 * options.inverseTemperature() * scale());
             BinaryCodeEntropy.Terms t = entropy.of(logits);
             losses.put(
                     "entropy",
-                    t.perSample().sub(t.codebook().mul(options.diversity())).mul(options.entropyWeight()));
+                    Scalars.mul(
+                            t.perSample().sub(Scalars.mul(t.codebook(), options.diversity())),
+                            options.entropyWeight()));
         }
         return new QuantizerOutput(Latents.straightThrough(u, q), radix.indices(bits), losses);
     }

@@ -11,6 +11,7 @@ import io.github.vqlc.core.search.NearestCodeSearch;
 import io.github.vqlc.core.spi.StepContext;
 import io.github.vqlc.quantizers.vq.VectorQuantizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +63,7 @@ class CodebookUpkeepTest {
         assertThat(quadrants).doesNotHaveDuplicates();
         // then every cluster has its own code: utilization 4 of 4
         long[] idx = q.quantize(ps, fourClusters(10), false).indices().toLongArray();
-        assertThat(java.util.Arrays.stream(idx).distinct().count()).isEqualTo(4);
+        assertThat(Arrays.stream(idx).distinct().count()).isEqualTo(4);
     }
 
     @Test
