@@ -204,14 +204,4 @@ public final class LatentsFile {
         }
         return out;
     }
-
-    /** The sidecar's version, for readers of later formats. */
-    public int version() {
-        return info.has("version") ? info.get("version").getAsInt() : 0;
-    }
-
-    /** The format name the sidecar declares ({@value #FORMAT}). */
-    public String format() {
-        return property("format");
-    }
 }

@@ -57,11 +57,6 @@ public final class NpyArrayWriter implements AutoCloseable {
         return new NpyArrayWriter(target, type, shape);
     }
 
-    /** Values of one row: the product of the shape after N. */
-    public int rowSize() {
-        return rowSize;
-    }
-
     /** Whole rows of float32 values, row after row. */
     public void append(float[] values) {
         requireType(DataType.FLOAT32, values.length);

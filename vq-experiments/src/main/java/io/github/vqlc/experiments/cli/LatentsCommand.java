@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
         name = "latents",
@@ -26,11 +26,8 @@ import picocli.CommandLine.Parameters;
         })
 final class LatentsCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A tokenizer run directory written by `vqlc train`.")
-    Path runDir;
-
-    @Option(names = "--split", defaultValue = "train", description = "train or test (default ${DEFAULT-VALUE}).")
-    String split;
+    @Mixin
+    EncodedSplitOptions options;
 
     @Option(
             names = "--out",
@@ -38,15 +35,16 @@ final class LatentsCommand implements Callable<Integer> {
             description = "Output .npy (default <RUN_DIR>/latents-<split>.npy; labels and statistics go beside it).")
     Path out;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Only the first N images (0 = all).")
-    int limit;
-
     @Override
     public Integer call() {
-        Split s = SplitOption.parse(this, split);
-        try (TrainedRun run = TrainedRun.open(runDir, List.of())) {
+        Split s = options.split(this);
+        try (TrainedRun run = TrainedRun.open(options.runDir, List.of())) {
             LatentExtraction.run(
-                    run, s, limit, out != null ? out : LatentExtraction.defaultOutput(runDir, s), System.out);
+                    run,
+                    s,
+                    options.limit,
+                    out != null ? out : LatentExtraction.defaultOutput(options.runDir, s),
+                    System.out);
         }
         return 0;
     }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
         name = "tokenize",
@@ -27,11 +27,8 @@ import picocli.CommandLine.Parameters;
         })
 final class TokenizeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A tokenizer run directory written by `vqlc train`.")
-    Path runDir;
-
-    @Option(names = "--split", defaultValue = "train", description = "train or test (default ${DEFAULT-VALUE}).")
-    String split;
+    @Mixin
+    EncodedSplitOptions options;
 
     @Option(
             names = "--out",
@@ -42,12 +39,9 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "vqt", description = "vqt or npy (default ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Only the first N images (0 = all).")
-    int limit;
-
     @Override
     public Integer call() {
-        Split s = SplitOption.parse(this, split);
+        Split s = options.split(this);
         Tokenization.Format f = switch (format) {
             case "vqt" -> Tokenization.Format.VQT;
             case "npy" -> Tokenization.Format.NPY;
@@ -55,9 +49,14 @@ final class TokenizeCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this), "--format " + format + " is not one of vqt, npy");
         };
-        try (TrainedRun run = TrainedRun.open(runDir, List.of())) {
+        try (TrainedRun run = TrainedRun.open(options.runDir, List.of())) {
             Tokenization.run(
-                    run, s, limit, out != null ? out : Tokenization.defaultOutput(runDir, s, f), f, System.out);
+                    run,
+                    s,
+                    options.limit,
+                    out != null ? out : Tokenization.defaultOutput(options.runDir, s, f),
+                    f,
+                    System.out);
         }
         return 0;
     }
