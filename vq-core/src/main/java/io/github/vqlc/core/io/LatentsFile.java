@@ -146,6 +146,11 @@ public final class LatentsFile {
         return labels[i];
     }
 
+    /** Label classes of the split the latents come from (0 = unlabelled). */
+    public int classes() {
+        return info.has("classes") ? info.get("classes").getAsInt() : 0;
+    }
+
     /** Per-channel mean over N, H, W (D). */
     public float[] mean() {
         return floats(info.getAsJsonArray("mean"));
@@ -195,6 +200,30 @@ public final class LatentsFile {
         float[] values = new float[buffer.remaining() / Float.BYTES];
         buffer.asFloatBuffer().get(values);
         return manager.create(values, new Shape(n, channels(), height(), width()));
+    }
+
+    /**
+     * Copies rows {@code rows} (any order) one after another into {@code out}, which holds
+     * rows.length x D x H x W floats: one positioned read per row, for files too large to hold.
+     */
+    public void copyRows(int[] rows, float[] out) {
+        int rowFloats = channels() * height() * width();
+        ByteBuffer buffer = ByteBuffer.allocate(rowFloats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int i = 0; i < rows.length; i++) {
+                buffer.clear();
+                long position = layout.dataOffset() + (long) rows[i] * rowFloats * Float.BYTES;
+                while (buffer.hasRemaining()) {
+                    if (ch.read(buffer, position + buffer.position()) < 0) {
+                        throw new UserException("latents file " + file + " is truncated at row " + rows[i]);
+                    }
+                }
+                buffer.flip();
+                buffer.asFloatBuffer().get(out, i * rowFloats, rowFloats);
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot read latents file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static float[] floats(JsonArray a) {

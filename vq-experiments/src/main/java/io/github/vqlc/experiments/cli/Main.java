@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             ExportCommand.class,
             ImportCommand.class,
             GptCommand.class,
+            DiffusionCommand.class,
             GenerateCommand.class,
             QuantizersCommand.class,
             VersionCommand.class,

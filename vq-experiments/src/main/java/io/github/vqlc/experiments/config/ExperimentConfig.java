@@ -13,6 +13,7 @@ import io.github.vqlc.core.spi.QuantizerConfig;
 import io.github.vqlc.core.spi.QuantizerFactory;
 import io.github.vqlc.eval.EvalConfig;
 import io.github.vqlc.experiments.run.RunConfig;
+import io.github.vqlc.models.diffusion.DiffusionConfig;
 import io.github.vqlc.models.features.FeatureNetConfig;
 import io.github.vqlc.models.gan.DiscriminatorConfig;
 import io.github.vqlc.models.gpt.GptConfig;
@@ -30,7 +31,7 @@ import java.util.Set;
  * {@link DataConfig}, {@code model}: {@link ModelConfig}, {@code quantizer}: {@link
  * QuantizerConfig}, {@code train}: {@link TrainConfig}, {@code loss}: {@link LossConfig}, {@code
  * discriminator}: {@link DiscriminatorConfig}, {@code eval}: {@link EvalConfig}, {@code gpt}:
- * {@link GptConfig}, {@code features}: {@link FeatureNetConfig}, {@code codebook}: {@link
+ * {@link GptConfig}, {@code diffusion}: {@link DiffusionConfig}, {@code features}: {@link FeatureNetConfig}, {@code codebook}: {@link
  * CodebookConfig}). This class only composes them. {@link #render()} gives the fully resolved HOCON
  * stored as {@code config.conf} in a run directory, from which the run can be replayed.
  */
@@ -48,6 +49,7 @@ public final class ExperimentConfig {
     private final DiscriminatorConfig discriminator;
     private final EvalConfig eval;
     private final GptConfig gpt;
+    private final DiffusionConfig diffusion;
     private final FeatureNetConfig features;
     private final CodebookConfig codebook;
     private final Config resolved;
@@ -62,6 +64,7 @@ public final class ExperimentConfig {
         this.discriminator = DiscriminatorConfig.from(c.getConfig("discriminator"));
         this.eval = EvalConfig.from(c);
         this.gpt = GptConfig.from(c.getConfig("gpt"));
+        this.diffusion = DiffusionConfig.from(c.getConfig("diffusion"));
         this.features = FeatureNetConfig.from(c.getConfig("features"));
         this.codebook = CodebookConfig.from(c);
         this.resolved = c;
@@ -150,6 +153,10 @@ public final class ExperimentConfig {
 
     public GptConfig gpt() {
         return gpt;
+    }
+
+    public DiffusionConfig diffusion() {
+        return diffusion;
     }
 
     public FeatureNetConfig features() {

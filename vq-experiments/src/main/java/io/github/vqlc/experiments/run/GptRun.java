@@ -108,14 +108,4 @@ public final class GptRun {
                 runDir.resolve(o.get("tokenizer").getAsString()).normalize(),
                 newest);
     }
-
-    /** The tokenizer run of {@code tokenizerDir} with its newest checkpoint loaded. */
-    public static TrainedRun tokenizer(Path tokenizerDir) {
-        if (!Files.isRegularFile(tokenizerDir.resolve("config.conf"))) {
-            throw new UserException(
-                    "the GPT's tokenizer " + tokenizerDir + " is not a tokenizer run directory (no config.conf);"
-                            + " gpt.tokenizer must name the run that wrote the tokens file");
-        }
-        return TrainedRun.open(tokenizerDir, List.of());
-    }
 }

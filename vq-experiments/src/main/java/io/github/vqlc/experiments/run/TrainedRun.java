@@ -50,6 +50,19 @@ public record TrainedRun(
         return load(config(runDir, overrides));
     }
 
+    /**
+     * The tokenizer a downstream model (GPT, diffusion) names with {@code setting} ({@code
+     * gpt.tokenizer}, {@code diffusion.tokenizer}), its newest checkpoint loaded; a user error when
+     * {@code dir} is not a run directory.
+     */
+    public static TrainedRun tokenizer(Path dir, String setting) {
+        if (!Files.isRegularFile(dir.resolve("config.conf"))) {
+            throw new UserException("the tokenizer " + dir + " is not a tokenizer run directory (no config.conf); "
+                    + setting + " must name the run that wrote the file it trains on");
+        }
+        return open(dir, List.of());
+    }
+
     /** The run {@code config} describes, with its newest checkpoint loaded; {@code overrides} replace Guice bindings (tests). */
     public static TrainedRun load(ExperimentConfig config, Module... overrides) {
         Path dir = config.run().dir();

@@ -18,11 +18,14 @@ import io.github.vqlc.core.io.NpyFiles;
 import io.github.vqlc.eval.generation.GenerationFid;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.progress.Progress;
+import io.github.vqlc.experiments.run.DiffusionRun;
 import io.github.vqlc.experiments.run.GptRun;
 import io.github.vqlc.experiments.run.RunDirectory;
 import io.github.vqlc.experiments.run.TrainedRun;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
-import io.github.vqlc.models.gpt.GptSpec;
+import io.github.vqlc.models.diffusion.DiffusionConfig;
+import io.github.vqlc.models.diffusion.LatentImageGenerator;
+import io.github.vqlc.models.generation.ClassImageSampler;
 import io.github.vqlc.models.gpt.ImageGenerator;
 import io.github.vqlc.models.gpt.SamplingOptions;
 import io.github.vqlc.models.gpt.TokenGpt;
@@ -41,8 +44,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code vqlc generate}: samples {@code count} images per class from a trained GPT, decodes them
- * through its tokenizer, writes {@code samples/generated-<class>.png} (the first 100 of each
+ * {@code vqlc generate}: samples {@code count} images per class from a trained GPT or diffusion
+ * model, decodes them through its tokenizer, writes {@code samples/generated-<class>.png} (the first 100 of each
  * class, rows of 10) and optionally all images as one float32 (N, C, H, W) {@code .npy} in
  * [-1, 1], streamed batch by batch; with {@code gfid}, the generation FID of all generated images
  * against the tokenizer's training split, with the tokenizer's {@code eval.fid.extractor}.
@@ -51,32 +54,82 @@ public final class Generation {
 
     /**
      * What to generate. {@code classes} null = every class (or the unconditional one); {@code gfid}:
-     * also measure the generation FID against the tokenizer's training split.
+     * also measure the generation FID against the tokenizer's training split. {@code tokens} are the
+     * sampling options of a GPT run, {@code latents} those of a diffusion run (the other is ignored).
      */
     public record Request(
-            int count, int[] classes, SamplingOptions options, long seed, int batchSize, Path npy, boolean gfid) {}
+            int count,
+            int[] classes,
+            SamplingOptions tokens,
+            DiffusionConfig.Sampling latents,
+            long seed,
+            int batchSize,
+            Path npy,
+            boolean gfid) {}
+
+    /** A loaded generator: what samples, the checkpoint it samples from, and its settings (printed and recorded). */
+    private record Source(ClassImageSampler sampler, Path checkpoint, String settings, Map<String, Object> metrics) {}
 
     private static final int GRID_IMAGES = 100;
     private static final int GRID_COLUMNS = 10;
 
     private Generation() {}
 
-    public static Map<String, Object> run(Path gptRunDir, Request r, PrintStream out) {
-        GptRun.Loaded gpt = GptRun.load(gptRunDir);
+    /** Generates from the GPT or diffusion run in {@code runDir}. */
+    public static Map<String, Object> run(Path runDir, Request r, PrintStream out) {
+        if (DiffusionRun.isRun(runDir)) {
+            DiffusionRun.Loaded run = DiffusionRun.load(runDir);
+            try (NDManager memory = run.manager();
+                    TrainedRun tokenizer = TrainedRun.tokenizer(run.tokenizerDir(), "diffusion.tokenizer")) {
+                DiffusionConfig.Sampling o = r.latents();
+                LatentImageGenerator generator = latentGenerator(run, tokenizer, o);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("sampling_method", o.method().name().toLowerCase(Locale.ROOT));
+                m.put("sampling_steps", o.steps());
+                m.put("sampling_guidance", o.guidance());
+                m.put("sampling_guided_channels", o.guidedChannels());
+                m.put("sampling_ema_weights", run.ema());
+                String settings = String.format(
+                        Locale.ROOT,
+                        "%s, %d steps, guidance %.2f%s, %s weights",
+                        m.get("sampling_method"),
+                        o.steps(),
+                        o.guidance(),
+                        o.guidedChannels() == 0 ? "" : " on " + o.guidedChannels() + " channels",
+                        run.ema() ? "EMA" : "training");
+                return generate(runDir, new Source(generator, run.checkpoint().dir(), settings, m), tokenizer, r, out);
+            }
+        }
+        GptRun.Loaded gpt = GptRun.load(runDir);
         try (NDManager gptMemory = gpt.manager();
-                TrainedRun tokenizer = GptRun.tokenizer(gpt.tokenizerDir())) {
-            ImageGenerator generator = generator(gpt.model(), tokenizer, r.options());
-            GptSpec s = generator.spec();
-            if (r.gfid() && r.classes() != null && s.classes() > 0 && r.classes().length != s.classes()) {
-                throw new UserException(
-                        "--gfid compares with the whole training split: generate every class (drop --classes)");
-            }
-            int[] classes = r.classes() != null ? r.classes() : allClasses(s);
-            int top = r.options().effectiveTopK(s.vocabSize());
-            int total = r.count() * classes.length;
-            try (GenerationFid gfid = r.gfid() ? openGfid(tokenizer, total, out) : null) {
-                return generate(gptRunDir, gpt, generator, classes, top, total, gfid, r, out);
-            }
+                TrainedRun tokenizer = TrainedRun.tokenizer(gpt.tokenizerDir(), "gpt.tokenizer")) {
+            ImageGenerator generator = generator(gpt.model(), tokenizer, r.tokens());
+            int top = r.tokens().effectiveTopK(generator.spec().vocabSize());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sampling_temperature", r.tokens().temperature());
+            m.put("sampling_top_k", top);
+            m.put("sampling_top_p", r.tokens().topP());
+            String settings = String.format(
+                    Locale.ROOT,
+                    "temperature %.2f, top-k %d, top-p %.2f",
+                    r.tokens().temperature(),
+                    top,
+                    r.tokens().topP());
+            return generate(runDir, new Source(generator, gpt.checkpoint().dir(), settings, m), tokenizer, r, out);
+        }
+    }
+
+    private static Map<String, Object> generate(
+            Path runDir, Source source, TrainedRun tokenizer, Request r, PrintStream out) {
+        int known = source.sampler().classes();
+        if (r.gfid() && r.classes() != null && known > 0 && r.classes().length != known) {
+            throw new UserException(
+                    "--gfid compares with the whole training split: generate every class (drop --classes)");
+        }
+        int[] classes = r.classes() != null ? r.classes() : allClasses(known);
+        int total = r.count() * classes.length;
+        try (GenerationFid gfid = r.gfid() ? openGfid(tokenizer, total, out) : null) {
+            return generate(runDir, source, classes, total, gfid, r, out);
         }
     }
 
@@ -119,32 +172,22 @@ public final class Generation {
     }
 
     private static Map<String, Object> generate(
-            Path gptRunDir,
-            GptRun.Loaded gpt,
-            ImageGenerator generator,
-            int[] classes,
-            int top,
-            int total,
-            GenerationFid gfid,
-            Request r,
-            PrintStream out) {
-        GptSpec s = generator.spec();
+            Path runDir, Source source, int[] classes, int total, GenerationFid gfid, Request r, PrintStream out) {
+        ClassImageSampler generator = source.sampler();
         out.printf(
                 Locale.ROOT,
-                "generating %d images for each of %d classes from %s (temperature %.2f, top-k %d, top-p %.2f, seed %d)%n",
+                "generating %d images for each of %d classes from %s (%s, seed %d)%n",
                 r.count(),
                 classes.length,
-                gpt.checkpoint().dir(),
-                r.options().temperature(),
-                top,
-                r.options().topP(),
+                source.checkpoint(),
+                source.settings(),
                 r.seed());
-        RunDirectory dir = new RunDirectory(gptRunDir);
+        RunDirectory dir = new RunDirectory(runDir);
         long start = System.nanoTime();
         int[] done = {0};
         Map<Integer, List<NDArray>> grids = new LinkedHashMap<>();
         try (NDManager keep = NDManager.newBaseManager()) {
-            ImageGenerator.Sink toGrids = (images, labels) -> {
+            ClassImageSampler.Sink toGrids = (images, labels) -> {
                 if (gfid != null) {
                     gfid.add(images);
                 }
@@ -191,7 +234,7 @@ public final class Generation {
                 generator.generate(classes, r.count(), r.batchSize(), r.seed(), toGrids);
             }
             for (Map.Entry<Integer, List<NDArray>> e : grids.entrySet()) {
-                Path file = dir.samples().resolve("generated-" + className(s, e.getKey()) + ".png");
+                Path file = dir.samples().resolve("generated-" + className(generator.classes(), e.getKey()) + ".png");
                 ImageGrid.write(file, rowsOf(keep, e.getValue()));
                 out.println("grid: " + file);
             }
@@ -201,9 +244,7 @@ public final class Generation {
         m.put("generated_images", total);
         m.put("generation_seconds", seconds);
         m.put("generated_images_per_second", total / seconds);
-        m.put("sampling_temperature", r.options().temperature());
-        m.put("sampling_top_k", top);
-        m.put("sampling_top_p", r.options().topP());
+        m.putAll(source.metrics());
         m.put("sampling_seed", r.seed());
         if (gfid != null) {
             m.putAll(gfid.result());
@@ -219,19 +260,19 @@ public final class Generation {
         return m;
     }
 
-    private static int[] allClasses(GptSpec s) {
-        if (s.classes() == 0) {
+    private static int[] allClasses(int known) {
+        if (known == 0) {
             return new int[] {0};
         }
-        int[] all = new int[s.classes()];
+        int[] all = new int[known];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
         return all;
     }
 
-    private static String className(GptSpec s, int c) {
-        return s.classes() == 0 ? "unconditional" : Integer.toString(c);
+    private static String className(int known, int c) {
+        return known == 0 ? "unconditional" : Integer.toString(c);
     }
 
     /** Re-cuts the collected images (N, C, H, W) into rows of {@link #GRID_COLUMNS} (the last row padded with -1). */
@@ -270,18 +311,25 @@ public final class Generation {
         }
     }
 
+    /** The diffusion model of {@code run} decoding through {@code tokenizer}. */
+    static LatentImageGenerator latentGenerator(
+            DiffusionRun.Loaded run, TrainedRun tokenizer, DiffusionConfig.Sampling options) {
+        return new LatentImageGenerator(
+                run.model(), tokenizer.model(), tokenizer.manager(), options, run.mean(), run.std());
+    }
+
     /** {@code model} decoding through {@code tokenizer}. */
     static ImageGenerator generator(TokenGpt model, TrainedRun tokenizer, SamplingOptions options) {
         return new ImageGenerator(model, tokenizer.model(), tokenizer.manager(), options);
     }
 
     /** Writes one grid of {@code perClass} samples for each of up to 10 classes (one row per class) to {@code file}. */
-    static void writeSampleGrid(ImageGenerator generator, Path file, int perClass, int batchSize, long seed) {
-        GptSpec s = generator.spec();
-        int rows = s.classes() == 0 ? 1 : Math.min(10, s.classes());
+    static void writeSampleGrid(ClassImageSampler generator, Path file, int perClass, int batchSize, long seed) {
+        int known = generator.classes();
+        int rows = known == 0 ? 1 : Math.min(10, known);
         int[] classes = new int[rows];
         for (int i = 0; i < rows; i++) {
-            classes[i] = s.classes() == 0 ? 0 : i;
+            classes[i] = known == 0 ? 0 : i;
         }
         try (NDManager keep = NDManager.newBaseManager()) {
             List<NDArray> parts = new ArrayList<>();

@@ -49,7 +49,7 @@ public final class GptTraining {
             TokenGpt model = new TokenGpt(spec);
             model.initialize(manager);
             // checks the tokenizer's codebook and grid against the tokens file before anything is written
-            try (TrainedRun tokenizer = decode ? GptRun.tokenizer(tokenizerDir) : null) {
+            try (TrainedRun tokenizer = decode ? TrainedRun.tokenizer(tokenizerDir, "gpt.tokenizer") : null) {
                 ImageGenerator samples =
                         tokenizer == null ? null : Generation.generator(model, tokenizer, g.sampling());
                 dir.prepare(resume, config.render());

@@ -93,7 +93,8 @@ class GptEndToEndTest {
 
         // generate: grids per class and an .npy, identical under the same seed
         Path npy = tmp.resolve("a.npy");
-        var request = new Generation.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy, false);
+        var request =
+                new Generation.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), null, 7, 6, npy, false);
         Generation.run(gptDir, request, QUIET);
         assertThat(gptDir.resolve("samples/generated-0.png")).exists();
         assertThat(gptDir.resolve("samples/generated-3.png")).exists();
@@ -102,7 +103,7 @@ class GptEndToEndTest {
         Path npy2 = tmp.resolve("b.npy");
         Generation.run(
                 gptDir,
-                new Generation.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), 7, 6, npy2, false),
+                new Generation.Request(3, new int[] {0, 3}, new SamplingOptions(1.0, 0, 0.95), null, 7, 6, npy2, false),
                 QUIET);
         // gFID needs the tokenizer's FID extractor: this one has none, a one-line error before sampling
         assertThat(Main.execute("generate", gptDir.toString(), "--count", "2", "--gfid"))

@@ -98,7 +98,7 @@ class ResidualTokensEndToEndTest {
         Path npy = tmp.resolve("g.npy");
         Generation.run(
                 gptDir,
-                new Generation.Request(1, new int[] {1}, new SamplingOptions(1.0, 0, 0.95), 7, 2, npy, false),
+                new Generation.Request(1, new int[] {1}, new SamplingOptions(1.0, 0, 0.95), null, 7, 2, npy, false),
                 QUIET);
         assertThat(gptDir.resolve("samples/generated-1.png")).exists();
 

@@ -103,6 +103,13 @@ public final class DiffusionTransformer extends AbstractBlock {
         return spec;
     }
 
+    /** Number of weights (after initialization). */
+    public long parameterCount() {
+        return getParameters().values().stream()
+                .mapToLong(p -> p.getArray().getShape().size())
+                .sum();
+    }
+
     /**
      * The model's output for latents x (B, C, H, W) at times t (B) in [0, 1] and classes y (B) int64
      * in [0, classes] (classes = no class): (B, C, H, W).

@@ -5,21 +5,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.models.generation.ClassImageSampler;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import java.util.Arrays;
 
 /**
  * Generated images: token grids sampled from a {@link TokenGpt} (with the KV cache), decoded by
- * the tokenizer that produced its training tokens. Batch b of a call is drawn after seeding the
- * engine with (seed, b), so the same call with the same seed gives the same images.
+ * the tokenizer that produced its training tokens.
  */
-public final class ImageGenerator {
-
-    /** Receives each generated batch: images (B, C, H, W) float32 in [-1, 1] and their class ids. */
-    @FunctionalInterface
-    public interface Sink {
-        void accept(NDArray images, int[] classes);
-    }
+public final class ImageGenerator implements ClassImageSampler {
 
     private final TokenGpt gpt;
     private final VqAutoencoder tokenizer;
@@ -50,29 +44,23 @@ public final class ImageGenerator {
         return gpt.spec();
     }
 
-    /**
-     * Generates {@code count} images of each class in {@code classes} (class id = the GPT's class
-     * count means unconditional), in class order, {@code batchSize} at a time (a batch may mix
-     * classes). Batch b is drawn after seeding the engine with (seed, b).
-     */
+    @Override
+    public int classes() {
+        return gpt.spec().classes();
+    }
+
+    /** Class id = the GPT's class count means unconditional. */
+    @Override
     public void generate(int[] classes, int count, int batchSize, long seed, Sink sink) {
         GptSpec s = gpt.spec();
-        int[] all = new int[classes.length * count];
-        for (int i = 0; i < classes.length; i++) {
-            int c = classes[i];
-            if (c < 0 || c > s.classes()) {
-                throw new UserException("class " + c + " is out of range: the GPT knows classes 0.." + (s.classes() - 1)
-                        + (s.classes() == 0 ? " (none: it is unconditional)" : ""));
-            }
-            Arrays.fill(all, i * count, (i + 1) * count, c);
-        }
+        int[] all = ClassImageSampler.labels(classes, count, s.classes());
         ParameterStore ps = new ParameterStore(manager, false);
         int batch = 0;
         for (int from = 0; from < all.length; from += batchSize) {
             int[] labels = Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize));
             long[] ids = Arrays.stream(labels).asLongStream().toArray();
             try (NDManager sub = manager.newSubManager()) {
-                Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + batch++));
+                Engine.getInstance().setRandomSeed(ClassImageSampler.batchSeed(seed, batch++));
                 NDArray tokens =
                         sampler.sample(ps, sub.create(ids), true).reshape(ids.length, s.gridHeight(), s.gridWidth());
                 NDArray images = tokenizer.decodeTokens(ps, tokens).clip(-1f, 1f);

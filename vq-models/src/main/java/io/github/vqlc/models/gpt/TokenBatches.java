@@ -4,15 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.core.data.EpochCursor;
 import io.github.vqlc.core.data.LoaderState;
 import io.github.vqlc.core.data.Resumable;
 import io.github.vqlc.core.io.TokenFile;
-import java.util.SplittableRandom;
 
 /**
- * The endless training stream over a {@link TokenFile}: epoch e visits every image once in a
- * permutation seeded by (seed, e); an epoch's last short batch is skipped. {@link #state()} /
- * {@link #restore} save the position so a resumed run sees the same batches.
+ * The endless training stream over a {@link TokenFile}, in the order of an {@link EpochCursor}
+ * (whose position checkpoints store).
  */
 public final class TokenBatches implements Resumable {
 
@@ -21,12 +20,8 @@ public final class TokenBatches implements Resumable {
 
     private final TokenFile file;
     private final int batchSize;
-    private final long seed;
     private final int nullClass;
-    private long epoch;
-    private int cursor;
-    private int[] order;
-    private long orderEpoch = -1;
+    private final EpochCursor cursor;
 
     public TokenBatches(TokenFile file, int batchSize, long seed) {
         if (file.count() < batchSize) {
@@ -35,54 +30,30 @@ public final class TokenBatches implements Resumable {
         }
         this.file = file;
         this.batchSize = batchSize;
-        this.seed = seed;
         this.nullClass = file.header().labelClasses();
+        this.cursor = new EpochCursor(file.count(), seed);
     }
 
     public Batch next(NDManager manager) {
-        if (cursor + batchSize > file.count()) {
-            epoch++;
-            cursor = 0;
-        }
-        int[] perm = order(epoch);
+        int[] images = cursor.next(batchSize);
         int n = file.tokensPerImage();
         long[] tokens = new long[batchSize * n];
         long[] classes = new long[batchSize];
         for (int i = 0; i < batchSize; i++) {
-            int image = perm[cursor + i];
+            int image = images[i];
             file.codes(image, tokens, i * n);
             classes[i] = nullClass == 0 ? 0 : file.label(image);
         }
-        cursor += batchSize;
         return new Batch(manager.create(classes), manager.create(tokens, new Shape(batchSize, n)));
     }
 
     @Override
     public LoaderState state() {
-        return new LoaderState(epoch, cursor);
+        return cursor.state();
     }
 
     @Override
     public void restore(LoaderState s) {
-        epoch = s.epoch();
-        cursor = s.cursor();
-    }
-
-    private int[] order(long e) {
-        if (orderEpoch != e) {
-            order = new int[file.count()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + e);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            orderEpoch = e;
-        }
-        return order;
+        cursor.restore(s);
     }
 }

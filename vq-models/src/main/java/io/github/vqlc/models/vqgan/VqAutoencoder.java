@@ -116,6 +116,14 @@ public final class VqAutoencoder extends AbstractBlock {
         return decode(ps, quantizer.lookup(ps, indices), false);
     }
 
+    /**
+     * Decoder from continuous latents (N, D, h, w), e.g. a diffusion model's samples: each vector
+     * goes through the quantizer first (its nearest code, or its own rounding), as at inference.
+     */
+    public NDArray decodeLatents(ParameterStore ps, NDArray latents) {
+        return decode(ps, quantizer.quantize(ps, latents, false).quantized(), false);
+    }
+
     public Output reconstruct(ParameterStore ps, NDArray images, boolean training) {
         QuantizerOutput q = encode(ps, images, training);
         return new Output(decode(ps, q.quantized(), training), q);

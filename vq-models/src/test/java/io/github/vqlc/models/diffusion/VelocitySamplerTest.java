@@ -85,4 +85,25 @@ class VelocitySamplerTest {
                         .toFloatArray())
                 .containsExactly(3f, 3f);
     }
+
+    @Test
+    void guidanceOnLeadingChannelsLeavesTheOthersConditional() {
+        // (B, 4, 1, 1): conditional v = 3, unconditional v = 1 on every channel; guide channels 0..2
+        VelocitySampler.Velocity v = (x, t, y) -> y.eq(9)
+                .toType(DataType.FLOAT32, false)
+                .mul(-2f)
+                .add(3f)
+                .reshape(-1, 1, 1, 1)
+                .broadcast(x.getShape());
+        NDArray x = manager.zeros(new Shape(2, 4, 1, 1));
+        NDArray y = manager.create(new long[] {0, 0});
+        NDArray guided = new VelocitySampler(v, VelocitySampler.Method.EULER, 1, 4f, 9, 3).guided(x, 0.5, y);
+        assertThat(guided.getShape()).isEqualTo(new Shape(2, 4, 1, 1));
+        assertThat(guided.toFloatArray()).containsExactly(9f, 9f, 9f, 3f, 9f, 9f, 9f, 3f);
+        // 0 or at least C guided channels: all guided
+        assertThat(new VelocitySampler(v, VelocitySampler.Method.EULER, 1, 4f, 9, 4)
+                        .guided(x, 0.5, y)
+                        .toFloatArray())
+                .containsOnly(9f);
+    }
 }

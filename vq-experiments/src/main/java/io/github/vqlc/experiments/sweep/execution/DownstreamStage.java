@@ -119,7 +119,8 @@ final class DownstreamStage {
         }
         Map<String, Object> generated = Generation.run(
                 gptDir,
-                new Generation.Request(d.count(), null, g.sampling(), cell.seed(), g.sampleBatchSize(), null, true),
+                new Generation.Request(
+                        d.count(), null, g.sampling(), null, cell.seed(), g.sampleBatchSize(), null, true),
                 out);
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : List.of(

@@ -1,0 +1,51 @@
+package io.github.vqlc.models.generation;
+
+import ai.djl.ndarray.NDArray;
+import io.github.vqlc.core.UserException;
+import java.util.Arrays;
+
+/**
+ * A class-conditional image generator decoding through a tokenizer: the token GPT or the latent
+ * diffusion transformer. {@code vqlc generate}, sample grids during training and gFID take either.
+ * Batch b of a call is drawn after seeding the engine with (seed, b), so the same call with the same
+ * seed gives the same images.
+ */
+public interface ClassImageSampler {
+
+    /** Receives each generated batch: images (B, C, H, W) float32 in [-1, 1] and their class ids. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(NDArray images, int[] classes);
+    }
+
+    /** Label classes the model was trained with; 0 = unconditional (class id 0 then stands for "none"). */
+    int classes();
+
+    /**
+     * Generates {@code count} images of each class in {@code classes}, in class order, {@code
+     * batchSize} at a time (a batch may mix classes).
+     */
+    void generate(int[] classes, int count, int batchSize, long seed, Sink sink);
+
+    /** The engine seed of batch {@code batch} of a call seeded with {@code seed}. */
+    static int batchSeed(long seed, int batch) {
+        return (int) (seed * 1_000_003L + batch);
+    }
+
+    /**
+     * {@code count} copies of each class id in order, after checking each against {@code known}
+     * classes (0 = unconditional: only id 0, which is also id {@code known}, the "no class" row).
+     */
+    static int[] labels(int[] classes, int count, int known) {
+        int[] all = new int[classes.length * count];
+        for (int i = 0; i < classes.length; i++) {
+            int c = classes[i];
+            if (c < 0 || c > known) {
+                throw new UserException("class " + c + " is out of range: the model knows classes 0.." + (known - 1)
+                        + (known == 0 ? " (none: it is unconditional)" : ""));
+            }
+            Arrays.fill(all, i * count, (i + 1) * count, c);
+        }
+        return all;
+    }
+}
