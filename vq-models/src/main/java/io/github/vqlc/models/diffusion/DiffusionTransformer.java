@@ -9,12 +9,12 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import io.github.vqlc.core.ops.Rows;
+import io.github.vqlc.models.nn.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,6 +57,21 @@ public final class DiffusionTransformer extends AbstractBlock {
                 throw new IllegalArgumentException("patch " + patch + " must divide grid " + grid + ", heads " + heads
                         + " and 4 the width " + width);
             }
+        }
+
+        /**
+         * Weights of the model, counted from its layers: patch embedding and final linear layer
+         * (p^2 C W each, plus biases), the time MLP, the class table (classes + 1 rows), per block
+         * 18 W^2 + 15 W (qkv, projection, MLP W -> 4W -> W, six modulations), the final two
+         * modulations.
+         */
+        public long parameterCount() {
+            long w = width;
+            long pc = (long) patch * patch * channels;
+            long embed = pc * w + w + TIME_FREQUENCIES * w + w + w * w + w + (classes + 1L) * w;
+            long block = 18 * w * w + 15 * w;
+            long head = 2 * w * w + 2 * w + w * pc + pc;
+            return embed + depth * block + head;
         }
 
         /** Tokens per latent map: (grid / patch)^2. */

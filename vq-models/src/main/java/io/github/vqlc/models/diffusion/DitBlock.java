@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.vqlc.models.gpt.SelfAttention;
+import io.github.vqlc.models.nn.LayerNorm;
 
 /**
  * One DiT block with adaLN-Zero conditioning: x += gate1 attn(modulate(norm(x), shift1, scale1));
@@ -40,13 +40,13 @@ final class DitBlock extends AbstractBlock {
         modulation = addChildBlock("adaLN", new Modulation(width, 6));
     }
 
-    /** LayerNorm over the last axis without scale and shift (eps 1e-6, as DiT). */
+    /**
+     * LayerNorm over the last axis without scale and shift (eps 1e-6, as DiT). Not DJL's LayerNorm:
+     * by default it normalizes over every axis but the batch and keeps affine parameters even when
+     * told not to use them (docs/djl-pitfalls.md).
+     */
     static LayerNorm plainNorm() {
-        return LayerNorm.builder()
-                .optCenter(false)
-                .optScale(false)
-                .optEpsilon(1e-6f)
-                .build();
+        return LayerNorm.withoutAffine(1e-6f);
     }
 
     /** x (B, T, W), conditioning c (B, W). */

@@ -11,7 +11,8 @@ import ai.djl.util.PairList;
 
 /**
  * Layer normalization (Ba et al., 2016) over the last axis: input (..., C), biased variance,
- * eps inside the square root, then gamma, beta of shape (C).
+ * eps inside the square root, then gamma, beta of shape (C) (or no affine part: {@link
+ * #withoutAffine}, DiT's norms before adaLN modulation).
  *
  * <p>Composed from elementary ops, like {@link GroupNorm}, rather than the engine's fused
  * {@code layerNorm}: that one returned NaN gradients at random with two intra-op threads
@@ -25,8 +26,17 @@ public final class LayerNorm extends AbstractBlock {
     private final Parameter beta;
 
     public LayerNorm(int channels, float eps) {
+        this(channels, eps, true);
+    }
+
+    private LayerNorm(int channels, float eps, boolean affine) {
         super((byte) 1);
         this.eps = eps;
+        if (!affine) {
+            gamma = null;
+            beta = null;
+            return;
+        }
         gamma = addParameter(Parameter.builder()
                 .setName("gamma")
                 .setType(Parameter.Type.GAMMA)
@@ -46,6 +56,11 @@ public final class LayerNorm extends AbstractBlock {
         return new LayerNorm(channels, 1e-5f);
     }
 
+    /** Normalization over the last axis only, without gamma and beta (no parameters). */
+    public static LayerNorm withoutAffine(float eps) {
+        return new LayerNorm(0, eps, false);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -53,9 +68,13 @@ public final class LayerNorm extends AbstractBlock {
         int last = x.getShape().dimension() - 1;
         NDArray centered = x.sub(x.mean(new int[] {last}, true));
         NDArray std = centered.square().mean(new int[] {last}, true).add(eps).sqrt();
+        NDArray normalized = centered.div(std);
+        if (gamma == null) {
+            return new NDList(normalized);
+        }
         NDArray w = ps.getValue(gamma, x.getDevice(), training);
         NDArray b = ps.getValue(beta, x.getDevice(), training);
-        return new NDList(centered.div(std).mul(w).add(b));
+        return new NDList(normalized.mul(w).add(b));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -50,6 +51,7 @@ class DiffusionTransformerTest {
         assertThat(out.getShape()).isEqualTo(new Shape(4, 8, 8, 8));
         assertThat(out.abs().max().getFloat()).isZero(); // adaLN-Zero's zero final layer
         assertThat(SPEC.tokens()).isEqualTo(16);
+        assertThat(SPEC.parameterCount()).isEqualTo(m.parameterCount()); // the formula counts every layer
         assertThatThrownBy(() -> m.forward(ps, manager.zeros(new Shape(1, 4, 8, 8)), t, y, false))
                 .hasMessageContaining("(B, 8, 8, 8) latents, got (1, 4, 8, 8)");
     }
@@ -99,5 +101,20 @@ class DiffusionTransformerTest {
         // at step 0 the prediction is 0: the loss is mean((e - x0)^2), about 1.25
         assertThat(first).isCloseTo(noise.sub(x0).square().mean().getFloat(), within(1e-5f));
         assertThat(last).isLessThan(0.7f * first);
+    }
+
+    @Test
+    void theBlocksNormalizeEachTokenOverItsWidthOnly() {
+        // two tokens of very different scale: each comes out with mean 0 and variance 1 on its own
+        NDArray x = manager.create(new float[] {1, 2, 3, 4, 100, 300, 500, 700}, new Shape(1, 2, 4));
+        NDArray y = DitBlock.plainNorm().forward(ps, new NDList(x), false).singletonOrThrow();
+        float[] v = y.toFloatArray();
+        float k = (float) (1 / Math.sqrt(1.25 + 1e-6));
+        float[] expected = {-1.5f * k, -0.5f * k, 0.5f * k, 1.5f * k};
+        for (int i = 0; i < 4; i++) {
+            assertThat(v[i]).isCloseTo(expected[i], within(1e-4f));
+            assertThat(v[4 + i]).isCloseTo(expected[i], within(1e-4f));
+        }
+        assertThat(DitBlock.plainNorm().getParameters().size()).isZero();
     }
 }
