@@ -36,7 +36,7 @@ public final class CellConfigs {
         return cell.layer().withFallback(base);
     }
 
-    /** The cell's run config; its downstream GPT config is loaded too (and dropped) so a bad one fails now. */
+    /** The cell's run config; its downstream model config is loaded too (and dropped) so a bad one fails now. */
     public static ExperimentConfig load(SweepSpec spec, Cell cell) {
         try {
             ExperimentConfig config = ExperimentConfig.load(null, layered(spec, cell), List.of());
@@ -45,7 +45,7 @@ public final class CellConfigs {
                     DownstreamStage.check(spec.downstream(), cell, config);
                 } catch (UserException e) {
                     throw new UserException(
-                            "sweep.downstream (" + spec.downstream().gpt() + "): " + e.getMessage(), e);
+                            "sweep.downstream (" + spec.downstream().modelConfig() + "): " + e.getMessage(), e);
                 }
             }
             return config;

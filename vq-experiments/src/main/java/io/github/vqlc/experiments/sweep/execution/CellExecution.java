@@ -43,7 +43,7 @@ public final class CellExecution {
                         return false;
                     }
                     if (!CellState.finished(dir, steps)) {
-                        DownstreamStage.invalidate(dir); // tokens, GPT and gFID of an earlier tokenizer
+                        DownstreamStage.invalidate(dir); // tokens, latents, models and gFIDs of an earlier tokenizer
                         boolean started = Files.isDirectory(dir.resolve("checkpoints"));
                         out.println("cell " + cell.index() + " " + cell.name() + ": "
                                 + (started ? "continuing" : "starting") + " in " + dir);
@@ -51,8 +51,9 @@ public final class CellExecution {
                         CellState.markDone(dir, steps);
                     }
                     if (downstream.appliesTo(cell)) {
-                        out.println("cell " + cell.index() + " " + cell.name() + ": downstream GPT and gFID in "
-                                + dir.resolve("gpt"));
+                        out.println("cell " + cell.index() + " " + cell.name() + ": downstream "
+                                + downstream.kind().id() + " and gFID in "
+                                + dir.resolve(downstream.kind().id()));
                         DownstreamStage.run(downstream, cell, config, out);
                     }
                     return true;
@@ -72,7 +73,7 @@ public final class CellExecution {
     public static boolean complete(Cell cell, ExperimentConfig config, DownstreamOptions downstream) {
         Path dir = config.run().dir();
         return CellState.finished(dir, config.train().steps())
-                && (!downstream.appliesTo(cell) || DownstreamStage.finished(dir));
+                && (!downstream.appliesTo(cell) || DownstreamStage.finished(dir, downstream.kind()));
     }
 
     /**

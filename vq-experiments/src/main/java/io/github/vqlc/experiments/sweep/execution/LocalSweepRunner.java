@@ -175,7 +175,7 @@ public final class LocalSweepRunner {
         return JsonLines.readObject(dir.resolve("metrics.json"))
                 .map(m -> {
                     StringBuilder s = new StringBuilder();
-                    for (String key : List.of("utilization", "psnr", "rfid", "gfid")) {
+                    for (String key : List.of("utilization", "psnr", "rfid", "gfid", "sit_gfid")) {
                         if (m.has(key)
                                 && m.get(key).isJsonPrimitive()
                                 && m.get(key).getAsJsonPrimitive().isNumber()) {

@@ -26,8 +26,8 @@ import java.util.function.DoubleUnaryOperator;
  * per group. Method is the display name of
  * the group's bundle(s) (the quantizer type when the sweep has no bundle axis); each key axis
  * other than the codebook size adds a column after Method. Utilization and SSIM are shown x100
- * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–"; a gFID column
- * follows when cells report one (the downstream stage). A caption
+ * like the paper; several seeds give "mean ± std"; a metric no cell reports is "–"; gFID columns (GPT,
+ * SiT) follow when cells report them (the downstream stages). A caption
  * says what produced the figures; the notes give every finished cell's wall time.
  */
 public final class ResultsTable {
@@ -49,9 +49,10 @@ public final class ResultsTable {
             new Metric("LPIPS", "lpips", v -> v, 2),
             new Metric("PSNR", "psnr", v -> v, 1),
             new Metric("SSIM", "ssim", v -> 100 * v, 1),
-            new Metric("gFID", "gfid", v -> v, 2));
-    /** The downstream column, shown when a cell reports it (a sweep with the downstream stage). */
-    private static final Metric GFID = METRICS.get("gfid");
+            new Metric("gFID", "gfid", v -> v, 2),
+            new Metric("gFID (SiT)", "sit_gfid", v -> v, 2));
+    /** The downstream columns (GPT, SiT), each shown when a cell reports it (a sweep with that downstream stage). */
+    private static final List<Metric> DOWNSTREAM = List.of(METRICS.get("gfid"), METRICS.get("sit_gfid"));
 
     private static Map<String, Metric> catalogue(Metric... metrics) {
         Map<String, Metric> byKey = new LinkedHashMap<>();
@@ -77,9 +78,11 @@ public final class ResultsTable {
         checkMetrics(spec.tableMetrics());
         List<Metric> metrics =
                 new ArrayList<>(spec.tableMetrics().stream().map(METRICS::get).toList());
-        if (!metrics.contains(GFID)
-                && groups.stream().anyMatch(g -> g.stat(GFID.key()).isPresent())) {
-            metrics.add(GFID);
+        for (Metric m : DOWNSTREAM) {
+            if (!metrics.contains(m)
+                    && groups.stream().anyMatch(g -> g.stat(m.key()).isPresent())) {
+                metrics.add(m);
+            }
         }
         List<KeyAxis> extra = extraAxes(spec);
         List<String> header = new ArrayList<>(List.of("Method"));

@@ -6,33 +6,69 @@ import com.typesafe.config.ConfigValue;
 import io.github.vqlc.core.UserException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code sweep.downstream} section: after a cell's tokenizer is trained and evaluated, tokenize
- * its training split, train a GPT on the tokens ({@code gpt} config plus {@code overrides}) and
- * report the generation FID of {@code count} images per class in the cell's metrics.json.
+ * The {@code sweep.downstream} section: after a cell's tokenizer is trained and evaluated, a
+ * generative model on its training split and the generation FID of {@code count} images per class
+ * in the cell's metrics.json. {@code kind = gpt}: tokenize, train the token GPT of the {@code gpt}
+ * config; {@code kind = sit}: write the latents, train the diffusion transformer of the {@code sit}
+ * config. Both kinds can run on one sweep, one after the other (each has its own directory and
+ * marker).
  *
- * @param gpt the GPT config file (relative to the working directory), null when disabled
- * @param overrides GPT config overrides for every cell
+ * @param gpt the GPT config file (relative to the working directory), null when not set
+ * @param sit the diffusion config file, null when not set
+ * @param overrides config overrides of the kind's model for every cell
  * @param only partial assignments axis id -> value; empty = every cell, else the cells matching one
  */
-public record DownstreamOptions(boolean enabled, Path gpt, Config overrides, int count, List<Config> only) {
+public record DownstreamOptions(
+        boolean enabled, Kind kind, Path gpt, Path sit, Config overrides, int count, List<Config> only) {
+
+    /** The downstream model: the token GPT or the latent diffusion transformer. */
+    public enum Kind {
+        GPT,
+        SIT;
+
+        /** Its name in configs, directories and metrics: "gpt" or "sit". */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     static DownstreamOptions from(Config c) {
         boolean enabled = c.getBoolean("enabled");
+        String kindName = c.getString("kind");
+        Kind kind = switch (kindName) {
+            case "gpt" -> Kind.GPT;
+            case "sit" -> Kind.SIT;
+            default ->
+                throw new UserException(
+                        "sweep.downstream.kind = '" + kindName + "' is not valid; expected one of: gpt, sit");
+        };
         String gpt = c.getString("gpt");
-        if (enabled && gpt.isBlank()) {
-            throw new UserException("sweep.downstream.enabled = true needs sweep.downstream.gpt, the GPT config file"
-                    + " (e.g. \"configs/fashion-mnist/gpt.conf\")");
+        String sit = c.getString("sit");
+        String file = kind == Kind.GPT ? gpt : sit;
+        if (enabled && file.isBlank()) {
+            throw new UserException("sweep.downstream.enabled = true with kind = " + kind.id()
+                    + " needs sweep.downstream." + kind.id()
+                    + ", the model's config file (e.g. \"configs/fashion-mnist/"
+                    + kind.id() + ".conf\")");
         }
         int count = SweepSpec.intAtLeast(c, "sweep.downstream", "count", 1);
         return new DownstreamOptions(
                 enabled,
+                kind,
                 gpt.isBlank() ? null : Path.of(gpt).normalize(),
+                sit.isBlank() ? null : Path.of(sit).normalize(),
                 c.getConfig("overrides"),
                 count,
                 List.copyOf(c.getConfigList("only")));
+    }
+
+    /** The config file of the configured kind's model. */
+    public Path modelConfig() {
+        return kind == Kind.GPT ? gpt : sit;
     }
 
     /** Whether the downstream stage runs for {@code cell}. */

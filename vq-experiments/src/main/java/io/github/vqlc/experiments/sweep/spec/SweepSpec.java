@@ -66,7 +66,7 @@ public record SweepSpec(
     /**
      * Reads {@code file}; each {@code key=value} of {@code cliOverrides} whose key starts with
      * {@code sweep.} changes the spec, any other is added to {@code sweep.overrides} (every cell).
-     * Relative paths ({@code base}, {@code dir}, {@code downstream.gpt}) are relative to the working
+     * Relative paths ({@code base}, {@code dir}, {@code downstream.gpt}, {@code downstream.sit}) are relative to the working
      * directory, like every path in a vqlc config.
      */
     public static SweepSpec load(Path file, List<String> cliOverrides) {
@@ -237,9 +237,16 @@ public record SweepSpec(
                 .withValue("slurm.extra-lines", ConfigValueFactory.fromIterable(slurm.extraLines()))
                 .withValue("downstream.enabled", ConfigValueFactory.fromAnyRef(downstream.enabled()))
                 .withValue(
+                        "downstream.kind",
+                        ConfigValueFactory.fromAnyRef(downstream.kind().id()))
+                .withValue(
                         "downstream.gpt",
                         ConfigValueFactory.fromAnyRef(
                                 downstream.gpt() == null ? "" : downstream.gpt().toString()))
+                .withValue(
+                        "downstream.sit",
+                        ConfigValueFactory.fromAnyRef(
+                                downstream.sit() == null ? "" : downstream.sit().toString()))
                 .withValue("downstream.overrides", downstream.overrides().root())
                 .withValue("downstream.count", ConfigValueFactory.fromAnyRef(downstream.count()))
                 .withValue(

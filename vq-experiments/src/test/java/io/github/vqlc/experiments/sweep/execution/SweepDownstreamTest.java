@@ -82,6 +82,48 @@ class SweepDownstreamTest {
     }
 
     @Test
+    void theSitKindTrainsADiffusionModelOnTheCellsLatentsBesideTheGpt() throws Exception {
+        Path gpt = Path.of(
+                SweepDownstreamTest.class.getResource("/sweeps/tiny-gpt.conf").toURI());
+        Path sit = Path.of(
+                SweepDownstreamTest.class.getResource("/sweeps/tiny-sit.conf").toURI());
+        Path spec = dir.resolve("sweep.in.conf");
+        Files.writeString(
+                spec,
+                "sweep {\n  name = tiny\n  base = \"" + TinySweeps.base() + "\"\n  dir = \"" + dir.resolve("out")
+                        + "\"\n  axes = [ { key = quantizer.scale, values = [1.0] } ]\n"
+                        + "  overrides { eval.fid.extractor.type = " + RandomConvExtractorFactory.TYPE
+                        + ", eval.cache-dir = \"" + dir.resolve("cache")
+                        + "\" }\n"
+                        + "  downstream { enabled = true, gpt = \"" + gpt + "\", sit = \"" + sit
+                        + "\", count = 4 }\n}\n");
+        Path cell = dir.resolve("out/scale=1_seed=0");
+        CliRun r = CliRun.of("sweep", "-c", spec.toString(), "-o", "sweep.downstream.kind=sit");
+        assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
+        assertThat(cell.resolve("latents-train.npy")).exists();
+        assertThat(cell.resolve("sit/diffusion.json")).exists();
+        assertThat(cell.resolve(DownstreamStage.SIT_DONE)).exists();
+        assertThat(cell.resolve("gpt")).doesNotExist();
+        JsonObject m = JsonLines.readObject(cell.resolve("metrics.json")).orElseThrow();
+        assertThat(m.get("sit_gfid").getAsDouble()).isFinite().isGreaterThanOrEqualTo(0);
+        assertThat(m.get("sit_gfid_images").getAsLong()).isEqualTo(4L * 10);
+        assertThat(m.get("sit_sampling_steps").getAsInt()).isEqualTo(2);
+        assertThat(m.has("gfid")).isFalse();
+        assertThat(Files.readString(dir.resolve("out/table.md"))).contains("| gFID (SiT) |");
+
+        // then the GPT kind on the same sweep: both columns, the SiT figures kept
+        CliRun g = CliRun.of("sweep", "-c", spec.toString());
+        assertThat(g.code()).as(g.err() + g.out()).isEqualTo(0);
+        JsonObject both = JsonLines.readObject(cell.resolve("metrics.json")).orElseThrow();
+        assertThat(both.get("gfid").getAsDouble()).isFinite();
+        assertThat(both.get("sit_gfid").getAsDouble())
+                .isEqualTo(m.get("sit_gfid").getAsDouble());
+        assertThat(Files.readString(dir.resolve("out/table.md")))
+                .contains("| gFID |")
+                .contains("| gFID (SiT) |");
+    }
+
+    @Test
     void aBadDownstreamGptConfigFailsBeforeAnythingRuns() throws Exception {
         Path gpt = dir.resolve("bad-gpt.conf");
         Files.writeString(gpt, "gpt { layers = 1, no-such-key = 3 }\n");
