@@ -130,7 +130,7 @@ class AggregationTest {
         assertThatThrownBy(() -> ResultsTable.checkMetrics(List.of("rfid", "fid")))
                 .isInstanceOf(UserException.class)
                 .hasMessage("sweep.table-metrics: unknown metric 'fid'; known: utilization, perplexity,"
-                        + " utilization_last_epoch, utilization_window, rfid, lpips, psnr, ssim, gfid");
+                        + " utilization_last_epoch, utilization_window, rfid, lpips, psnr, ssim, gfid, sit_gfid");
     }
 
     private Path writeSpec(SweepSpec spec) throws Exception {
