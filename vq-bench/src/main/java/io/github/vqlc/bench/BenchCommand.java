@@ -7,6 +7,7 @@ import io.github.vqlc.experiments.cli.ConfigOptions;
 import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.KMeansLloyd.class,
             BenchCommand.Train.class,
             BenchCommand.Gpt.class,
+            BenchCommand.Diffusion.class,
             BenchCommand.Sample.class,
             BenchCommand.Quantize.class
         })
@@ -78,6 +80,65 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             SearchBenchmark.run(codes, dim, vectors, repeats, seed, System.out);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "diffusion",
+            header = "Training and sampling of the diffusion transformer (peer: PyTorch).",
+            mixinStandardHelpOptions = true,
+            description = "Training steps of the configured diffusion transformer (velocity loss with class dropout,"
+                    + " backward, AdamW, weight EMA) on random latents, then one batch of latents sampled per"
+                    + " --sample-steps value with the configured integrator and guidance; prints"
+                    + " `train_images_per_second <x>` and `sample_images_per_second_<steps> <x>` lines. Compare"
+                    + " with PyTorch: vq-bench/scripts/compare-diffusion.sh.",
+            footer = {
+                "",
+                "Example:",
+                "  vqlc bench diffusion -c configs/fashion-mnist/sit.conf --channels 8 --grid 8 --sample-steps 10,50"
+            })
+    static final class Diffusion implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+
+        @Option(names = "--channels", defaultValue = "8", description = "Latent channels (default ${DEFAULT-VALUE}).")
+        int channels;
+
+        @Option(names = "--grid", defaultValue = "8", description = "Latent grid side (default ${DEFAULT-VALUE}).")
+        int grid;
+
+        @Option(names = "--classes", defaultValue = "10", description = "Classes (default ${DEFAULT-VALUE}).")
+        int classes;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "20",
+                description = "Timed training steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(
+                names = "--sample-steps",
+                defaultValue = "10,50",
+                split = ",",
+                description = "ODE steps of each timed sampling run (default ${DEFAULT-VALUE}).")
+        int[] sampleSteps;
+
+        @Override
+        public Integer call() {
+            if (steps < 1
+                    || warmup < 0
+                    || channels < 1
+                    || grid < 1
+                    || classes < 1
+                    || Arrays.stream(sampleSteps).anyMatch(n -> n < 1)) {
+                throw new UserException("bench diffusion: --steps, --channels, --grid, --classes and every"
+                        + " --sample-steps value must be >= 1 and --warmup >= 0");
+            }
+            DiffusionBenchmark.run(config.load(), channels, grid, classes, warmup, steps, sampleSteps, System.out);
             return 0;
         }
     }

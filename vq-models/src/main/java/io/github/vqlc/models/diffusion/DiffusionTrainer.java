@@ -109,10 +109,7 @@ public final class DiffusionTrainer {
                     // t, noise and dropped classes depend on (seed, step) only, so a resumed run draws the same
                     Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + step));
                     NDArray loss = trainStep(ps, batches.next(sub));
-                    adam.step(lr);
-                    if (ema != null) {
-                        ema.update();
-                    }
+                    update(adam, lr);
                     return Map.of("loss", loss);
                 })
                 .optLogEvery(config.logEvery())
@@ -155,7 +152,7 @@ public final class DiffusionTrainer {
 
     /**
      * Forward, loss and backward for one batch; returns the loss (still on the device). The
-     * optimizer step follows ({@link #newOptimizer}); {@code vqlc bench diffusion} times the two.
+     * update follows ({@link #update}); {@code vqlc bench diffusion} times the two.
      */
     public NDArray trainStep(ParameterStore ps, LatentBatches.Batch batch) {
         NDArray x0 = batch.latents();
@@ -169,6 +166,14 @@ public final class DiffusionTrainer {
             NDArray loss = VelocityObjective.loss(model, ps, x0, noise, t, classes);
             gc.backward(loss);
             return loss;
+        }
+    }
+
+    /** The update after {@link #trainStep}: AdamW at {@code lr}, then the weight EMA. */
+    public void update(Adam adam, double lr) {
+        adam.step(lr);
+        if (ema != null) {
+            ema.update();
         }
     }
 
