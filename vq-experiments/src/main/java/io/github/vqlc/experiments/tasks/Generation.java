@@ -15,6 +15,9 @@ import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.io.AtomicFiles;
 import io.github.vqlc.core.io.ImageGrid;
 import io.github.vqlc.core.io.NpyFiles;
+import io.github.vqlc.core.spi.Quantizer;
+import io.github.vqlc.core.stats.CodeUsage;
+import io.github.vqlc.core.stats.LevelCodes;
 import io.github.vqlc.eval.generation.GenerationFid;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.progress.Progress;
@@ -129,7 +132,7 @@ public final class Generation {
         int[] classes = r.classes() != null ? r.classes() : allClasses(known);
         int total = r.count() * classes.length;
         try (GenerationFid gfid = r.gfid() ? openGfid(tokenizer, total, out) : null) {
-            return generate(runDir, source, classes, total, gfid, r, out);
+            return generate(runDir, source, tokenizer.model().quantizer(), classes, total, gfid, r, out);
         }
     }
 
@@ -172,7 +175,14 @@ public final class Generation {
     }
 
     private static Map<String, Object> generate(
-            Path runDir, Source source, int[] classes, int total, GenerationFid gfid, Request r, PrintStream out) {
+            Path runDir,
+            Source source,
+            Quantizer quantizer,
+            int[] classes,
+            int total,
+            GenerationFid gfid,
+            Request r,
+            PrintStream out) {
         ClassImageSampler generator = source.sampler();
         out.printf(
                 Locale.ROOT,
@@ -183,11 +193,15 @@ public final class Generation {
                 source.settings(),
                 r.seed());
         RunDirectory dir = new RunDirectory(runDir);
+        // the codes the generated images were decoded from (the authors' "effective tokens")
+        CodeUsage usage = new CodeUsage(LevelCodes.pooledSize(quantizer));
         long start = System.nanoTime();
         int[] done = {0};
         Map<Integer, List<NDArray>> grids = new LinkedHashMap<>();
         try (NDManager keep = NDManager.newBaseManager()) {
-            ClassImageSampler.Sink toGrids = (images, labels) -> {
+            ClassImageSampler.Sink toGrids = (images, labels, codes) -> {
+                usage.add(
+                        LevelCodes.pooled(codes.toLongArray(), quantizer.codebookSize(), quantizer.codesPerPosition()));
                 if (gfid != null) {
                     gfid.add(images);
                 }
@@ -215,7 +229,7 @@ public final class Generation {
             if (r.npy() != null) {
                 AtomicFiles.write(r.npy(), stream -> {
                     boolean[] header = {false};
-                    generator.generate(classes, r.count(), r.batchSize(), r.seed(), (images, labels) -> {
+                    generator.generate(classes, r.count(), r.batchSize(), r.seed(), (images, labels, codes) -> {
                         try {
                             if (!header[0]) {
                                 var sh = images.getShape();
@@ -226,7 +240,7 @@ public final class Generation {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                        toGrids.accept(images, labels);
+                        toGrids.accept(images, labels, codes);
                     });
                 });
                 out.println("images: " + r.npy() + " (" + total + " x C x H x W float32 in [-1, 1])");
@@ -244,6 +258,8 @@ public final class Generation {
         m.put("generated_images", total);
         m.put("generation_seconds", seconds);
         m.put("generated_images_per_second", total / seconds);
+        m.put("generated_codes_used", usage.used());
+        m.put("generated_code_utilization", (double) usage.used() / usage.codebookSize());
         m.putAll(source.metrics());
         m.put("sampling_seed", r.seed());
         if (gfid != null) {
@@ -334,7 +350,7 @@ public final class Generation {
         try (NDManager keep = NDManager.newBaseManager()) {
             List<NDArray> parts = new ArrayList<>();
             generator.generate(
-                    classes, perClass, batchSize, seed, (images, labels) -> parts.add(keepCopy(images, keep)));
+                    classes, perClass, batchSize, seed, (images, labels, codes) -> parts.add(keepCopy(images, keep)));
             NDArray all = NDArrays.concat(new NDList(parts), 0);
             List<NDArray> grid = new ArrayList<>();
             for (int r = 0; r < rows; r++) {

@@ -92,6 +92,10 @@ class DiffusionEndToEndTest {
                 dir, new Generation.Request(3, new int[] {0, 3}, null, sampling, 7, 4, npy, false), QUIET);
         assertThat(g.get("sampling_method")).isEqualTo("heun");
         assertThat(g.get("sampling_ema_weights")).isEqualTo(true);
+        // the codes the samples were decoded from, of the tokenizer's 64
+        assertThat((Integer) g.get("generated_codes_used")).isBetween(1, 64);
+        assertThat((Double) g.get("generated_code_utilization"))
+                .isEqualTo(((Integer) g.get("generated_codes_used")) / 64.0);
         assertThat(dir.resolve("samples/generated-3.png")).exists();
         byte[] first = Files.readAllBytes(npy);
         assertThat(first.length).isEqualTo(128 + 6 * 32 * 32 * 4);
@@ -114,5 +118,31 @@ class DiffusionEndToEndTest {
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("diffusion.patch = 3 does not divide the latent grid 8");
         assertThat(bad).doesNotExist();
+    }
+
+    @Test
+    void anFsqTokenizerDecodesGeneratedLatentsByItsOwnRounding() throws Exception {
+        Path tok = tmp.resolve("fsq");
+        new Training(TestConfigs.load(TestConfigs.tiny(
+                        tok,
+                        "train.steps=2",
+                        "eval.limit=32",
+                        "model.embed-dim=3",
+                        "quantizer.type=fsq",
+                        "quantizer.codebook-size=64",
+                        "quantizer.levels=[4,4,4]")))
+                .run(false, QUIET);
+        Path latents = LatentExtraction.defaultOutput(tok, Split.TRAIN);
+        try (TrainedRun run = TrainedRun.open(tok, List.of())) {
+            LatentExtraction.run(run, Split.TRAIN, 32, latents, QUIET);
+        }
+        Path dir = tmp.resolve("sit-fsq");
+        new DiffusionTraining(TestConfigs.load(diffusion(dir, latents, "diffusion.steps=2")))
+                .run(false, QUIET);
+        var sampling = new DiffusionConfig.Sampling(VelocitySampler.Method.EULER, 2, 1.0, 0, 8);
+        Map<String, Object> g =
+                Generation.run(dir, new Generation.Request(2, new int[] {0}, null, sampling, 1, 2, null, false), QUIET);
+        assertThat((Integer) g.get("generated_codes_used")).isBetween(1, 64);
+        assertThat(dir.resolve("samples/generated-0.png")).exists();
     }
 }

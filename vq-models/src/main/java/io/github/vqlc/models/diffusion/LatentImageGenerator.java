@@ -85,7 +85,11 @@ public final class LatentImageGenerator implements ClassImageSampler {
                 Engine.getInstance().setRandomSeed(ClassImageSampler.batchSeed(seed, batch++));
                 NDArray noise = sub.randomNormal(new Shape(ids.length, s.channels(), s.grid(), s.grid()));
                 NDArray latents = unstandardized(sampler.sample(noise, sub.create(ids)));
-                sink.accept(tokenizer.decodeLatents(ps, latents).clip(-1f, 1f), labels);
+                VqAutoencoder.Output decoded = tokenizer.decodeLatents(ps, latents);
+                sink.accept(
+                        decoded.reconstruction().clip(-1f, 1f),
+                        labels,
+                        decoded.quantized().indices());
             }
         }
     }

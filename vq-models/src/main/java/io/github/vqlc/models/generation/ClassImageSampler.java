@@ -12,10 +12,14 @@ import java.util.Arrays;
  */
 public interface ClassImageSampler {
 
-    /** Receives each generated batch: images (B, C, H, W) float32 in [-1, 1] and their class ids. */
+    /**
+     * Receives each generated batch: images (B, C, H, W) float32 in [-1, 1], their class ids, and
+     * the tokenizer's codes they were decoded from (B, ...), position after position with the
+     * quantizer's G codes per position last (for counting the codes generation uses).
+     */
     @FunctionalInterface
     interface Sink {
-        void accept(NDArray images, int[] classes);
+        void accept(NDArray images, int[] classes, NDArray codes);
     }
 
     /** Label classes the model was trained with; 0 = unconditional (class id 0 then stands for "none"). */

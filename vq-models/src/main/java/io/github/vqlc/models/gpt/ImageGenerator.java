@@ -64,7 +64,7 @@ public final class ImageGenerator implements ClassImageSampler {
                 NDArray tokens =
                         sampler.sample(ps, sub.create(ids), true).reshape(ids.length, s.gridHeight(), s.gridWidth());
                 NDArray images = tokenizer.decodeTokens(ps, tokens).clip(-1f, 1f);
-                sink.accept(images, labels);
+                sink.accept(images, labels, tokens);
             }
         }
     }

@@ -119,9 +119,11 @@ public final class VqAutoencoder extends AbstractBlock {
     /**
      * Decoder from continuous latents (N, D, h, w), e.g. a diffusion model's samples: each vector
      * goes through the quantizer first (its nearest code, or its own rounding), as at inference.
+     * Returns the images with the quantizer's output (its indices: the codes used).
      */
-    public NDArray decodeLatents(ParameterStore ps, NDArray latents) {
-        return decode(ps, quantizer.quantize(ps, latents, false).quantized(), false);
+    public Output decodeLatents(ParameterStore ps, NDArray latents) {
+        QuantizerOutput q = quantizer.quantize(ps, latents, false);
+        return new Output(decode(ps, q.quantized(), false), q);
     }
 
     public Output reconstruct(ParameterStore ps, NDArray images, boolean training) {
