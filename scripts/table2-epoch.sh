@@ -3,8 +3,8 @@
 # needs, from a fresh clone: the build, Fashion-MNIST, the feature network (perceptual loss and
 # codebooks), the independent evaluation network (rFID), the codebooks, then the sweep. Every step
 # skips what exists and the sweep resumes its cells, so running it again continues where it
-# stopped (many hours on 2 CPU cores; run it in parts). With --downstream, the GPT stage (Table 4)
-# runs after the cells.
+# stopped (many hours on 2 CPU cores; run it in parts). With --downstream, the GPT and SiT stages
+# (Table 4) run after the cells.
 #
 #   scripts/table2-epoch.sh [--downstream]
 set -uo pipefail
@@ -34,5 +34,7 @@ VQLC_THREADS=1 bin/vqlc sweep -c configs/sweeps/fashion-mnist-table2-epoch.conf 
 date -u +"cells done %FT%TZ"
 if $DOWNSTREAM; then
   bin/vqlc sweep -c configs/sweeps/fashion-mnist-table2-epoch.conf --parallel 1 -o sweep.downstream.enabled=true || exit 1
+  bin/vqlc sweep -c configs/sweeps/fashion-mnist-table2-epoch.conf --parallel 1 -o sweep.downstream.enabled=true \
+    -o sweep.downstream.kind=sit || exit 1
   date -u +"downstream done %FT%TZ"
 fi
