@@ -137,8 +137,7 @@ class DiffusionEndToEndTest {
             LatentExtraction.run(run, Split.TRAIN, 32, latents, QUIET);
         }
         Path dir = tmp.resolve("sit-fsq");
-        new DiffusionTraining(TestConfigs.load(diffusion(dir, latents, "diffusion.steps=2")))
-                .run(false, QUIET);
+        new DiffusionTraining(TestConfigs.load(diffusion(dir, latents, "diffusion.steps=2"))).run(false, QUIET);
         var sampling = new DiffusionConfig.Sampling(VelocitySampler.Method.EULER, 2, 1.0, 0, 8);
         Map<String, Object> g =
                 Generation.run(dir, new Generation.Request(2, new int[] {0}, null, sampling, 1, 2, null, false), QUIET);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -61,21 +62,33 @@ public final class VelocitySampler {
         this.guidedChannels = guidedChannels;
     }
 
-    /** Integrates from {@code noise} (B, ...) at t = 1 to t = 0 for classes {@code y} (B). */
+    /**
+     * Integrates from {@code noise} (B, ...) at t = 1 to t = 0 for classes {@code y} (B). Each step
+     * runs in its own {@link NDScope} that frees the model's intermediates, and the state it
+     * replaces is closed, so memory stays at one step's worth however many steps are taken.
+     */
     public NDArray sample(NDArray noise, NDArray y) {
         NDArray x = noise;
         double h = 1.0 / steps;
         for (int i = 0; i < steps; i++) {
             double t = (double) (steps - i) / steps; // exact grid: the last step ends at 0, not near it
             double next = (double) (steps - i - 1) / steps;
-            NDArray v = guided(x, t, y);
-            NDArray euler = x.sub(v.mul((float) h));
-            if (method == Method.HEUN && next > 0) {
-                NDArray v2 = guided(euler, next, y);
-                x = x.sub(v.add(v2).mul((float) (h / 2)));
-            } else {
-                x = euler;
+            NDArray stepped;
+            try (NDScope scope = new NDScope()) {
+                NDArray v = guided(x, t, y);
+                NDArray euler = x.sub(v.mul((float) h));
+                if (method == Method.HEUN && next > 0) {
+                    NDArray v2 = guided(euler, next, y);
+                    stepped = x.sub(v.add(v2).mul((float) (h / 2)));
+                } else {
+                    stepped = euler;
+                }
+                NDScope.unregister(stepped);
             }
+            if (x != noise) {
+                x.close();
+            }
+            x = stepped;
         }
         return x;
     }

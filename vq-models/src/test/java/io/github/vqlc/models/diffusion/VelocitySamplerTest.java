@@ -106,4 +106,24 @@ class VelocitySamplerTest {
                         .toFloatArray())
                 .containsOnly(9f);
     }
+
+    @Test
+    void memoryStaysAtOneStepsWorthHoweverManySteps() {
+        // arrays left on the manager after sampling do not grow with the number of steps
+        VelocitySampler.Velocity v =
+                (x, t, y) -> x.mul(t.reshape(-1, 1)).add(1f).tanh();
+        NDArray y = manager.create(new long[] {0, 1});
+        long[] left = new long[2];
+        int[] steps = {3, 40};
+        for (int k = 0; k < 2; k++) {
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray noise = sub.randomNormal(new Shape(2, 5));
+                for (VelocitySampler.Method m : VelocitySampler.Method.values()) {
+                    new VelocitySampler(v, m, steps[k], 3f, 9).sample(noise, y.toDevice(sub.getDevice(), true));
+                }
+                left[k] = sub.getManagedArrays().size();
+            }
+        }
+        assertThat(left[1]).isEqualTo(left[0]);
+    }
 }
