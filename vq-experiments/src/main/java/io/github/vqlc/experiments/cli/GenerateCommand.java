@@ -51,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--top-k",
-            description = "Keep the k most likely tokens; 0 = 10% of the vocabulary (default: gpt.sample.top-k).")
+            description = "Keep the k most likely tokens; 0 = the whole vocabulary (default: gpt.sample.top-k).")
     Integer topK;
 
     @Option(names = "--top-p", description = "Nucleus mass in (0, 1]; 1 = off (default: gpt.sample.top-p).")

@@ -1,6 +1,5 @@
 package io.github.vqlc.models.diffusion;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,7 +7,6 @@ import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.models.generation.ClassImageSampler;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
-import java.util.Arrays;
 
 /**
  * Generated images from a {@link DiffusionTransformer}: noise (B, D, H, W) integrated to latents by
@@ -77,21 +75,15 @@ public final class LatentImageGenerator implements ClassImageSampler {
                 (float) options.guidance(),
                 s.classes(),
                 options.guidedChannels());
-        int batch = 0;
-        for (int from = 0; from < all.length; from += batchSize) {
-            int[] labels = Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize));
-            long[] ids = Arrays.stream(labels).asLongStream().toArray();
-            try (NDManager sub = manager.newSubManager()) {
-                Engine.getInstance().setRandomSeed(ClassImageSampler.batchSeed(seed, batch++));
-                NDArray noise = sub.randomNormal(new Shape(ids.length, s.channels(), s.grid(), s.grid()));
-                NDArray latents = unstandardized(sampler.sample(noise, sub.create(ids)));
-                VqAutoencoder.Output decoded = tokenizer.decodeLatents(ps, latents);
-                sink.accept(
-                        decoded.reconstruction().clip(-1f, 1f),
-                        labels,
-                        decoded.quantized().indices());
-            }
-        }
+        ClassImageSampler.inBatches(all, batchSize, seed, manager, (sub, ids, labels) -> {
+            NDArray noise = sub.randomNormal(new Shape(labels.length, s.channels(), s.grid(), s.grid()));
+            NDArray latents = unstandardized(sampler.sample(noise, ids));
+            VqAutoencoder.Output decoded = tokenizer.decodeLatents(ps, latents);
+            sink.accept(
+                    decoded.reconstruction().clip(-1f, 1f),
+                    labels,
+                    decoded.quantized().indices());
+        });
     }
 
     /** Latents in the tokenizer's space: x std + mean per channel (x itself without statistics). */

@@ -1,6 +1,8 @@
 package io.github.vqlc.models.generation;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.github.vqlc.core.UserException;
 import java.util.Arrays;
 
@@ -31,9 +33,25 @@ public interface ClassImageSampler {
      */
     void generate(int[] classes, int count, int batchSize, long seed, Sink sink);
 
-    /** The engine seed of batch {@code batch} of a call seeded with {@code seed}. */
-    static int batchSeed(long seed, int batch) {
-        return (int) (seed * 1_000_003L + batch);
+    /** One batch of generation: its class ids (B) int64 on {@code sub}, and as ints for the sink. */
+    @FunctionalInterface
+    interface BatchWork {
+        void run(NDManager sub, NDArray classes, int[] labels);
+    }
+
+    /**
+     * Runs {@code work} on {@code labels} cut into batches of {@code batchSize}, each in a
+     * sub-manager of {@code manager} closed after it, batch b after seeding the engine with (seed, b).
+     */
+    static void inBatches(int[] labels, int batchSize, long seed, NDManager manager, BatchWork work) {
+        int batch = 0;
+        for (int from = 0; from < labels.length; from += batchSize) {
+            int[] part = Arrays.copyOfRange(labels, from, Math.min(labels.length, from + batchSize));
+            try (NDManager sub = manager.newSubManager()) {
+                Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + batch++));
+                work.run(sub, sub.create(Arrays.stream(part).asLongStream().toArray()), part);
+            }
+        }
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.github.vqlc.models.gpt;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.github.vqlc.core.UserException;
 import io.github.vqlc.models.generation.ClassImageSampler;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
-import java.util.Arrays;
 
 /**
  * Generated images: token grids sampled from a {@link TokenGpt} (with the KV cache), decoded by
@@ -55,17 +53,10 @@ public final class ImageGenerator implements ClassImageSampler {
         GptSpec s = gpt.spec();
         int[] all = ClassImageSampler.labels(classes, count, s.classes());
         ParameterStore ps = new ParameterStore(manager, false);
-        int batch = 0;
-        for (int from = 0; from < all.length; from += batchSize) {
-            int[] labels = Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize));
-            long[] ids = Arrays.stream(labels).asLongStream().toArray();
-            try (NDManager sub = manager.newSubManager()) {
-                Engine.getInstance().setRandomSeed(ClassImageSampler.batchSeed(seed, batch++));
-                NDArray tokens =
-                        sampler.sample(ps, sub.create(ids), true).reshape(ids.length, s.gridHeight(), s.gridWidth());
-                NDArray images = tokenizer.decodeTokens(ps, tokens).clip(-1f, 1f);
-                sink.accept(images, labels, tokens);
-            }
-        }
+        ClassImageSampler.inBatches(all, batchSize, seed, manager, (sub, ids, labels) -> {
+            NDArray tokens = sampler.sample(ps, ids, true).reshape(labels.length, s.gridHeight(), s.gridWidth());
+            NDArray images = tokenizer.decodeTokens(ps, tokens).clip(-1f, 1f);
+            sink.accept(images, labels, tokens);
+        });
     }
 }
