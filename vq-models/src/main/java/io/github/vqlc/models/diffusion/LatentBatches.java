@@ -61,6 +61,9 @@ public final class LatentBatches implements Resumable {
             }
             held = new float[Math.toIntExact((long) all.length * rowFloats)];
             file.copyRows(all, held);
+            if (mean != null) {
+                standardize(held); // once, not again every epoch
+            }
         } else {
             held = null;
         }
@@ -79,9 +82,9 @@ public final class LatentBatches implements Resumable {
             }
         } else {
             file.copyRows(rows, values);
-        }
-        if (mean != null) {
-            standardize(values);
+            if (mean != null) {
+                standardize(values);
+            }
         }
         NDArray latents = manager.create(values, new Shape(batchSize, file.channels(), file.height(), file.width()));
         return new Batch(latents, manager.create(classes));
