@@ -8,7 +8,9 @@ import io.github.vqlc.quantizers.codebook.kmeans.KMeans;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -188,11 +190,17 @@ public final class BenchCommand implements Runnable {
             name = "train",
             header = "Full training steps of the configured model (peer: PyTorch).",
             mixinStandardHelpOptions = true,
-            description =
-                    "Full training steps (generator with all configured loss terms + discriminator) of the "
-                            + "configured model on random batches; prints resident memory, an `images_per_second "
-                            + "<x>` line and the cost of the code-usage record. Compare with PyTorch: vq-bench/scripts/compare-train.sh.",
-            footer = {"", "Example:", "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50"})
+            description = "Full training steps (generator with all configured loss terms + discriminator) of the "
+                    + "configured model on random batches; prints resident memory, an `images_per_second "
+                    + "<x>` line and the cost of the code-usage record. Compare with PyTorch: vq-bench/scripts/compare-train.sh. "
+                    + "With --replicas N, the same steps with one replica and then with N data parallel replicas on "
+                    + "the CPU (same total batch), and the overhead of the replica machinery.",
+            footer = {
+                "",
+                "Examples:",
+                "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 50",
+                "  vqlc bench train -c configs/fashion-mnist/lc.conf --steps 30 --replicas 2"
+            })
     static final class Train implements Callable<Integer> {
         @Mixin
         ConfigOptions config = new ConfigOptions();
@@ -210,8 +218,18 @@ public final class BenchCommand implements Runnable {
                         + "(summarize: /usr/bin/python3 vq-bench/scripts/profile_ops.py FILE).")
         Path profile;
 
+        @Option(
+                names = "--replicas",
+                defaultValue = "1",
+                description = "Also run N data parallel replicas on the CPU and print their overhead against one "
+                        + "replica on the same batch (default ${DEFAULT-VALUE}: one run as configured).")
+        int replicas;
+
         @Override
         public Integer call() {
+            if (replicas < 1) {
+                throw new UserException("bench train: --replicas must be >= 1, got " + replicas);
+            }
             if (steps < 1 || warmup < 0) {
                 throw new UserException(
                         "bench train: --steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
@@ -222,7 +240,22 @@ public final class BenchCommand implements Runnable {
                 throw new UserException("--profile " + profile + ": no directory "
                         + profile.toAbsolutePath().getParent());
             }
-            TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
+            if (replicas == 1) {
+                TrainBenchmark.run(config.load(), warmup, steps, profile, System.out);
+                return 0;
+            }
+            double one = TrainBenchmark.run(config.load("train.devices=[cpu]"), warmup, steps, null, System.out);
+            String devices = "[" + String.join(",", Collections.nCopies(replicas, "cpu")) + "]";
+            double many =
+                    TrainBenchmark.run(config.load("train.devices=" + devices), warmup, steps, profile, System.out);
+            System.out.printf(
+                    Locale.ROOT,
+                    "replica overhead: %.1f%% (%d replicas on one CPU, %.2f images/s, against one replica, %.2f images/s,"
+                            + " same batch)%n",
+                    100 * (one / many - 1),
+                    replicas,
+                    many,
+                    one);
             return 0;
         }
     }

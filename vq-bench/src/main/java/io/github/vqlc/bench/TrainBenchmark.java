@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.google.inject.Injector;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.stats.LevelCodes;
@@ -14,6 +13,7 @@ import io.github.vqlc.core.stats.RecentCodes;
 import io.github.vqlc.core.system.ProcessStatus;
 import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
+import io.github.vqlc.models.train.Replicas;
 import io.github.vqlc.models.train.TrainingStep;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
@@ -39,10 +39,10 @@ public final class TrainBenchmark {
         VqAutoencoder model = injector.getInstance(VqAutoencoder.class);
         VqganObjective objective = injector.getInstance(VqganObjective.class);
         NDManager manager = injector.getInstance(NDManager.class);
+        Replicas replicas = injector.getInstance(Replicas.class);
         var t = config.train();
-        TrainingStep step =
-                new TrainingStep(model, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay(), t.steps());
-        ParameterStore ps = new ParameterStore(manager, false);
+        TrainingStep step = new TrainingStep(
+                replicas, objective, manager, t.beta1(), t.beta2(), t.adamEps(), t.emaDecay(), t.steps());
         // counted as `vqlc train` counts it, so the step measured is the step trained
         RecentCodes codes = new RecentCodes(manager, LevelCodes.pooledSize(model.quantizer()));
         step.recordCodesInto(codes);
@@ -53,7 +53,7 @@ public final class TrainBenchmark {
                 config.data().imageSize());
         out.printf(
                 Locale.ROOT,
-                "bench train: %s, batch %d x %d micro-batches, %dx%dx%d images, GAN %s, perceptual %s%n",
+                "bench train: %s, batch %d x %d micro-batches, %dx%dx%d images, GAN %s, perceptual %s, %s%n",
                 config.quantizer().type(),
                 t.batchSize(),
                 t.accumulateSteps(),
@@ -61,7 +61,8 @@ public final class TrainBenchmark {
                 shape.get(3),
                 shape.get(1),
                 objective.discriminator() == null ? "off" : "on (from step 1)",
-                config.loss().perceptual().type());
+                config.loss().perceptual().type(),
+                replicas.size() == 1 ? "1 replica" : replicas.describe());
         Engine.getInstance().setRandomSeed((int) config.run().seed());
         StepTimer timer = new StepTimer();
         for (int i = 1; i <= warmup + steps; i++) {
@@ -80,8 +81,8 @@ public final class TrainBenchmark {
                 }
                 // GAN active from the first step whatever loss.gan.start-step says: the full step is measured
                 int ganStep = Math.max(i, config.loss().gan().startStep());
-                var terms = step.run(
-                        ps, micro, ganStep, t.lr(), config.discriminator().lrOr(t.lr()));
+                var terms =
+                        step.run(micro, ganStep, t.lr(), config.discriminator().lrOr(t.lr()));
                 if (i == warmup + steps) {
                     out.printf(
                             Locale.ROOT, "final loss %.4f%n", terms.get("loss").getFloat());

@@ -2,6 +2,7 @@ package io.github.vqlc.core.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
 import io.github.vqlc.core.UserException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -101,6 +102,14 @@ public final class Values {
             }
         }
         return List.copyOf(list);
+    }
+
+    /** A list of strings, or one string as a list of one (e.g. {@code devices = auto}). */
+    public List<String> stringOrList(String key) {
+        if (config.hasPath(key) && config.getValue(key).valueType() == ConfigValueType.STRING) {
+            return List.of(config.getString(key));
+        }
+        return List.copyOf(read(key, config::getStringList));
     }
 
     /** A typed read; a value of the wrong type (or a missing one) is a user error naming the key and its origin. */

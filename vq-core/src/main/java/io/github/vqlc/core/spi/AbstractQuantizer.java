@@ -23,6 +23,7 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
     protected final int codebookSize;
     protected final int embeddingDim;
     private GradientEstimator gradient = GradientEstimator.STRAIGHT_THROUGH;
+    private StateUpdates stateUpdates = StateUpdates.IMMEDIATE;
 
     protected AbstractQuantizer(int codebookSize, int embeddingDim) {
         super(VERSION);
@@ -57,6 +58,16 @@ public abstract class AbstractQuantizer extends AbstractBlock implements Quantiz
                 ? new Shape(in.get(0), in.get(2), in.get(3))
                 : new Shape(in.get(0), in.get(2), in.get(3), codesPerPosition());
         return new Shape[] {in, indices, new Shape()};
+    }
+
+    @Override
+    public void setStateUpdates(StateUpdates updates) {
+        this.stateUpdates = Objects.requireNonNull(updates);
+    }
+
+    /** Where {@link #quantize} submits state updates in training. */
+    protected StateUpdates stateUpdates() {
+        return stateUpdates;
     }
 
     /** How {@link #output} passes gradient to the encoder ({@code quantizer.gradient} of codebook quantizers). */

@@ -12,7 +12,8 @@ import ai.djl.training.ParameterStore;
  * z}; {@code indices} is (B, H, W) int64 in {@code [0, codebookSize())}, or (B, H, W, G) for a
  * quantizer with {@link #codesPerPosition()} G > 1 (residual levels, groups: code g of a position
  * comes from level g's codebook of {@code codebookSize()} codes). Non-gradient state (EMA
- * statistics) is updated inside {@link #quantize} when {@code training} is true. Parameters and
+ * statistics) is updated from {@link #quantize} when {@code training} is true, through the
+ * {@link StateUpdates} the trainer set. Parameters and
  * such buffers are DJL parameters so they save and load with the model.
  */
 public interface Quantizer extends Block {
@@ -55,6 +56,12 @@ public interface Quantizer extends Block {
 
     /** Where to report rows of trainable parameters the quantizer overwrites (its optimizer). */
     default void setRowReplacements(RowReplacements listener) {}
+
+    /**
+     * Where training forwards send their state updates ({@link StateUpdates#IMMEDIATE} unless the
+     * trainer runs replicas). A quantizer with non-gradient state submits every update there.
+     */
+    default void setStateUpdates(StateUpdates updates) {}
 
     /** The registered type name, e.g. {@code "vq"}. */
     String type();

@@ -25,4 +25,11 @@ public final class ConfigOptions {
     public ExperimentConfig load() {
         return ExperimentConfig.load(file, overrides);
     }
+
+    /** Like {@link #load()}, with {@code extra} overrides after the user's. */
+    public ExperimentConfig load(String... extra) {
+        List<String> all = new ArrayList<>(overrides);
+        all.addAll(List.of(extra));
+        return ExperimentConfig.load(file, all);
+    }
 }

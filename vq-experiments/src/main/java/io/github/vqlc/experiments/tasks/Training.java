@@ -11,6 +11,7 @@ import io.github.vqlc.experiments.config.ExperimentConfig;
 import io.github.vqlc.experiments.progress.Progress;
 import io.github.vqlc.experiments.run.RunDirectory;
 import io.github.vqlc.experiments.wiring.ExperimentModule;
+import io.github.vqlc.models.train.Replicas;
 import io.github.vqlc.models.train.TrainingObserver;
 import io.github.vqlc.models.train.TrainingSummary;
 import io.github.vqlc.models.train.VqTrainer;
@@ -51,6 +52,11 @@ public final class Training {
             TokenizerEvaluator evaluator) {
         dir.prepare(resume, config.render());
         out.println("run " + config.run().name() + " -> " + dir.path());
+        Replicas replicas = injector.getInstance(Replicas.class);
+        if (replicas.size() > 1) {
+            out.println("data parallel: " + replicas.describe() + ", "
+                    + config.train().batchSize() / replicas.size() + " images each per micro-batch");
+        }
         TrainingObserver observer = new Progress(
                 out,
                 out == System.out && System.console() != null,
@@ -70,6 +76,9 @@ public final class Training {
         training.put("images_per_second", summary.imagesPerSecond());
         summary.lastLosses().forEach((k, v) -> training.put("final_" + k, v));
         training.putAll(trainer.trainingUsage());
+        if (replicas.size() > 1) {
+            training.put("replicas", replicas.size());
+        }
         dir.updateMetrics(training);
         writeUsageOverTraining(dir);
         metrics.putAll(training);

@@ -3,8 +3,11 @@ package io.github.vqlc.experiments.wiring;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.vqlc.core.UserException;
+import io.github.vqlc.models.train.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Maps {@code run.device} (auto | cpu | gpu) to a DJL device. */
+/** Maps {@code run.device} (auto | cpu | gpu) and {@code train.devices} to DJL devices. */
 public final class Devices {
 
     private Devices() {}
@@ -22,5 +25,38 @@ public final class Devices {
             }
             default -> gpus > 0 ? Device.gpu() : Device.cpu();
         };
+    }
+
+    /**
+     * The devices of {@code train.devices}: empty means {@code runDevice} alone, {@code [auto]} every
+     * visible GPU (or the CPU when there is none); otherwise each name ({@code cpu}, {@code gpu},
+     * {@code gpuN}) must be a visible device (a name may repeat: replicas sharing a device).
+     */
+    public static List<Device> replicas(List<String> names, String runDevice) {
+        if (names.isEmpty()) {
+            return List.of(resolve(runDevice));
+        }
+        int gpus = Engine.getInstance().getGpuCount();
+        if (names.equals(List.of(TrainConfig.AUTO))) {
+            List<Device> all = new ArrayList<>();
+            for (int g = 0; g < gpus; g++) {
+                all.add(Device.gpu(g));
+            }
+            return all.isEmpty() ? List.of(Device.cpu()) : all;
+        }
+        List<String> visible = new ArrayList<>(List.of("cpu"));
+        for (int g = 0; g < gpus; g++) {
+            visible.add("gpu" + g);
+        }
+        List<Device> devices = new ArrayList<>();
+        for (String name : names) {
+            String n = name.equals("gpu") ? "gpu0" : name;
+            if (!visible.contains(n)) {
+                throw new UserException("train.devices names " + name + ", which is not a device here; visible: "
+                        + String.join(", ", visible));
+            }
+            devices.add(n.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(n.substring(3))));
+        }
+        return devices;
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -15,6 +16,7 @@ import com.google.inject.Singleton;
 import com.google.inject.TypeLiteral;
 import com.google.inject.name.Named;
 import com.google.inject.util.Modules;
+import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.data.Datasets;
 import io.github.vqlc.core.data.ImageDataset;
 import io.github.vqlc.core.data.Split;
@@ -28,11 +30,15 @@ import io.github.vqlc.models.gan.PatchDiscriminator;
 import io.github.vqlc.models.loss.PerceptualLoss;
 import io.github.vqlc.models.loss.PerceptualLosses;
 import io.github.vqlc.models.train.HeldOutEvaluation;
+import io.github.vqlc.models.train.Replica;
+import io.github.vqlc.models.train.Replicas;
 import io.github.vqlc.models.train.VqTrainer;
 import io.github.vqlc.models.train.VqganObjective;
 import io.github.vqlc.models.vqgan.VqAutoencoder;
 import io.github.vqlc.models.vqgan.VqAutoencoders;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -71,7 +77,7 @@ public class ExperimentModule extends AbstractModule {
     @Provides
     @Singleton
     Device device() {
-        return Devices.resolve(config.run().device());
+        return Devices.replicas(config.train().devices(), config.run().device()).get(0);
     }
 
     @Provides
@@ -167,16 +173,61 @@ public class ExperimentModule extends AbstractModule {
         return new VqganObjective(config.train(), config.loss(), perceptual.orElse(null), discriminator.orElse(null));
     }
 
+    /**
+     * The data parallel replicas of {@code train.devices}: the primary is the model, the discriminator
+     * and the perceptual network above; every other replica gets its own, built as they are (the
+     * trainer copies the primary's parameters into them), sharing the perceptual network when it is
+     * on the primary's device.
+     */
+    @Provides
+    @Singleton
+    Replicas replicas(
+            VqAutoencoder model,
+            VqganObjective objective,
+            NDManager manager,
+            Device device,
+            FactoryRegistry<QuantizerFactory> registry) {
+        if (config.train().precision().equals("bf16")) {
+            throw new UserException(
+                    "train.precision = bf16 is not implemented yet: training runs in fp32 " + "(docs/scaling.md)");
+        }
+        List<Device> devices =
+                Devices.replicas(config.train().devices(), config.run().device());
+        int batch = config.train().batchSize();
+        if (batch % devices.size() != 0) {
+            throw new UserException("train.batch-size = " + batch + " does not split evenly over the " + devices.size()
+                    + " devices of train.devices");
+        }
+        List<Replica> all = new ArrayList<>();
+        all.add(objective.replica(model, new ParameterStore(manager, false)));
+        for (Device d : devices.subList(1, devices.size())) {
+            NDManager m = NDManager.newBaseManager(d);
+            Quantizer q = VqAutoencoders.quantizer(
+                    config.quantizer(), config.model(), config.run().seed(), registry);
+            VqAutoencoder copy = VqAutoencoders.create(
+                    config.model(), config.data(), config.run().seed(), q, m);
+            PatchDiscriminator disc = objective.discriminator() == null
+                    ? null
+                    : discriminator(copy, m).orElse(null);
+            PerceptualLoss perceptual = objective.perceptual() == null || d.equals(device)
+                    ? objective.perceptual()
+                    : PerceptualLosses.create(config.loss().perceptual(), d, config.data(), m)
+                            .orElse(null);
+            all.add(new Replica(copy, disc, perceptual, new ParameterStore(m, false)));
+        }
+        return new Replicas(all, config.run().seed());
+    }
+
     @Provides
     VqTrainer trainer(
-            VqAutoencoder model,
+            Replicas replicas,
             VqganObjective objective,
             NDManager manager,
             @Named("train") ImageDataset train,
             @Named("eval") ImageDataset eval,
             HeldOutEvaluation heldOut) {
         return new VqTrainer(
-                model,
+                replicas,
                 objective,
                 manager,
                 config.train(),

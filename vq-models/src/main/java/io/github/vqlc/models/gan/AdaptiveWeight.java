@@ -34,13 +34,31 @@ public final class AdaptiveWeight {
      * @return lambda as a scalar array (no gradient), on the device of {@code gradRec}
      */
     public static NDArray lambda(NDArray lastInput, NDArray weight, NDArray gradRec, NDArray gradGan, double max) {
-        NDArray[] norms = weightGradientNorms(lastInput, weight, gradRec, gradGan);
-        NDArray ratio = norms[0].div(Scalars.add(norms[1], EPS));
+        NDArray[] grads = weightGradients(lastInput, weight, gradRec, gradGan);
+        return fromWeightGradients(grads[0], grads[1], max);
+    }
+
+    /**
+     * lambda from the two weight gradients dL_rec/dW and dL_gan/dW (data parallel training averages
+     * them over the replicas first, so lambda is the whole batch's).
+     */
+    public static NDArray fromWeightGradients(NDArray recGrad, NDArray ganGrad, double max) {
+        NDArray ratio = recGrad.norm().div(Scalars.add(ganGrad.norm(), EPS));
         return ratio.clip(0, max);
     }
 
     /** ||dL/dW|| for each given output gradient dL/dy, in order. */
     static NDArray[] weightGradientNorms(NDArray lastInput, NDArray weight, NDArray... outputGrads) {
+        NDArray[] grads = weightGradients(lastInput, weight, outputGrads);
+        NDArray[] norms = new NDArray[grads.length];
+        for (int i = 0; i < grads.length; i++) {
+            norms[i] = grads[i].norm();
+        }
+        return norms;
+    }
+
+    /** dL/dW for each given output gradient dL/dy, in order (copies, no graph). */
+    public static NDArray[] weightGradients(NDArray lastInput, NDArray weight, NDArray... outputGrads) {
         long k = weight.getShape().get(2);
         NDArray h = lastInput.stopGradient();
         NDArray w = weight.stopGradient();
@@ -48,16 +66,17 @@ public final class AdaptiveWeight {
         w.setRequiresGradient(true);
         NDArray y = Conv2d.conv2d(h, w, null, new Shape(1, 1), new Shape(k / 2, k / 2))
                 .singletonOrThrow();
-        NDArray[] norms = new NDArray[outputGrads.length];
+        NDArray[] grads = new NDArray[outputGrads.length];
         for (int i = 0; i < outputGrads.length; i++) {
             boolean more = i < outputGrads.length - 1;
             TorchOps.backward(y, outputGrads[i], more);
             NDArray g = w.getGradient();
-            norms[i] = g.norm();
+            grads[i] = g.duplicate();
+            g.close();
             if (more) {
                 TorchOps.zeroGradient(w);
             }
         }
-        return norms;
+        return grads;
     }
 }

@@ -17,6 +17,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import io.github.vqlc.models.nn.PaddedConv2d;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PatchGAN discriminator (Isola et al. 2017) in the layout taming-transformers uses: a 4x4
@@ -55,6 +57,39 @@ public final class PatchDiscriminator extends AbstractBlock {
     /** Patch logits (N, 1, h, w) of images (N, C, S, S). */
     public NDArray logits(ParameterStore ps, NDArray images, boolean training) {
         return net.forward(ps, new NDList(images), training).singletonOrThrow();
+    }
+
+    /**
+     * Patch logits of several replicas of this discriminator, each on its own images, as one
+     * discriminator would compute them on all images together: BatchNorm layers normalize with the
+     * statistics of every replica's activations ({@link SyncBatchNorm}). One replica: {@link #logits}.
+     */
+    public static List<NDArray> logits(
+            List<PatchDiscriminator> replicas, List<ParameterStore> stores, List<NDArray> images, boolean training) {
+        int n = replicas.size();
+        if (n == 1) {
+            return List.of(replicas.get(0).logits(stores.get(0), images.get(0), training));
+        }
+        List<NDArray> x = new ArrayList<>(images);
+        List<Block> layers = replicas.get(0).net.getChildren().values();
+        for (int l = 0; l < layers.size(); l++) {
+            if (layers.get(l) instanceof BatchNorm) {
+                List<BatchNorm> norms = new ArrayList<>(n);
+                for (PatchDiscriminator d : replicas) {
+                    norms.add((BatchNorm) d.net.getChildren().get(l).getValue());
+                }
+                x = SyncBatchNorm.forward(norms, stores, x, training);
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                Block layer = replicas.get(i).net.getChildren().get(l).getValue();
+                x.set(
+                        i,
+                        layer.forward(stores.get(i), new NDList(x.get(i)), training)
+                                .singletonOrThrow());
+            }
+        }
+        return x;
     }
 
     private static Conv2d conv(int filters, int stride, boolean bias) {

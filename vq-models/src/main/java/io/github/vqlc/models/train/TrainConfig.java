@@ -2,6 +2,7 @@ package io.github.vqlc.models.train;
 
 import com.typesafe.config.Config;
 import io.github.vqlc.core.config.Values;
+import java.util.List;
 
 /**
  * The {@code train} section.
@@ -19,6 +20,10 @@ import io.github.vqlc.core.config.Values;
  * @param accumulateSteps micro-batches of {@code batchSize} whose gradients make one update
  * @param emaDecay decay of an exponential moving average of the generator's weights, used for
  *     samples and evaluation (0 = off)
+ * @param devices data parallel replicas, one per entry ({@code cpu}, {@code gpu}, {@code gpu1}, ...;
+ *     a device may repeat), or {@code [auto]} for every visible GPU; empty: one replica on
+ *     {@code run.device}
+ * @param precision {@code fp32} (bf16 is declared but refused until implemented on GPUs)
  */
 public record TrainConfig(
         int steps,
@@ -38,7 +43,12 @@ public record TrainConfig(
         int evalEvery,
         int evalLimit,
         int accumulateSteps,
-        double emaDecay) {
+        double emaDecay,
+        List<String> devices,
+        String precision) {
+
+    /** The value of {@code train.devices} that means every visible GPU. */
+    public static final String AUTO = "auto";
 
     /** Reads the {@code train} section (declared in vq-models' reference.conf). */
     public static TrainConfig from(Config c) {
@@ -61,6 +71,8 @@ public record TrainConfig(
                 v.intAtLeast("eval-every", 0),
                 v.intAtLeast("eval-limit", 1),
                 v.intAtLeast("accumulate-steps", 1),
-                v.doubleIn("ema-decay", 0, 0.999999));
+                v.doubleIn("ema-decay", 0, 0.999999),
+                v.stringOrList("devices"),
+                v.oneOf("precision", "fp32", "bf16"));
     }
 }

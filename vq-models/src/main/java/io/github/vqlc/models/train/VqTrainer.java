@@ -34,6 +34,7 @@ import java.util.Map;
  */
 public final class VqTrainer {
 
+    private final Replicas replicas;
     private final VqAutoencoder model;
     private final VqganObjective objective;
     private final NDManager manager;
@@ -49,14 +50,16 @@ public final class VqTrainer {
     private Map<String, Object> usage = Map.of();
 
     /**
-     * @param manager the model's manager (on the run's device); parameters must be initialized
+     * @param replicas the networks to train: the primary replica's model is the run's (samples,
+     *     evaluation, checkpoints); more replicas train data parallel
+     * @param manager the primary model's manager; parameters must be initialized
      * @param objective the losses (and the discriminator, initialized, when the GAN term is on)
      * @param discriminatorLr peak learning rate of the discriminator's Adam
      * @param sampleSet images for reconstruction grids (the first 8 are shown)
      * @param heldOut periodic evaluation, or null
      */
     public VqTrainer(
-            VqAutoencoder model,
+            Replicas replicas,
             VqganObjective objective,
             NDManager manager,
             TrainConfig train,
@@ -66,7 +69,8 @@ public final class VqTrainer {
             Path runDir,
             long seed,
             HeldOutEvaluation heldOut) {
-        this.model = model;
+        this.replicas = replicas;
+        this.model = replicas.primary().model();
         this.objective = objective;
         this.manager = manager;
         this.train = train;
@@ -109,7 +113,7 @@ public final class VqTrainer {
     /** Trains to {@code train.steps}, continuing the newest checkpoint when {@code resume}. */
     public TrainingSummary run(boolean resume) {
         TrainingStep trainingStep = new TrainingStep(
-                model,
+                replicas,
                 objective,
                 manager,
                 train.beta1(),
@@ -131,7 +135,7 @@ public final class VqTrainer {
                 .build();
         LearningRateSchedule discSchedule = new LearningRateSchedule(
                 discriminatorLr, train.minLr() * discriminatorLr / train.lr(), train.warmupSteps(), train.steps());
-        ParameterStore ps = new ParameterStore(manager, false);
+        ParameterStore ps = replicas.primary().ps();
         TrainingLoop loop = TrainingLoop.builder()
                 .setManager(manager)
                 .setSteps(train.steps())
@@ -142,7 +146,7 @@ public final class VqTrainer {
                     for (int m = 0; m < train.accumulateSteps(); m++) {
                         microBatches.add(loader.nextBatch(sub).images());
                     }
-                    return trainingStep.run(ps, microBatches, step, lr, discSchedule.at(step));
+                    return trainingStep.run(microBatches, step, lr, discSchedule.at(step));
                 })
                 .optLogEvery(train.logEvery())
                 .optLog(runDir.resolve("log.jsonl"))

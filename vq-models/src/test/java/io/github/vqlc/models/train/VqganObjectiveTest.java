@@ -40,7 +40,8 @@ class VqganObjectiveTest {
     static final ModelConfig MODEL = new ModelConfig(8, List.of(1, 2), 1, List.of(), 8, 4, 0.0);
 
     static TrainConfig train(double quantizerWeight) {
-        return new TrainConfig(10, 4, 1e-3, 0, 0, 0.5, 0.9, 1e-8, "l1", quantizerWeight, 1, 0, 10, 1, 0, 1, 1, 0);
+        return new TrainConfig(
+                10, 4, 1e-3, 0, 0, 0.5, 0.9, 1e-8, "l1", quantizerWeight, 1, 0, 10, 1, 0, 1, 1, 0, List.of(), "fp32");
     }
 
     static LossConfig loss(double ganWeight) {

@@ -1,5 +1,7 @@
 package io.github.vqlc.quantizers.common;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.RowReplacements;
@@ -37,6 +39,20 @@ public abstract class TrainableCodebookQuantizer<Q extends TrainableCodebookQuan
 
     protected CodebookUpkeep upkeep() {
         return upkeep;
+    }
+
+    /**
+     * One training forward's codes (N) and vectors (N, F) in the codebook's space, for the usage
+     * averages of dead-code restarts (through the trainer's {@link #stateUpdates()}).
+     */
+    protected void recordUsage(NDArray indices, NDArray vectors) {
+        if (upkeep.restarts()) {
+            stateUpdates()
+                    .submit(
+                            "code-usage",
+                            new NDList(indices, vectors),
+                            rows -> upkeep.record(rows.get(0), rows.get(1)));
+        }
     }
 
     @Override

@@ -149,7 +149,7 @@ public final class EmaQuantizer extends AbstractQuantizer {
         losses.put("commitment", Scalars.mul(Latents.mse(chosen, vectors), beta));
         NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
         if (training) {
-            update(vectors, indices);
+            stateUpdates().submit("ema", new NDList(vectors, indices), rows -> update(rows.get(0), rows.get(1)));
         }
         return new QuantizerOutput(quantized, Latents.toIndexMaps(indices, z.getShape()), losses);
     }

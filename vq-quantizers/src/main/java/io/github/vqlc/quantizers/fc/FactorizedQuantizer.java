@@ -120,7 +120,7 @@ public final class FactorizedQuantizer extends TrainableCodebookQuantizer<Factor
         NDArray indices = search.nearest(u, codes);
         NDArray chosen = Rows.gather(codes, indices); // (N, F), gradient to the codebook
         if (training) {
-            upkeep().record(indices, u);
+            recordUsage(indices, u);
         }
         Map<String, NDArray> losses = new LinkedHashMap<>();
         losses.put("codebook", Scalars.mul(Latents.mse(chosen, u.stopGradient()), beta));

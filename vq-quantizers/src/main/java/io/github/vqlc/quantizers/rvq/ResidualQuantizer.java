@@ -13,6 +13,7 @@ import io.github.vqlc.core.ops.Latents;
 import io.github.vqlc.core.spi.AbstractQuantizer;
 import io.github.vqlc.core.spi.QuantizerOutput;
 import io.github.vqlc.core.spi.RowReplacements;
+import io.github.vqlc.core.spi.StateUpdates;
 import io.github.vqlc.core.spi.StepContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +115,12 @@ public final class ResidualQuantizer extends AbstractQuantizer {
     @Override
     public void setRowReplacements(RowReplacements listener) {
         levels.forEach(l -> l.setRowReplacements(listener));
+    }
+
+    @Override
+    public void setStateUpdates(StateUpdates updates) {
+        super.setStateUpdates(updates);
+        levels.forEach(l -> l.setStateUpdates(updates));
     }
 
     @Override

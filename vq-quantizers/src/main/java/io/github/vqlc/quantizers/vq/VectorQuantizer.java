@@ -60,7 +60,7 @@ public final class VectorQuantizer extends TrainableCodebookQuantizer<VectorQuan
         NDArray indices = search.nearest(vectors, codes);
         NDArray chosen = Rows.gather(z.getManager(), codes, indices);
         if (training) {
-            upkeep().record(indices, vectors);
+            recordUsage(indices, vectors);
         }
         Map<String, NDArray> losses = CodebookTerms.losses(chosen, vectors, codebookWeight, beta);
         NDArray quantized = Latents.toMaps(output(vectors, chosen), z.getShape());
