@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,8 +75,29 @@ class DataParallelEquivalenceTest {
         }
     }
 
-    /** Trains STEPS steps (GAN from step 2) with n replicas on cpu; returns the primary's parameters. */
-    private Map<String, float[]> train(String quantizer, int n) {
+    @Test
+    void firstBatchInitializationAndDeadCodeRestartsAreDecidedOnceForEveryReplica() {
+        // k-means initialization runs once, on the whole first batch: as on one device
+        Map<String, float[]> one = train("vq", 1, "quantizer.init=kmeans");
+        Map<String, float[]> two = train("vq", 2, "quantizer.init=kmeans");
+        for (String name : one.keySet()) {
+            assertClose(name + " with k-means initialization", two.get(name), one.get(name));
+        }
+        // restarts draw their batch vectors from the engine's random numbers: not the draws of one
+        // device, but the same on every replica (train checks that all replicas stay identical)
+        Map<String, float[]> restarted = train("vq", 2, "quantizer.restart-threshold=0.995");
+        Map<String, float[]> kept = train("vq", 2);
+        assertThat(restarted.get("model.03quantizer_codebook"))
+                .as("codes were restarted")
+                .isNotEqualTo(kept.get("model.03quantizer_codebook"));
+        train("ema", 2, "quantizer.restart-threshold=0.5");
+    }
+
+    /**
+     * Trains STEPS steps (GAN from step 2) with n replicas on cpu, checking after every step that
+     * every replica holds the primary's parameters; returns the primary's parameters.
+     */
+    private Map<String, float[]> train(String quantizer, int n, String... extra) {
         List<String> devices = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             devices.add("cpu");
@@ -97,6 +119,7 @@ class DataParallelEquivalenceTest {
         if (quantizer.equals("lc")) {
             o.add("quantizer.codebook.dim=8");
         }
+        o.addAll(List.of(extra));
         ExperimentConfig config = TestConfigs.load(o);
         Injector injector = ExperimentModule.injector(config);
         Replicas replicas = injector.getInstance(Replicas.class);
