@@ -70,6 +70,7 @@ public final class TrainBenchmark {
                 if (profile != null) {
                     TorchOps.startProfiler();
                 }
+                replicas.resetTimings();
                 timer.start();
             }
             try (NDScope scope = new NDScope();
@@ -99,6 +100,22 @@ public final class TrainBenchmark {
         }
         double ips = (double) steps * t.batchSize() * t.accumulateSteps() / seconds;
         timer.print(out, steps);
+        if (replicas.size() > 1) {
+            double total = 0;
+            StringBuilder parts = new StringBuilder();
+            for (var e : replicas.machineryMillis().entrySet()) {
+                double ms = e.getValue() / steps;
+                total += ms;
+                parts.append(String.format(
+                        Locale.ROOT, ", %s %.1f", e.getKey().name().toLowerCase(Locale.ROOT), ms));
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "replica machinery: %.1f ms/step (%.1f%% of a step%s)%n",
+                    total,
+                    100 * total / (1000 * seconds / steps),
+                    parts);
+        }
         out.printf(Locale.ROOT, "images_per_second %.2f%n", ips);
         double recordMs = recordMillisPerStep(manager, codes, steps);
         out.printf(

@@ -12,7 +12,10 @@ import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.engine.TorchOps;
 import io.github.vqlc.core.spi.StateUpdates;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -36,7 +39,16 @@ import java.util.function.Function;
  */
 public final class Replicas {
 
+    /** The replica machinery's parts, timed separately (host time, {@link #machineryMillis}). */
+    public enum Phase {
+        SPLIT_AND_GATHER,
+        STATE_UPDATES,
+        REDUCE,
+        BROADCAST
+    }
+
     private final List<Replica> replicas;
+    private final long[] phaseNanos = new long[Phase.values().length];
     private final List<Recorder> recorders = new ArrayList<>();
     private final long seed;
     private int step;
@@ -86,40 +98,55 @@ public final class Replicas {
 
     /** Equal contiguous shards of {@code batch} (first axis), each on its replica's device. */
     public List<NDArray> split(NDArray batch) {
-        if (replicas.size() == 1) {
-            return List.of(batch);
+        long start = System.nanoTime();
+        try {
+            if (replicas.size() == 1) {
+                return List.of(batch);
+            }
+            long b = batch.getShape().get(0);
+            if (b % replicas.size() != 0) {
+                throw new UserException("a batch of " + b + " images does not split evenly over " + replicas.size()
+                        + " replicas (train.batch-size must be a multiple of the device count)");
+            }
+            NDList parts = batch.split(replicas.size());
+            List<NDArray> shards = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                shards.add(parts.get(i).toDevice(replicas.get(i).device(), false));
+            }
+            return shards;
+        } finally {
+            phaseNanos[Phase.SPLIT_AND_GATHER.ordinal()] += System.nanoTime() - start;
         }
-        long b = batch.getShape().get(0);
-        if (b % replicas.size() != 0) {
-            throw new UserException("a batch of " + b + " images does not split evenly over " + replicas.size()
-                    + " replicas (train.batch-size must be a multiple of the device count)");
-        }
-        NDList parts = batch.split(replicas.size());
-        List<NDArray> shards = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            shards.add(parts.get(i).toDevice(replicas.get(i).device(), false));
-        }
-        return shards;
     }
 
     /** The concatenation of per-replica arrays (first axis) on the primary's device, in replica order. */
     public NDArray gather(List<NDArray> parts) {
-        if (parts.size() == 1) {
-            return parts.get(0);
+        long start = System.nanoTime();
+        try {
+            if (parts.size() == 1) {
+                return parts.get(0);
+            }
+            return NDArrays.concat(onDevice(parts, primary().device()));
+        } finally {
+            phaseNanos[Phase.SPLIT_AND_GATHER.ordinal()] += System.nanoTime() - start;
         }
-        return NDArrays.concat(onDevice(parts, primary().device()));
     }
 
     /** The mean of per-replica arrays of one shape, on the primary's device (a loss for the log). */
     public NDArray mean(List<NDArray> values) {
-        if (values.size() == 1) {
-            return values.get(0);
+        long start = System.nanoTime();
+        try {
+            if (values.size() == 1) {
+                return values.get(0);
+            }
+            NDArray sum = null;
+            for (NDArray v : onDevice(values, primary().device())) {
+                sum = sum == null ? v : sum.add(v);
+            }
+            return sum.div(values.size());
+        } finally {
+            phaseNanos[Phase.SPLIT_AND_GATHER.ordinal()] += System.nanoTime() - start;
         }
-        NDArray sum = null;
-        for (NDArray v : onDevice(values, primary().device())) {
-            sum = sum == null ? v : sum.add(v);
-        }
-        return sum.div(values.size());
     }
 
     /** Called at the start of every step (the step seeds deferred random draws). */
@@ -134,42 +161,47 @@ public final class Replicas {
      * on every replica, so all replicas decide the same.
      */
     public void applyStateUpdates() {
-        if (recorders.isEmpty()) {
-            return;
-        }
-        int count = recorders.get(0).pending.size();
-        for (Recorder r : recorders) {
-            if (r.pending.size() != count) {
-                throw new IllegalStateException("replicas submitted different numbers of state updates");
+        long start = System.nanoTime();
+        try {
+            if (recorders.isEmpty()) {
+                return;
             }
-        }
-        for (int k = 0; k < count; k++) {
-            String name = recorders.get(0).pending.get(k).name();
-            List<NDList> parts = new ArrayList<>();
+            int count = recorders.get(0).pending.size();
             for (Recorder r : recorders) {
-                Submission s = r.pending.get(k);
-                if (!s.name().equals(name)) {
-                    throw new IllegalStateException(
-                            "state update " + k + " is " + name + " on one replica and " + s.name() + " on another");
+                if (r.pending.size() != count) {
+                    throw new IllegalStateException("replicas submitted different numbers of state updates");
                 }
-                parts.add(s.rows());
             }
-            int drawSeed = (int) (seed * 1_000_003L + step * 131L + k);
-            for (int i = 0; i < replicas.size(); i++) {
-                Device d = replicas.get(i).device();
-                NDList whole = new NDList();
-                for (int f = 0; f < parts.get(0).size(); f++) {
-                    List<NDArray> field = new ArrayList<>();
-                    for (NDList p : parts) {
-                        field.add(p.get(f).stopGradient());
+            for (int k = 0; k < count; k++) {
+                String name = recorders.get(0).pending.get(k).name();
+                List<NDList> parts = new ArrayList<>();
+                for (Recorder r : recorders) {
+                    Submission s = r.pending.get(k);
+                    if (!s.name().equals(name)) {
+                        throw new IllegalStateException("state update " + k + " is " + name + " on one replica and "
+                                + s.name() + " on another");
                     }
-                    whole.add(NDArrays.concat(onDevice(field, d)));
+                    parts.add(s.rows());
                 }
-                Engine.getInstance().setRandomSeed(drawSeed);
-                recorders.get(i).pending.get(k).apply().accept(whole);
+                int drawSeed = (int) (seed * 1_000_003L + step * 131L + k);
+                for (int i = 0; i < replicas.size(); i++) {
+                    Device d = replicas.get(i).device();
+                    NDList whole = new NDList();
+                    for (int f = 0; f < parts.get(0).size(); f++) {
+                        List<NDArray> field = new ArrayList<>();
+                        for (NDList p : parts) {
+                            field.add(p.get(f).stopGradient());
+                        }
+                        whole.add(NDArrays.concat(onDevice(field, d)));
+                    }
+                    Engine.getInstance().setRandomSeed(drawSeed);
+                    recorders.get(i).pending.get(k).apply().accept(whole);
+                }
             }
+            recorders.forEach(r -> r.pending.clear());
+        } finally {
+            phaseNanos[Phase.STATE_UPDATES.ordinal()] += System.nanoTime() - start;
         }
-        recorders.forEach(r -> r.pending.clear());
     }
 
     /**
@@ -177,40 +209,50 @@ public final class Replicas {
      * zeroes the other replicas' gradients.
      */
     public void reduceGradients(Function<Replica, Block> net) {
-        if (replicas.size() == 1) {
-            return;
-        }
-        List<Parameter> primary = trainable(net.apply(primary()));
-        Device d = primary().device();
-        for (int i = 1; i < replicas.size(); i++) {
-            List<Parameter> other = trainable(net.apply(replicas.get(i)));
-            for (int p = 0; p < primary.size(); p++) {
-                NDArray mine = other.get(p).getArray();
-                if (!mine.hasGradient()) {
-                    continue;
-                }
-                NDArray g = mine.getGradient();
-                NDArray target = primary.get(p).getArray().getGradient();
-                NDArray moved = g.toDevice(d, false);
-                target.addi(moved);
-                if (moved != g) {
-                    moved.close();
-                }
-                g.close();
-                target.close();
-                TorchOps.zeroGradient(mine);
+        long start = System.nanoTime();
+        try {
+            if (replicas.size() == 1) {
+                return;
             }
+            List<Parameter> primary = trainable(net.apply(primary()));
+            Device d = primary().device();
+            for (int i = 1; i < replicas.size(); i++) {
+                List<Parameter> other = trainable(net.apply(replicas.get(i)));
+                for (int p = 0; p < primary.size(); p++) {
+                    NDArray mine = other.get(p).getArray();
+                    if (!mine.hasGradient()) {
+                        continue;
+                    }
+                    NDArray g = mine.getGradient();
+                    NDArray target = primary.get(p).getArray().getGradient();
+                    NDArray moved = g.toDevice(d, false);
+                    target.addi(moved);
+                    if (moved != g) {
+                        moved.close();
+                    }
+                    g.close();
+                    target.close();
+                    TorchOps.zeroGradient(mine);
+                }
+            }
+        } finally {
+            phaseNanos[Phase.REDUCE.ordinal()] += System.nanoTime() - start;
         }
     }
 
     /** Zeroes the gradients of the selected network on every replica but the primary. */
     public void zeroOtherGradients(Function<Replica, Block> net) {
-        for (int i = 1; i < replicas.size(); i++) {
-            for (Parameter p : trainable(net.apply(replicas.get(i)))) {
-                if (p.getArray().hasGradient()) {
-                    TorchOps.zeroGradient(p.getArray());
+        long start = System.nanoTime();
+        try {
+            for (int i = 1; i < replicas.size(); i++) {
+                for (Parameter p : trainable(net.apply(replicas.get(i)))) {
+                    if (p.getArray().hasGradient()) {
+                        TorchOps.zeroGradient(p.getArray());
+                    }
                 }
             }
+        } finally {
+            phaseNanos[Phase.REDUCE.ordinal()] += System.nanoTime() - start;
         }
     }
 
@@ -228,34 +270,55 @@ public final class Replicas {
     }
 
     private void copyFromPrimary(Function<Replica, Block> net, boolean trainableOnly) {
-        if (replicas.size() == 1 || net.apply(primary()) == null) {
-            return;
-        }
-        List<Parameter> source =
-                List.copyOf(net.apply(primary()).getParameters().values());
-        for (int i = 1; i < replicas.size(); i++) {
-            Device d = replicas.get(i).device();
-            List<Parameter> target =
-                    List.copyOf(net.apply(replicas.get(i)).getParameters().values());
-            if (target.size() != source.size()) {
-                throw new IllegalStateException(
-                        "replica " + i + " has " + target.size() + " parameters, the primary " + source.size());
+        long start = System.nanoTime();
+        try {
+            if (replicas.size() == 1 || net.apply(primary()) == null) {
+                return;
             }
-            for (int p = 0; p < source.size(); p++) {
-                if (trainableOnly && !source.get(p).requiresGradient()) {
-                    continue;
+            List<Parameter> source =
+                    List.copyOf(net.apply(primary()).getParameters().values());
+            for (int i = 1; i < replicas.size(); i++) {
+                Device d = replicas.get(i).device();
+                List<Parameter> target =
+                        List.copyOf(net.apply(replicas.get(i)).getParameters().values());
+                if (target.size() != source.size()) {
+                    throw new IllegalStateException(
+                            "replica " + i + " has " + target.size() + " parameters, the primary " + source.size());
                 }
-                NDArray from = source.get(p).getArray().stopGradient();
-                NDArray to = target.get(p).getArray().stopGradient(); // detached alias: writes land in the weights
-                NDArray moved = from.toDevice(d, false);
-                to.set(new NDIndex("..."), moved);
-                if (moved != from) {
-                    moved.close();
+                for (int p = 0; p < source.size(); p++) {
+                    if (trainableOnly && !source.get(p).requiresGradient()) {
+                        continue;
+                    }
+                    NDArray from = source.get(p).getArray().stopGradient();
+                    NDArray to = target.get(p).getArray().stopGradient(); // detached alias: writes land in the weights
+                    NDArray moved = from.toDevice(d, false);
+                    to.set(new NDIndex("..."), moved);
+                    if (moved != from) {
+                        moved.close();
+                    }
+                    from.close();
+                    to.close();
                 }
-                from.close();
-                to.close();
             }
+        } finally {
+            phaseNanos[Phase.BROADCAST.ordinal()] += System.nanoTime() - start;
         }
+    }
+
+    /**
+     * Host milliseconds spent in each part of the machinery since the last reset (the device may
+     * still be working when a call returns: on the CPU it is not).
+     */
+    public Map<Phase, Double> machineryMillis() {
+        Map<Phase, Double> out = new EnumMap<>(Phase.class);
+        for (Phase p : Phase.values()) {
+            out.put(p, phaseNanos[p.ordinal()] / 1e6);
+        }
+        return out;
+    }
+
+    public void resetTimings() {
+        Arrays.fill(phaseNanos, 0);
     }
 
     private static List<Parameter> trainable(Block block) {
