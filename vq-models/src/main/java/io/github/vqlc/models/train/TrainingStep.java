@@ -60,8 +60,6 @@ public final class TrainingStep {
                 : null;
         ema = emaDecay > 0 ? new WeightEma(model, manager, emaDecay) : null;
         model.quantizer().setRowReplacements(generatorAdam::resetRows);
-        replicas.broadcastAll(Replica::model);
-        replicas.broadcastAll(Replica::discriminator);
     }
 
     /** The replicas this step trains (the primary first). */
