@@ -52,17 +52,20 @@ import java.util.function.Consumer;
  */
 final class DownstreamStage {
 
-    static final String DONE = "downstream-done";
-    static final String SIT_DONE = "downstream-sit-done";
+    static final String DONE = Kind.GPT.marker();
+    static final String SIT_DONE = Kind.SIT.marker();
 
     private DownstreamStage() {}
 
-    static String marker(Kind kind) {
-        return kind == Kind.GPT ? DONE : SIT_DONE;
+    static boolean finished(Path cellDir, Kind kind) {
+        return Files.isRegularFile(cellDir.resolve(kind.marker()));
     }
 
-    static boolean finished(Path cellDir, Kind kind) {
-        return Files.isRegularFile(cellDir.resolve(marker(kind)));
+    /** The cell's file the kind's model trains on: its tokens or its latents of the training split. */
+    private static Path trainingFile(Kind kind, Path cellDir) {
+        return kind == Kind.GPT
+                ? Tokenization.defaultOutput(cellDir, Split.TRAIN)
+                : LatentExtraction.defaultOutput(cellDir, Split.TRAIN);
     }
 
     /**
@@ -71,14 +74,12 @@ final class DownstreamStage {
      */
     static ExperimentConfig modelConfig(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer) {
         Path dir = tokenizer.run().dir();
-        String section = d.kind() == Kind.GPT ? "gpt" : "diffusion";
-        Path data = d.kind() == Kind.GPT
-                ? Tokenization.defaultOutput(dir, Split.TRAIN)
-                : LatentExtraction.defaultOutput(dir, Split.TRAIN);
+        String section = d.kind().section();
         Config cellLayer = ConfigFactory.empty()
                 .withValue(
-                        section + (d.kind() == Kind.GPT ? ".tokens" : ".latents"),
-                        ConfigValueFactory.fromAnyRef(data.toString()))
+                        section + "." + d.kind().dataKey(),
+                        ConfigValueFactory.fromAnyRef(
+                                trainingFile(d.kind(), dir).toString()))
                 .withValue(section + ".tokenizer", ConfigValueFactory.fromAnyRef(dir.toString()))
                 .withValue(
                         "run.dir",
@@ -126,7 +127,7 @@ final class DownstreamStage {
         });
         try {
             for (Kind kind : Kind.values()) {
-                Files.deleteIfExists(cellDir.resolve(marker(kind)));
+                Files.deleteIfExists(cellDir.resolve(kind.marker()));
                 AtomicFiles.deleteRecursively(cellDir.resolve(kind.id()));
             }
             Files.deleteIfExists(Tokenization.defaultOutput(cellDir, Split.TRAIN));
@@ -143,69 +144,75 @@ final class DownstreamStage {
     static void run(DownstreamOptions d, Cell cell, ExperimentConfig tokenizer, PrintStream out) {
         Path dir = tokenizer.run().dir();
         ExperimentConfig model = modelConfig(d, cell, tokenizer);
-        Path modelDir = model.run().dir();
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> generated;
-        if (d.kind() == Kind.GPT) {
-            Path tokens = Tokenization.defaultOutput(dir, Split.TRAIN);
-            if (!Files.isRegularFile(tokens)) {
-                try (TrainedRun t = TrainedRun.load(tokenizer)) {
-                    Tokenization.run(t, Split.TRAIN, 0, tokens, out);
+        Path data = trainingFile(d.kind(), dir);
+        if (!Files.isRegularFile(data)) {
+            try (TrainedRun t = TrainedRun.load(tokenizer)) {
+                if (d.kind() == Kind.GPT) {
+                    Tokenization.run(t, Split.TRAIN, 0, data, out);
+                } else {
+                    LatentExtraction.run(t, Split.TRAIN, 0, data, out);
                 }
             }
-            GptConfig g = model.gpt();
-            trainUnlessTrained(modelDir, g.steps(), "GPT", resume -> new GptTraining(model).run(resume, out), out);
-            generated = Generation.run(
-                    modelDir,
-                    new Generation.Request(
-                            d.count(), null, g.sampling(), null, cell.seed(), g.sampleBatchSize(), null, true),
-                    out);
-            copy(generated, m, "", "gfid", "gfid_images", "gfid_reference_images");
-            copy(generated, m, "", "sampling_temperature", "sampling_top_k", "sampling_top_p");
-            JsonLines.readObject(modelDir.resolve("metrics.json")).ifPresent(gpt -> {
-                m.put("gpt_final_loss", number(gpt, "final_loss"));
-                m.put("gpt_parameters", number(gpt, "parameters"));
-                m.put("gpt_token_corruption", number(gpt, "token_corruption"));
-            });
-        } else {
-            Path latents = LatentExtraction.defaultOutput(dir, Split.TRAIN);
-            if (!Files.isRegularFile(latents)) {
-                try (TrainedRun t = TrainedRun.load(tokenizer)) {
-                    LatentExtraction.run(t, Split.TRAIN, 0, latents, out);
-                }
-            }
-            DiffusionConfig s = model.diffusion();
-            trainUnlessTrained(
-                    modelDir,
-                    s.steps(),
-                    "diffusion model",
-                    resume -> new DiffusionTraining(model).run(resume, out),
-                    out);
-            generated = Generation.run(
-                    modelDir,
-                    new Generation.Request(
-                            d.count(),
-                            null,
-                            null,
-                            s.sampling(),
-                            cell.seed(),
-                            s.sampling().batchSize(),
-                            null,
-                            true),
-                    out);
-            copy(generated, m, "sit_", "gfid", "gfid_images", "gfid_reference_images");
-            copy(generated, m, "sit_", "sampling_method", "sampling_steps", "sampling_guidance");
-            copy(generated, m, "sit_", "sampling_guided_channels");
-            JsonLines.readObject(modelDir.resolve("metrics.json")).ifPresent(sit -> {
-                m.put("sit_final_loss", number(sit, "final_loss"));
-                m.put("sit_parameters", number(sit, "parameters"));
-            });
         }
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> generated = d.kind() == Kind.GPT
+                ? trainGptAndGenerate(d, cell, model, m, out)
+                : trainSitAndGenerate(d, cell, model, m, out);
+        String prefix = d.kind().metricPrefix();
+        copy(generated, m, prefix, "gfid", "gfid_images", "gfid_reference_images");
         new RunDirectory(dir).updateMetrics(m);
         JsonObject marker = new JsonObject();
         marker.addProperty("gfid", (Number) generated.get("gfid"));
         marker.addProperty("finished", Instant.now().toString());
-        AtomicFiles.writeString(dir.resolve(marker(d.kind())), marker + "\n");
+        AtomicFiles.writeString(dir.resolve(d.kind().marker()), marker + "\n");
+    }
+
+    /** Trains (or resumes) the cell's GPT, generates with gFID; its own metrics go into {@code m}. */
+    private static Map<String, Object> trainGptAndGenerate(
+            DownstreamOptions d, Cell cell, ExperimentConfig model, Map<String, Object> m, PrintStream out) {
+        Path modelDir = model.run().dir();
+        GptConfig g = model.gpt();
+        trainUnlessTrained(modelDir, g.steps(), "GPT", resume -> new GptTraining(model).run(resume, out), out);
+        Map<String, Object> generated = Generation.run(
+                modelDir,
+                new Generation.Request(
+                        d.count(), null, g.sampling(), null, cell.seed(), g.sampleBatchSize(), null, true),
+                out);
+        copy(generated, m, "", "sampling_temperature", "sampling_top_k", "sampling_top_p");
+        JsonLines.readObject(modelDir.resolve("metrics.json")).ifPresent(gpt -> {
+            m.put("gpt_final_loss", number(gpt, "final_loss"));
+            m.put("gpt_parameters", number(gpt, "parameters"));
+            m.put("gpt_token_corruption", number(gpt, "token_corruption"));
+        });
+        return generated;
+    }
+
+    /** Trains (or resumes) the cell's diffusion transformer, generates with gFID; its own metrics go into {@code m}. */
+    private static Map<String, Object> trainSitAndGenerate(
+            DownstreamOptions d, Cell cell, ExperimentConfig model, Map<String, Object> m, PrintStream out) {
+        Path modelDir = model.run().dir();
+        DiffusionConfig s = model.diffusion();
+        trainUnlessTrained(
+                modelDir, s.steps(), "diffusion model", resume -> new DiffusionTraining(model).run(resume, out), out);
+        Map<String, Object> generated = Generation.run(
+                modelDir,
+                new Generation.Request(
+                        d.count(),
+                        null,
+                        null,
+                        s.sampling(),
+                        cell.seed(),
+                        s.sampling().batchSize(),
+                        null,
+                        true),
+                out);
+        copy(generated, m, "sit_", "sampling_method", "sampling_steps", "sampling_guidance");
+        copy(generated, m, "sit_", "sampling_guided_channels");
+        JsonLines.readObject(modelDir.resolve("metrics.json")).ifPresent(sit -> {
+            m.put("sit_final_loss", number(sit, "final_loss"));
+            m.put("sit_parameters", number(sit, "parameters"));
+        });
+        return generated;
     }
 
     /** Trains the model in {@code modelDir} unless its metrics say it reached {@code steps}; a crashed one resumes. */

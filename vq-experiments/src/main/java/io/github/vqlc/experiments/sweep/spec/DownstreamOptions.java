@@ -27,12 +27,44 @@ public record DownstreamOptions(
 
     /** The downstream model: the token GPT or the latent diffusion transformer. */
     public enum Kind {
-        GPT,
-        SIT;
+        GPT("gpt", "tokens", "", "downstream-done"),
+        SIT("diffusion", "latents", "sit_", "downstream-sit-done");
+
+        private final String section;
+        private final String dataKey;
+        private final String metricPrefix;
+        private final String marker;
+
+        Kind(String section, String dataKey, String metricPrefix, String marker) {
+            this.section = section;
+            this.dataKey = dataKey;
+            this.metricPrefix = metricPrefix;
+            this.marker = marker;
+        }
 
         /** Its name in configs, directories and metrics: "gpt" or "sit". */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The model's config section: "gpt" or "diffusion". */
+        public String section() {
+            return section;
+        }
+
+        /** The key of the model's training file in its section: "tokens" or "latents". */
+        public String dataKey() {
+            return dataKey;
+        }
+
+        /** Prefix of the kind's gFID and sampling metrics in the cell's metrics.json. */
+        public String metricPrefix() {
+            return metricPrefix;
+        }
+
+        /** The file in the cell that says the kind's stage finished. */
+        public String marker() {
+            return marker;
         }
     }
 
