@@ -2,6 +2,7 @@ package io.github.vqlc.core.io;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -60,6 +61,24 @@ public final class JsonLines implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The numbers of a JSON array as floats. */
+    public static float[] floats(JsonArray a) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsFloat();
+        }
+        return out;
+    }
+
+    /** Floats as a JSON array. */
+    public static JsonArray array(float[] values) {
+        JsonArray a = new JsonArray();
+        for (float v : values) {
+            a.add(v);
+        }
+        return a;
     }
 
     /** The JSON object in {@code file}; empty when it is missing or unreadable (a results reader skips such files). */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.vqlc.core.UserException;
@@ -153,12 +152,12 @@ public final class LatentsFile {
 
     /** Per-channel mean over N, H, W (D). */
     public float[] mean() {
-        return floats(info.getAsJsonArray("mean"));
+        return JsonLines.floats(info.getAsJsonArray("mean"));
     }
 
     /** Per-channel standard deviation over N, H, W (D). */
     public float[] std() {
-        return floats(info.getAsJsonArray("std"));
+        return JsonLines.floats(info.getAsJsonArray("std"));
     }
 
     /** A value of the sidecar, e.g. {@code "quantizer"}, or null. */
@@ -224,13 +223,5 @@ public final class LatentsFile {
         } catch (IOException e) {
             throw new UserException("cannot read latents file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static float[] floats(JsonArray a) {
-        float[] out = new float[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsFloat();
-        }
-        return out;
     }
 }

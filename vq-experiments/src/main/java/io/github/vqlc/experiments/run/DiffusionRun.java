@@ -1,25 +1,19 @@
 package io.github.vqlc.experiments.run;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.io.JsonLines;
 import io.github.vqlc.core.io.LatentsFile;
 import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.experiments.config.ExperimentConfig;
-import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.diffusion.DiffusionConfig;
 import io.github.vqlc.models.diffusion.DiffusionTrainer;
 import io.github.vqlc.models.diffusion.DiffusionTransformer;
 import io.github.vqlc.models.train.Checkpoints;
 import io.github.vqlc.models.train.WeightEma;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,8 +65,8 @@ public final class DiffusionRun {
         o.addProperty("latents", Provenance.relative(runDir, latents.file()));
         o.addProperty("normalize", normalize);
         if (normalize) {
-            o.add("mean", array(latents.mean()));
-            o.add("std", array(latents.std()));
+            o.add("mean", JsonLines.array(latents.mean()));
+            o.add("std", JsonLines.array(latents.std()));
         }
         JsonLines.writeJson(runDir.resolve(SPEC_FILE), o);
     }
@@ -95,17 +89,7 @@ public final class DiffusionRun {
     /** Loads the diffusion model of {@code runDir} (newest checkpoint, EMA weights if kept) onto the run's device. */
     public static Loaded load(Path runDir) {
         ExperimentConfig config = TrainedRun.config(runDir, List.of());
-        Path specFile = runDir.resolve(SPEC_FILE);
-        if (!Files.isRegularFile(specFile)) {
-            throw new UserException(runDir + " is not a diffusion run directory (no " + SPEC_FILE
-                    + "; train one with `vqlc diffusion train`)");
-        }
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(specFile)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new UserException("cannot read " + specFile + ": " + e.getMessage(), e);
-        }
+        JsonObject o = DownstreamRuns.readSpec(runDir, SPEC_FILE, "a diffusion", "vqlc diffusion train");
         DiffusionTransformer.Spec spec = new DiffusionTransformer.Spec(
                 o.get("channels").getAsInt(),
                 o.get("grid").getAsInt(),
@@ -114,14 +98,9 @@ public final class DiffusionRun {
                 o.get("depth").getAsInt(),
                 o.get("heads").getAsInt(),
                 o.get("classes").getAsInt());
-        Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE);
-        var newest = checkpoints
-                .newest()
-                .orElseThrow(() -> new UserException("no complete checkpoint in " + runDir.resolve("checkpoints")
-                        + "; train the diffusion model first"));
-        NDManager manager =
-                NDManager.newBaseManager(Devices.resolve(config.run().device()));
-        Engine.getInstance().setRandomSeed((int) config.run().seed());
+        Checkpoints checkpoints = DownstreamRuns.checkpoints(runDir);
+        Checkpoints.Checkpoint newest = DownstreamRuns.newest(checkpoints, runDir, "the diffusion model");
+        NDManager manager = DownstreamRuns.managerFor(config);
         DiffusionTransformer model = new DiffusionTransformer(spec);
         initialize(model, manager);
         checkpoints.load(newest, model, null, manager);
@@ -140,8 +119,8 @@ public final class DiffusionRun {
                 runDir.resolve(o.get("tokenizer").getAsString()).normalize(),
                 newest,
                 ema,
-                normalize ? floats(o.getAsJsonArray("mean")) : null,
-                normalize ? floats(o.getAsJsonArray("std")) : null);
+                normalize ? JsonLines.floats(o.getAsJsonArray("mean")) : null,
+                normalize ? JsonLines.floats(o.getAsJsonArray("std")) : null);
     }
 
     /** Initializes {@code model}'s parameters for batches of its latents. */
@@ -149,21 +128,5 @@ public final class DiffusionRun {
         DiffusionTransformer.Spec s = model.spec();
         model.initialize(
                 manager, DataType.FLOAT32, new Shape(1, s.channels(), s.grid(), s.grid()), new Shape(1), new Shape(1));
-    }
-
-    private static JsonArray array(float[] values) {
-        JsonArray a = new JsonArray();
-        for (float v : values) {
-            a.add(v);
-        }
-        return a;
-    }
-
-    private static float[] floats(JsonArray a) {
-        float[] out = new float[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsFloat();
-        }
-        return out;
     }
 }

@@ -1,21 +1,15 @@
 package io.github.vqlc.experiments.run;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.github.vqlc.core.UserException;
 import io.github.vqlc.core.io.ContentHash;
 import io.github.vqlc.core.io.JsonLines;
 import io.github.vqlc.core.io.Provenance;
 import io.github.vqlc.experiments.config.ExperimentConfig;
-import io.github.vqlc.experiments.wiring.Devices;
 import io.github.vqlc.models.gpt.GptConfig;
 import io.github.vqlc.models.gpt.GptSpec;
 import io.github.vqlc.models.gpt.TokenGpt;
 import io.github.vqlc.models.train.Checkpoints;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -69,17 +63,7 @@ public final class GptRun {
     public static Loaded load(Path runDir) {
         ExperimentConfig config = TrainedRun.config(runDir, List.of());
         GptConfig gpt = config.gpt();
-        Path specFile = runDir.resolve(SPEC_FILE);
-        if (!Files.isRegularFile(specFile)) {
-            throw new UserException(
-                    runDir + " is not a GPT run directory (no " + SPEC_FILE + "; train one with `vqlc gpt train`)");
-        }
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(specFile)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new UserException("cannot read " + specFile + ": " + e.getMessage(), e);
-        }
+        JsonObject o = DownstreamRuns.readSpec(runDir, SPEC_FILE, "a GPT", "vqlc gpt train");
         GptSpec spec = new GptSpec(
                 o.get("vocab_size").getAsInt(),
                 o.get("grid_height").getAsInt(),
@@ -89,14 +73,9 @@ public final class GptRun {
                 o.get("width").getAsInt(),
                 o.get("heads").getAsInt(),
                 o.get("dropout").getAsDouble());
-        Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE);
-        var newest = checkpoints
-                .newest()
-                .orElseThrow(() -> new UserException(
-                        "no complete checkpoint in " + runDir.resolve("checkpoints") + "; train the GPT first"));
-        NDManager manager =
-                NDManager.newBaseManager(Devices.resolve(config.run().device()));
-        Engine.getInstance().setRandomSeed((int) config.run().seed());
+        Checkpoints checkpoints = DownstreamRuns.checkpoints(runDir);
+        Checkpoints.Checkpoint newest = DownstreamRuns.newest(checkpoints, runDir, "the GPT");
+        NDManager manager = DownstreamRuns.managerFor(config);
         TokenGpt model = new TokenGpt(spec);
         model.initialize(manager);
         checkpoints.load(newest, model, null, manager);
