@@ -179,6 +179,11 @@ public final class LatentsFile {
 
     /** Rows [first, first + n) as (n, D, H, W) float32 owned by {@code manager}. */
     public NDArray read(NDManager manager, int first, int n) {
+        return manager.create(readFloats(first, n), new Shape(n, channels(), height(), width()));
+    }
+
+    /** Rows [first, first + n), row after row, in one read (n x D x H x W floats). */
+    public float[] readFloats(int first, int n) {
         if (first < 0 || n < 0 || first + n > count()) {
             throw new IllegalArgumentException("rows " + first + ".." + (first + n) + " of " + count());
         }
@@ -198,7 +203,7 @@ public final class LatentsFile {
         buffer.flip();
         float[] values = new float[buffer.remaining() / Float.BYTES];
         buffer.asFloatBuffer().get(values);
-        return manager.create(values, new Shape(n, channels(), height(), width()));
+        return values;
     }
 
     /**

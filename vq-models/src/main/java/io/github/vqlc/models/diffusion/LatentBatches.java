@@ -55,12 +55,7 @@ public final class LatentBatches implements Resumable {
         }
         long bytes = (long) file.count() * rowFloats * Float.BYTES;
         if (bytes <= HOLD_BYTES) {
-            int[] all = new int[file.count()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            held = new float[Math.toIntExact((long) all.length * rowFloats)];
-            file.copyRows(all, held);
+            held = file.readFloats(0, file.count());
             if (mean != null) {
                 standardize(held); // once, not again every epoch
             }
