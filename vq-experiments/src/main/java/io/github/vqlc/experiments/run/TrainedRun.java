@@ -40,7 +40,9 @@ public record TrainedRun(
         if (!Files.isRegularFile(conf)) {
             throw new UserException(runDir + " is not a run directory (no config.conf)");
         }
-        List<String> all = new ArrayList<>(overrides);
+        List<String> all = new ArrayList<>();
+        all.add("train.devices=[]"); // a trained run loads on run.device, wherever its replicas trained
+        all.addAll(overrides);
         all.add("run.dir=\"" + runDir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         return ExperimentConfig.loadWritten(conf, all);
     }

@@ -57,6 +57,12 @@ public final class Devices {
             }
             devices.add(n.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(n.substring(3))));
         }
+        if (devices.stream().map(Device::getDeviceType).distinct().count() > 1) {
+            // buffers (EMA statistics, BatchNorm running statistics) stay equal by being recomputed
+            // alike on every replica; the CPU and CUDA kernels and random streams differ
+            throw new UserException(
+                    "train.devices = " + names + " mixes cpu and gpu; replicas must share one device type");
+        }
         return devices;
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -52,6 +53,8 @@ public final class Replicas {
     private final List<Recorder> recorders = new ArrayList<>();
     private final long seed;
     private int step;
+    /** Deferred updates applied so far in this step (each draws from its own seed). */
+    private int updatesThisStep;
 
     /**
      * @param replicas the primary first; every replica has the same architecture
@@ -152,6 +155,7 @@ public final class Replicas {
     /** Called at the start of every step (the step seeds deferred random draws). */
     public void beginStep(int step) {
         this.step = step;
+        this.updatesThisStep = 0;
     }
 
     /**
@@ -183,7 +187,7 @@ public final class Replicas {
                     }
                     parts.add(s.rows());
                 }
-                int drawSeed = (int) (seed * 1_000_003L + step * 131L + k);
+                int drawSeed = (int) (seed * 1_000_003L + step * 131L + updatesThisStep++);
                 for (int i = 0; i < replicas.size(); i++) {
                     Device d = replicas.get(i).device();
                     NDList whole = new NDList();
@@ -216,23 +220,27 @@ public final class Replicas {
             }
             List<Parameter> primary = trainable(net.apply(primary()));
             Device d = primary().device();
-            for (int i = 1; i < replicas.size(); i++) {
-                List<Parameter> other = trainable(net.apply(replicas.get(i)));
-                for (int p = 0; p < primary.size(); p++) {
-                    NDArray mine = other.get(p).getArray();
-                    if (!mine.hasGradient()) {
-                        continue;
+            // the scratch manager owns every handle and copy made here (across devices DJL's toDevice
+            // also attaches a manager of its own to its source's manager: closing scratch frees it)
+            try (NDManager scratch = NDManager.newBaseManager(d)) {
+                for (int i = 1; i < replicas.size(); i++) {
+                    List<Parameter> other = trainable(net.apply(replicas.get(i)));
+                    if (other.size() != primary.size()) {
+                        throw new IllegalStateException("replica " + i + " has " + other.size()
+                                + " trainable parameters, the primary " + primary.size());
                     }
-                    NDArray g = mine.getGradient();
-                    NDArray target = primary.get(p).getArray().getGradient();
-                    NDArray moved = g.toDevice(d, false);
-                    target.addi(moved);
-                    if (moved != g) {
-                        moved.close();
+                    for (int p = 0; p < primary.size(); p++) {
+                        NDArray mine = other.get(p).getArray();
+                        if (!mine.hasGradient()) {
+                            continue;
+                        }
+                        NDArray g = mine.getGradient();
+                        g.attach(scratch);
+                        NDArray target = primary.get(p).getArray().getGradient();
+                        target.attach(scratch);
+                        target.addi(g.toDevice(d, false));
+                        TorchOps.zeroGradient(mine);
                     }
-                    g.close();
-                    target.close();
-                    TorchOps.zeroGradient(mine);
                 }
             }
         } finally {
@@ -285,19 +293,18 @@ public final class Replicas {
                     throw new IllegalStateException(
                             "replica " + i + " has " + target.size() + " parameters, the primary " + source.size());
                 }
-                for (int p = 0; p < source.size(); p++) {
-                    if (trainableOnly && !source.get(p).requiresGradient()) {
-                        continue;
+                try (NDManager scratch = NDManager.newBaseManager(d)) { // see reduceGradients
+                    for (int p = 0; p < source.size(); p++) {
+                        if (trainableOnly && !source.get(p).requiresGradient()) {
+                            continue;
+                        }
+                        NDArray from = source.get(p).getArray().stopGradient();
+                        from.attach(scratch);
+                        NDArray to =
+                                target.get(p).getArray().stopGradient(); // detached alias: writes land in the weights
+                        to.attach(scratch);
+                        to.set(new NDIndex("..."), from.toDevice(d, false));
                     }
-                    NDArray from = source.get(p).getArray().stopGradient();
-                    NDArray to = target.get(p).getArray().stopGradient(); // detached alias: writes land in the weights
-                    NDArray moved = from.toDevice(d, false);
-                    to.set(new NDIndex("..."), moved);
-                    if (moved != from) {
-                        moved.close();
-                    }
-                    from.close();
-                    to.close();
                 }
             }
         } finally {
