@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Data parallel replicas of the trained networks: replica 0 (the primary) is the model the run
@@ -101,8 +102,7 @@ public final class Replicas {
 
     /** Equal contiguous shards of {@code batch} (first axis), each on its replica's device. */
     public List<NDArray> split(NDArray batch) {
-        long start = System.nanoTime();
-        try {
+        return timed(Phase.SPLIT_AND_GATHER, () -> {
             if (replicas.size() == 1) {
                 return List.of(batch);
             }
@@ -117,28 +117,22 @@ public final class Replicas {
                 shards.add(parts.get(i).toDevice(replicas.get(i).device(), false));
             }
             return shards;
-        } finally {
-            phaseNanos[Phase.SPLIT_AND_GATHER.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /** The concatenation of per-replica arrays (first axis) on the primary's device, in replica order. */
     public NDArray gather(List<NDArray> parts) {
-        long start = System.nanoTime();
-        try {
+        return timed(Phase.SPLIT_AND_GATHER, () -> {
             if (parts.size() == 1) {
                 return parts.get(0);
             }
             return NDArrays.concat(onDevice(parts, primary().device()));
-        } finally {
-            phaseNanos[Phase.SPLIT_AND_GATHER.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /** The mean of per-replica arrays of one shape, on the primary's device (a loss for the log). */
     public NDArray mean(List<NDArray> values) {
-        long start = System.nanoTime();
-        try {
+        return timed(Phase.SPLIT_AND_GATHER, () -> {
             if (values.size() == 1) {
                 return values.get(0);
             }
@@ -147,9 +141,7 @@ public final class Replicas {
                 sum = sum == null ? v : sum.add(v);
             }
             return sum.div(values.size());
-        } finally {
-            phaseNanos[Phase.SPLIT_AND_GATHER.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /** Called at the start of every step (the step seeds deferred random draws). */
@@ -165,8 +157,7 @@ public final class Replicas {
      * on every replica, so all replicas decide the same.
      */
     public void applyStateUpdates() {
-        long start = System.nanoTime();
-        try {
+        timed(Phase.STATE_UPDATES, () -> {
             if (recorders.isEmpty()) {
                 return;
             }
@@ -203,9 +194,7 @@ public final class Replicas {
                 }
             }
             recorders.forEach(r -> r.pending.clear());
-        } finally {
-            phaseNanos[Phase.STATE_UPDATES.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /**
@@ -213,8 +202,7 @@ public final class Replicas {
      * zeroes the other replicas' gradients.
      */
     public void reduceGradients(Function<Replica, Block> net) {
-        long start = System.nanoTime();
-        try {
+        timed(Phase.REDUCE, () -> {
             if (replicas.size() == 1) {
                 return;
             }
@@ -243,15 +231,12 @@ public final class Replicas {
                     }
                 }
             }
-        } finally {
-            phaseNanos[Phase.REDUCE.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /** Zeroes the gradients of the selected network on every replica but the primary. */
     public void zeroOtherGradients(Function<Replica, Block> net) {
-        long start = System.nanoTime();
-        try {
+        timed(Phase.REDUCE, () -> {
             for (int i = 1; i < replicas.size(); i++) {
                 for (Parameter p : trainable(net.apply(replicas.get(i)))) {
                     if (p.getArray().hasGradient()) {
@@ -259,9 +244,7 @@ public final class Replicas {
                     }
                 }
             }
-        } finally {
-            phaseNanos[Phase.REDUCE.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /** Copies the primary's trainable weights of the selected network to every other replica. */
@@ -278,8 +261,7 @@ public final class Replicas {
     }
 
     private void copyFromPrimary(Function<Replica, Block> net, boolean trainableOnly) {
-        long start = System.nanoTime();
-        try {
+        timed(Phase.BROADCAST, () -> {
             if (replicas.size() == 1 || net.apply(primary()) == null) {
                 return;
             }
@@ -307,9 +289,7 @@ public final class Replicas {
                     }
                 }
             }
-        } finally {
-            phaseNanos[Phase.BROADCAST.ordinal()] += System.nanoTime() - start;
-        }
+        });
     }
 
     /**
@@ -326,6 +306,22 @@ public final class Replicas {
 
     public void resetTimings() {
         Arrays.fill(phaseNanos, 0);
+    }
+
+    private <T> T timed(Phase phase, Supplier<T> body) {
+        long start = System.nanoTime();
+        try {
+            return body.get();
+        } finally {
+            phaseNanos[phase.ordinal()] += System.nanoTime() - start;
+        }
+    }
+
+    private void timed(Phase phase, Runnable body) {
+        timed(phase, () -> {
+            body.run();
+            return null;
+        });
     }
 
     private static List<Parameter> trainable(Block block) {
